@@ -1,0 +1,55 @@
+"""Fixtures shared by every test (unit tests under src/, browser tests under tests/)."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from maatwerk.testing.factories import TEST_PASSWORD, UserFactory
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("coordinator") → a user with that role (or none: make_user())."""
+
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+def totp_token(device: TOTPDevice, offset: int = 0) -> str:
+    """The current TOTP code of a device (as an authenticator app would show)."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    return f"{code:0{device.digits}d}"
+
+
+@pytest.fixture
+def totp_device():
+    def make(user):
+        return TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user, verified=False): log the test client in (and, if asked, complete
+    the second factor as django-otp would)."""
+
+    def do_login(user, verified=False):
+        client.force_login(user)
+        if verified:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+                TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+            )
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return do_login

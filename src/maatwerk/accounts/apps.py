@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "maatwerk.accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from . import signals  # noqa: F401
+
+        # Permissions are created app by app during post_migrate, so the roles are
+        # synchronised after each app (idempotent and cheap).
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="maatwerk_sync_roles")
+
+
+def _sync_roles_after_migrate(sender, using="default", **kwargs):
+    from .roles import sync_roles
+
+    sync_roles(using=using)

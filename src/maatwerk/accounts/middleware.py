@@ -1,0 +1,61 @@
+"""Session timeouts and the two-factor gate."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .twofactor import two_factor_needed
+
+SESSION_STARTED = "maatwerk_started"
+SESSION_LAST_SEEN = "maatwerk_last_seen"
+
+# Paths a half-logged-in user (password given, second factor not yet) may use.
+OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/oidc/")
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_MINUTES without a request, and always
+    SESSION_ABSOLUTE_HOURS after login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(SESSION_STARTED, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            reason = None
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                reason = _("You have been logged out: the maximum session length has passed.")
+            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                reason = _("You have been logged out after a period without activity.")
+            if reason:
+                logout(request)
+                messages.info(request, reason)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends a user who still owes a second factor to the verify or set-up page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            and not user.is_verified()
+            and two_factor_needed(user)
+        ):
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,164 @@
+"""The roles of Maatwerk and the permissions each one grants.
+
+Roles are Django groups with a :class:`~maatwerk.accounts.models.Role` record that
+holds the code and the Dutch and English descriptions. Code never asks "is this user
+a coordinator?": it asks for a permission, and this table says which roles have it.
+``sync_roles`` runs after every ``migrate``; it creates missing roles and grants the
+permissions listed here, and never removes what an administrator added by hand.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+REGISTER_VIEW = [
+    "register.view_organisation",
+    "register.view_contact",
+    "register.view_escalationstep",
+    "register.view_lifedomain",
+    "register.view_legalground",
+    "register.view_referencecost",
+    "register.view_regulation",
+]
+REGISTER_MANAGE = [
+    f"register.{action}_{model}"
+    for model in (
+        "organisation",
+        "contact",
+        "escalationstep",
+        "lifedomain",
+        "legalground",
+        "referencecost",
+        "regulation",
+    )
+    for action in ("add", "change", "delete")
+]
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    code: str
+    name_nl: str
+    name_en: str
+    description_nl: str
+    description_en: str
+    permissions: list[str] = field(default_factory=list)
+    requires_two_factor: bool = False
+
+
+ROLES: list[RoleDefinition] = [
+    RoleDefinition(
+        "professional",
+        "Professional (casusregisseur)",
+        "Professional (case manager)",
+        "Kent het huishouden. Opent de casus, legt het perspectief van het huishouden vast, "
+        "schrijft het maatwerkplan, stuurt verzoeken aan organisaties en volgt ze op.",
+        "Knows the household. Opens the case, records the household's perspective, writes "
+        "the plan, sends requests to organisations and follows them up.",
+        REGISTER_VIEW,
+    ),
+    RoleDefinition(
+        "decision_maker",
+        "Maatwerkfunctionaris (beslisser)",
+        "Decision maker",
+        "Werkt bij een organisatie uit het Maatwerkregister. Ziet alleen de verzoeken aan de "
+        "eigen organisatie en wat het huishouden heeft laten delen, en beslist erover.",
+        "Works at an organisation in the register. Sees only the requests addressed to "
+        "their organisation and what the household agreed to share, and decides on them.",
+        REGISTER_VIEW,
+    ),
+    RoleDefinition(
+        "coordinator",
+        "Regievoerder",
+        "Coordinator",
+        "Ontvangt geëscaleerde casussen, leidt de doorbraaktafel en analyseert casussen op "
+        "knelpunten en leerpunten.",
+        "Receives escalated cases, runs the breakthrough table and analyses cases for "
+        "bottlenecks and learning points.",
+        REGISTER_VIEW,
+    ),
+    RoleDefinition(
+        "budget_holder",
+        "Budgethouder",
+        "Budget holder",
+        "Beheert het maatwerkbudget van een team en keurt uitgaven boven de drempel mee goed.",
+        "Manages a team's maatwerk budget and co-approves spends above the threshold.",
+        REGISTER_VIEW,
+    ),
+    RoleDefinition(
+        "analyst",
+        "Beleidsmedewerker (systeemlerer)",
+        "Analyst",
+        "Ziet alleen samengevoegde cijfers met onthullingsbeveiliging en gepubliceerde "
+        "voorbeelden, nooit een casusdossier.",
+        "Sees aggregated, disclosure-controlled figures and published precedents only, "
+        "never a case file.",
+        REGISTER_VIEW,
+    ),
+    RoleDefinition(
+        "privacy_officer",
+        "Functionaris gegevensbescherming",
+        "Privacy officer",
+        "Leest het toegangslogboek en behandelt verzoeken van betrokkenen en bewaartermijnen.",
+        "Reads the access log and handles data-subject requests and retention.",
+        ["audit.view_accesslogentry"],
+        requires_two_factor=True,
+    ),
+    RoleDefinition(
+        "admin",
+        "Functioneel beheerder",
+        "Administrator",
+        "Beheert gebruikers, teams, het Maatwerkregister en de referentielijsten.",
+        "Manages users, teams, the register and the reference lists.",
+        [
+            *REGISTER_VIEW,
+            *REGISTER_MANAGE,
+            "accounts.use_admin_site",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_team",
+            "accounts.add_team",
+            "accounts.change_team",
+            "accounts.view_role",
+            "accounts.change_role",
+            "auth.view_group",
+        ],
+        requires_two_factor=True,
+    ),
+]
+ROLE_CODES = [role.code for role in ROLES]
+
+
+def sync_roles(using: str = "default") -> None:
+    """Create the roles and grant their permissions (idempotent, additive)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .models import Role
+
+    with transaction.atomic(using=using):
+        for order, definition in enumerate(ROLES):
+            role = Role.objects.using(using).filter(code=definition.code).first()
+            if role is None:
+                group, _ = Group.objects.using(using).get_or_create(name=definition.code)
+                role = Role.objects.using(using).create(
+                    code=definition.code,
+                    group=group,
+                    name_nl=definition.name_nl,
+                    name_en=definition.name_en,
+                    description_nl=definition.description_nl,
+                    description_en=definition.description_en,
+                    requires_two_factor=definition.requires_two_factor,
+                    order=order,
+                )
+            wanted = []
+            for dotted in definition.permissions:
+                app_label, codename = dotted.split(".")
+                permission = (
+                    Permission.objects.using(using)
+                    .filter(content_type__app_label=app_label, codename=codename)
+                    .first()
+                )
+                if permission is not None:  # absent while its app is still migrating
+                    wanted.append(permission)
+            role.group.permissions.add(*wanted)

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Action
+
+
+class LogSearchForm(forms.Form):
+    user = forms.CharField(label=_("Username"), required=False, max_length=150)
+    household = forms.CharField(
+        label=_("Household (pseudonym)"),
+        required=False,
+        max_length=40,
+        help_text=_("For example HH-4821."),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *Action.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date lies before the start date."))
+        return cleaned

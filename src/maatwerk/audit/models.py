@@ -1,0 +1,123 @@
+"""The access log: who read or changed what, when, from where and why (NEN 7513).
+
+Rows are only ever inserted (the database refuses UPDATE and DELETE, see
+``triggers.py``) and each row stores the hash of the row before it, so a row changed
+or removed behind the application's back breaks the chain (``maatwerk audit-verify``).
+Write it only through :func:`maatwerk.audit.services.log_access`.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    READ = "read", _("read")
+    SEARCH = "search", _("search")
+    CREATE = "create", _("create")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    EXPORT = "export", _("export")
+    SHARE = "share", _("share")
+    LOGIN = "login", _("login")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LOGOUT = "logout", _("logout")
+    LOCKED_OUT = "locked_out", _("locked out")
+    TWO_FACTOR = "two_factor", _("two-factor check")
+    PERMISSION_DENIED = "permission_denied", _("permission denied")
+
+
+class Result(models.TextChoices):
+    SUCCESS = "success", _("success")
+    DENIED = "denied", _("denied")
+    FAILED = "failed", _("failed")
+
+
+class ProcessingActivity(models.TextChoices):
+    """Processing activities (verwerkingsactiviteiten) from the processing register."""
+
+    AUTHENTICATION = "authentication", _("authentication and access control")
+    REGISTER_MANAGEMENT = "register_management", _("maintaining the Maatwerkregister")
+    ACCOUNT_MANAGEMENT = "account_management", _("managing users and teams")
+    AUDIT_SUPERVISION = "audit_supervision", _("supervising access to personal data")
+    CASE_WORK = "case_work", _("maatwerk case work")
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AccessLogEntry(models.Model):
+    occurred_at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=200, blank=True)
+    roles = models.CharField(_("roles"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    household = models.CharField(_("household"), max_length=40, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
+    processing_activity = models.CharField(
+        _("processing activity"), max_length=64, choices=ProcessingActivity.choices
+    )
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access-log entries")
+        ordering = ["-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("access-log entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("access-log entries cannot be deleted")
+
+    HASHED_FIELDS = (
+        "occurred_at",
+        "actor_id",
+        "actor_username",
+        "on_behalf_of",
+        "roles",
+        "organisation",
+        "household",
+        "object_type",
+        "object_id",
+        "action",
+        "result",
+        "origin",
+        "processing_activity",
+        "detail",
+        "prev_hash",
+    )
+
+    def compute_hash(self) -> str:
+        payload = {}
+        for name in self.HASHED_FIELDS:
+            value = getattr(self, name)
+            if name == "occurred_at":
+                value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            payload[name] = value
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()

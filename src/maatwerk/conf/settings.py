@@ -1,0 +1,307 @@
+"""Maatwerk settings.
+
+Every setting that may differ between installations is read from an environment
+variable, here, next to the place it is used. docs/configuration.md lists them all;
+keep the two in step (tests/test_configuration_docs.py checks that every variable
+read here is documented).
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/maatwerk
+PROJECT_DIR = BASE_DIR.parent.parent  # the checkout (or the install prefix)
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+# MAATWERK_VAR_DIR: where the embedded database, the development secret key and
+# uploaded files live. Default: var/ in the current working directory.
+VAR_DIR = Path(env("MAATWERK_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+# DEBUG: development mode (detailed error pages, console e-mail). Default: false.
+DEBUG = env_bool("DEBUG", False)
+
+# SECRET_KEY: required when DEBUG is off. In development a key is generated once
+# and kept in var/secret_key.
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("MAATWERK_DEV_SECRET_KEY", False):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off (set DEBUG=true for development)."
+        )
+    # MAATWERK_DEV_SECRET_KEY: allow the generated development key with DEBUG off
+    # (used by the test suite, which runs with DEBUG off as production does).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
+
+# ALLOWED_HOSTS: comma-separated host names. Default in DEBUG: localhost names.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# CSRF_TRUSTED_ORIGINS: comma-separated origins (https://maatwerk.example.org) when
+# the app runs behind a proxy on another origin.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "maatwerk.accounts",
+    "maatwerk.audit",
+    "maatwerk.register",
+    "maatwerk.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "mozilla_django_oidc",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "maatwerk.web.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "maatwerk.accounts.middleware.SessionTimeoutMiddleware",
+    "maatwerk.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "maatwerk.conf.urls"
+WSGI_APPLICATION = "maatwerk.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "maatwerk.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: the database. Default: the embedded SQLite file var/maatwerk.sqlite3.
+# PostgreSQL: postgres://user:password@host:5432/name
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'maatwerk.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:////"):
+    # A relative path: relative to the current directory.
+    DATABASE_URL = f"sqlite:///{Path(DATABASE_URL.removeprefix('sqlite:///')).resolve()}"
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+# DATABASE_CONN_MAX_AGE: seconds to keep PostgreSQL connections open. Default: 0.
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["ENGINE"] = "maatwerk.dbbackends.sqlite3"
+    _db["OPTIONS"] = {
+        # Take the write lock when a transaction starts: serialises writers (and so
+        # the access-log hash chain) instead of failing half-way with "locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Lockout (django-axes) ---------------------------------------------------
+# AXES_FAILURE_LIMIT: failed logins per username + client address before lockout.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# AXES_COOLOFF_MINUTES: how long a lockout lasts. Default: 15 minutes.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# AXES_IPWARE_META_PRECEDENCE_ORDER: which request headers give the client address.
+# Behind a trusted proxy set MAATWERK_TRUSTED_PROXY_HEADER (for example
+# HTTP_X_FORWARDED_FOR); the default trusts only the socket address.
+_proxy_header = env("MAATWERK_TRUSTED_PROXY_HEADER")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    [_proxy_header, "REMOTE_ADDR"] if _proxy_header else ["REMOTE_ADDR"]
+)
+
+# --- Two-factor authentication (django-otp, TOTP) ----------------------------
+# MAATWERK_2FA_REQUIRED_FOR_ALL: require two-factor login for every user, not only
+# for the roles that always need it (admin, privacy_officer). Default: false.
+TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("MAATWERK_2FA_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = env("MAATWERK_2FA_ISSUER", "Maatwerk")  # MAATWERK_2FA_ISSUER
+
+# --- Sessions ------------------------------------------------------------------
+# SESSION_IDLE_MINUTES: log out after this many minutes without a request. Default 30.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# SESSION_ABSOLUTE_HOURS: log out this many hours after login, whatever happens. Default 10.
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# SECURE_COOKIES: send cookies over HTTPS only. Default: true unless DEBUG.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS (when no proxy does). Default: false.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# SECURE_HSTS_SECONDS: Strict-Transport-Security max-age. Default: 0 (off).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+if env_bool("MAATWERK_BEHIND_HTTPS_PROXY", False):
+    # MAATWERK_BEHIND_HTTPS_PROXY: trust X-Forwarded-Proto from the proxy. Default: false.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- OpenID Connect (optional) -----------------------------------------------
+# OIDC_ENABLED: offer login through the organisation's identity provider. Default false.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.insert(1, "maatwerk.accounts.oidc.MaatwerkOIDCBackend")
+# OIDC_RP_CLIENT_ID / OIDC_RP_CLIENT_SECRET: this application's client at the provider.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
+# OIDC_RP_SIGN_ALGO: RS256 (default, needs OIDC_OP_JWKS_ENDPOINT) or HS256.
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+# OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT,
+# OIDC_OP_JWKS_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT: the provider's endpoints.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")  # OIDC_RP_SCOPES
+# OIDC_CREATE_USER: create an account (without any role) on first OIDC login. Default true.
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+# OIDC_USERNAME_CLAIM: the claim that becomes the username. Default: preferred_username.
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+# OIDC_DEFAULT_ORGANISATION: name of the register organisation new OIDC users belong to.
+OIDC_DEFAULT_ORGANISATION = env("OIDC_DEFAULT_ORGANISATION", "")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+
+# --- Internationalisation ------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TIME_ZONE", "Europe/Amsterdam")  # TIME_ZONE: display time zone
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files --------------------------------------------------------------
+STATIC_URL = "/static/"
+# STATIC_ROOT: where `maatwerk collectstatic` puts static files. Default: var/static.
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+# MEDIA_ROOT: private uploaded files (never served directly). Default: var/media.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- E-mail ------------------------------------------------------------------
+# EMAIL_URL-style settings, each on its own: EMAIL_HOST (empty: print mails to the
+# console), EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
+# (true), DEFAULT_FROM_EMAIL (maatwerk@localhost).
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "maatwerk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging -----------------------------------------------------------------
+# LOG_LEVEL: level of the application log on stderr. Default: INFO.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- Demo data -----------------------------------------------------------------
+# MAATWERK_DEMO_PASSWORD: the password of every demo user. Default: maatwerk-demo.
+DEMO_PASSWORD = env("MAATWERK_DEMO_PASSWORD", "maatwerk-demo")
+
+# --- Access log ----------------------------------------------------------------
+# MAATWERK_INSTALLATION: name of this installation, recorded in every access-log row.
+INSTALLATION_NAME = env("MAATWERK_INSTALLATION", "maatwerk")

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class RegisterConfig(AppConfig):
+    name = "maatwerk.register"
+    verbose_name = _("Maatwerkregister")
+
+    def ready(self):
+        post_migrate.connect(_seed_reference_lists, sender=self)
+
+
+def _seed_reference_lists(sender, using="default", **kwargs):
+    from .seed import seed_reference_lists
+
+    seed_reference_lists(using=using)

@@ -1,0 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from maatwerk.accounts.models import Role
+
+from .navigation import START_SECTIONS
+
+
+@login_required
+def home(request):
+    roles = list(Role.objects.filter(group__user=request.user).order_by("order"))
+    if not roles:
+        return render(request, "web/no_role.html")
+    sections = [{"role": role, "items": START_SECTIONS.get(role.code, [])} for role in roles]
+    return render(request, "web/home.html", {"sections": sections})
+
+
+def admin_login_redirect(request, extra_context=None):
+    """Functional management uses the normal login (with lockout and two-factor)."""
+    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+
+
+def admin_has_permission(request):
+    """Functional management is a permission (a role), not the is_staff flag."""
+    user = request.user
+    return user.is_active and user.is_authenticated and user.has_perm("accounts.use_admin_site")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "web/no_access.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "web/500.html", status=500)
