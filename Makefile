@@ -49,11 +49,14 @@ check-migrations: setup
 	DEBUG=true $(BIN)/maatwerk makemigrations --check --dry-run
 
 messages: setup
-	cd src/maatwerk && DEBUG=true ../../$(BIN)/maatwerk makemessages -l nl --no-obsolete --add-location file
-	cd src/maatwerk && DEBUG=true ../../$(BIN)/maatwerk compilemessages -l nl
+	cd src/maatwerk && DEBUG=true MAATWERK_VAR_DIR=$(CURDIR)/var ../../$(BIN)/maatwerk makemessages -l nl --no-obsolete --add-location file
+	cd src/maatwerk && DEBUG=true MAATWERK_VAR_DIR=$(CURDIR)/var ../../$(BIN)/maatwerk compilemessages -l nl
 
 check-translations: setup
 	$(BIN)/python scripts/check_translations.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+bench: setup
+	$(BIN)/python scripts/bench.py

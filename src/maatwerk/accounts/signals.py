@@ -1,5 +1,7 @@
 """Access-log rows for logins, and ending all sessions of a deactivated account."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
@@ -10,11 +12,15 @@ from django.dispatch import receiver
 from maatwerk.audit.models import Action, ProcessingActivity, Result
 from maatwerk.audit.services import log_access
 
+from .middleware import SESSION_STARTED
 from .models import User, UserSession
 
 
 @receiver(user_logged_in, dispatch_uid="maatwerk_login")
 def on_login(sender, request, user, **kwargs):
+    if request is not None:
+        # The absolute session timeout counts from here (see middleware).
+        request.session[SESSION_STARTED] = int(time.time())
     with transaction.atomic():
         if request is not None and request.session.session_key:
             UserSession.objects.get_or_create(

@@ -21,6 +21,8 @@ def log_search_view(request):
         with transaction.atomic():
             entries = log_search(**filters)
             page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+            # Read the rows now: the log row for this search must not shift the page.
+            page.object_list = list(page.object_list)
             log_access(
                 action=Action.SEARCH,
                 processing_activity=ProcessingActivity.AUDIT_SUPERVISION,

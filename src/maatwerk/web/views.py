@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from maatwerk.accounts.models import Role
 
+from .access import deny
 from .navigation import START_SECTIONS
 
 
@@ -17,7 +18,10 @@ def home(request):
 
 
 def admin_login_redirect(request, extra_context=None):
-    """Functional management uses the normal login (with lockout and two-factor)."""
+    """Functional management uses the normal login (with lockout and two-factor);
+    a logged-in user without the permission gets the logged "no access" page."""
+    if request.user.is_authenticated:
+        return deny(request, detail="accounts.use_admin_site")
     return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
 
 
