@@ -20,7 +20,7 @@ MAATWERK = ROOT / ".venv" / "bin" / "maatwerk"
 
 
 def run(*args, **kwargs) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout  # noqa: S603
 
 
 def entries(text: str) -> int:

@@ -73,9 +73,12 @@ def test_entry_records_actor_roles_and_organisation(make_user):
 )
 def test_database_refuses_update_and_delete(sql):
     write(2)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AccessLogEntry.objects.count() == 2
     assert set(AccessLogEntry.objects.values_list("actor_username", flat=True)) == {
         "tester0",
@@ -129,7 +132,7 @@ def test_audit_verify_detects_an_altered_row_with_recomputed_hash():
         "UPDATE audit_accesslogentry SET household = %s, hash = %s WHERE id = %s",
         ["HH-0000", forged.compute_hash(), entries[1].id],
     )
-    checked, broken = verify_chain()
+    _checked, broken = verify_chain()
     assert broken is not None and broken.entry_id == entries[2].id
     assert "previous-hash mismatch" in broken.reason
 
