@@ -8,15 +8,15 @@ PORT ?= 8000
 # `make run` is the development start: DEBUG on, embedded SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: setup run demo migrate test test-fast lint format check-migrations check-translations messages bench clean vendor
+.PHONY: setup run demo migrate test test-fast lint format check-migrations check-translations messages bench clean vendor lock
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Maatwerk needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -60,3 +60,22 @@ clean:
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# Pin the dependencies again after changing pyproject.toml: requirements.lock is what a
+# production install needs, requirements-dev.lock adds the test and lint tools.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: setup
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
+
+# Fetch the vendored front-end assets again from the npm registry (see the README there).
+VENDOR := src/maatwerk/web/static/maatwerk/vendor
+vendor:
+	rm -rf var/vendor && mkdir -p var/vendor
+	cd var/vendor && npm pack --silent @utrecht/component-library-css@9.0.4 @nl-design-system-unstable/voorbeeld-design-tokens@7.4.1 axe-core@4.14.1
+	cd var/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar -xzf "$$f" -C "$${f%.tgz}"; done
+	cp var/vendor/utrecht-component-library-css-9.0.4/package/dist/index.css $(VENDOR)/utrecht/component-library.css
+	cp var/vendor/utrecht-component-library-css-9.0.4/package/LICENSE.md $(VENDOR)/utrecht/LICENSE.md
+	cp var/vendor/nl-design-system-unstable-voorbeeld-design-tokens-7.4.1/package/dist/theme.css $(VENDOR)/voorbeeld/theme.css
+	cp var/vendor/nl-design-system-unstable-voorbeeld-design-tokens-7.4.1/package/LICENSE.md $(VENDOR)/voorbeeld/LICENSE.md
+	cp var/vendor/axe-core-4.14.1/package/axe.min.js tests/browser/vendor/axe.min.js

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.audit.admin_mixins import AuditedAdminMixin
@@ -63,3 +65,13 @@ class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
+    """The groups behind the roles: changing their permissions is logged."""
+
+    audit_processing_activity = ProcessingActivity.ACCOUNT_MANAGEMENT

@@ -5,20 +5,13 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from maatwerk.accounts.client_address import client_address
+
 from .models import GENESIS_HASH, AccessLogEntry, Action, ProcessingActivity, Result
 
 # An arbitrary, fixed key for the PostgreSQL advisory lock that serialises appends
 # to the hash chain (the chain needs a total order of rows).
 _CHAIN_LOCK_KEY = 7_513_000_001
-
-
-def client_address(request) -> str | None:
-    """The client address, as django-axes determines it (same proxy settings)."""
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def _lock_chain() -> None:
@@ -74,7 +67,7 @@ def log_access(
             object_id=str(object_id)[:64],
             action=str(action),
             result=str(result),
-            origin=client_address(request),
+            origin=client_address(request) if request is not None else None,
             processing_activity=str(processing_activity),
             detail=detail[:500],
             prev_hash=last or GENESIS_HASH,

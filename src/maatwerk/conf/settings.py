@@ -65,7 +65,7 @@ if not SECRET_KEY:
             "SECRET_KEY is required when DEBUG is off (set DEBUG=true for development)."
         )
     # MAATWERK_DEV_SECRET_KEY: allow the generated development key with DEBUG off
-    # (used by the test suite, which runs with DEBUG off as production does).
+    # (for a local set-up that must run like production; never on a real one).
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -182,13 +182,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# AXES_IPWARE_META_PRECEDENCE_ORDER: which request headers give the client address.
-# Behind a trusted proxy set MAATWERK_TRUSTED_PROXY_HEADER (for example
-# HTTP_X_FORWARDED_FOR); the default trusts only the socket address.
-_proxy_header = env("MAATWERK_TRUSTED_PROXY_HEADER")
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    [_proxy_header, "REMOTE_ADDR"] if _proxy_header else ["REMOTE_ADDR"]
-)
+# MAATWERK_TRUSTED_PROXY_COUNT: how many reverse proxies of your own stand in front of
+# the app and append to X-Forwarded-For. The client address (used for the lockout and
+# recorded in the access log) is then the entry that many places from the right.
+# Default 0: the socket address, and X-Forwarded-For is ignored (it can be forged).
+TRUSTED_PROXY_COUNT = env_int("MAATWERK_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "maatwerk.accounts.client_address.client_address"
 
 # --- Two-factor authentication (django-otp, TOTP) ----------------------------
 # MAATWERK_2FA_REQUIRED_FOR_ALL: require two-factor login for every user, not only
@@ -230,12 +229,11 @@ OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
 # OIDC_RP_SIGN_ALGO: RS256 (default, needs OIDC_OP_JWKS_ENDPOINT) or HS256.
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
 # OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT,
-# OIDC_OP_JWKS_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT: the provider's endpoints.
+# OIDC_OP_JWKS_ENDPOINT: the provider's endpoints.
 OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
 OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", "")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")  # OIDC_RP_SCOPES
 # OIDC_CREATE_USER: create an account (without any role) on first OIDC login. Default true.
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
@@ -301,7 +299,3 @@ LOGGING = {
 # --- Demo data -----------------------------------------------------------------
 # MAATWERK_DEMO_PASSWORD: the password of every demo user. Default: maatwerk-demo.
 DEMO_PASSWORD = env("MAATWERK_DEMO_PASSWORD", "maatwerk-demo")
-
-# --- Access log ----------------------------------------------------------------
-# MAATWERK_INSTALLATION: name of this installation, recorded in every access-log row.
-INSTALLATION_NAME = env("MAATWERK_INSTALLATION", "maatwerk")

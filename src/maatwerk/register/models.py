@@ -137,7 +137,7 @@ class Organisation(models.Model):
     )
     regulations = models.ManyToManyField(
         Regulation,
-        verbose_name=_("regulations decided on"),
+        verbose_name=_("regulations it decides on"),
         related_name="organisations",
         blank=True,
     )
@@ -183,8 +183,8 @@ class Contact(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("maatwerk contact")
-        verbose_name_plural = _("maatwerk contacts")
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
         ordering = ["organisation__name", "name"]
 
     def __str__(self):
@@ -221,7 +221,7 @@ class EscalationStep(models.Model):
 
     class Meta:
         verbose_name = _("escalation step")
-        verbose_name_plural = _("escalation route")
+        verbose_name_plural = _("escalation steps")
         ordering = ["organisation__name", "level"]
         constraints = [
             models.UniqueConstraint(
