@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .twofactor import two_factor_needed
@@ -16,6 +17,11 @@ SESSION_LAST_SEEN = "maatwerk_last_seen"
 
 # Paths a half-logged-in user (password given, second factor not yet) may use.
 OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/oidc/")
+
+
+def url_with_next(url_name: str, target: str) -> str:
+    """The URL of ``url_name`` with ``target`` as its (encoded) ``next`` parameter."""
+    return f"{reverse(url_name)}?{urlencode({'next': target})}"
 
 
 class SessionTimeoutMiddleware:
@@ -38,7 +44,7 @@ class SessionTimeoutMiddleware:
             if reason:
                 logout(request)
                 messages.info(request, reason)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect(url_with_next(settings.LOGIN_URL, request.get_full_path()))
             request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
@@ -57,5 +63,5 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and two_factor_needed(user)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+            return redirect(url_with_next("accounts:two_factor", request.get_full_path()))
         return self.get_response(request)

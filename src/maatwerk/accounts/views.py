@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +17,7 @@ from maatwerk.audit.models import Action, ProcessingActivity, Result
 from maatwerk.audit.services import log_access
 
 from .forms import LoginForm, TokenForm
+from .middleware import url_with_next
 from .twofactor import confirmed_totp_device, pending_totp_device, two_factor_needed
 
 
@@ -52,7 +52,7 @@ def two_factor(request):
         return redirect(_safe_next(request))
     device = confirmed_totp_device(user)
     if device is None:
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request)}")
+        return redirect(url_with_next("accounts:two_factor_setup", _safe_next(request)))
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST":
         if form.is_valid():
@@ -85,7 +85,7 @@ def two_factor_setup(request):
     """Set up an authenticator app (TOTP) and confirm it with a first code."""
     user = request.user
     if confirmed_totp_device(user) is not None and not user.is_verified():
-        return redirect(f"{reverse('accounts:two_factor')}?next={_safe_next(request)}")
+        return redirect(url_with_next("accounts:two_factor", _safe_next(request)))
     if confirmed_totp_device(user) is not None:
         messages.info(request, _("Two-factor login is already set up for your account."))
         return redirect(_safe_next(request))

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from maatwerk.accounts.middleware import url_with_next
 from maatwerk.accounts.models import Role
 
 from .access import deny
@@ -20,9 +22,14 @@ def home(request):
 def admin_login_redirect(request, extra_context=None):
     """Functional management uses the normal login (with lockout and two-factor);
     a logged-in user without the permission gets the logged "no access" page."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("admin:index")
     if request.user.is_authenticated:
+        if admin_has_permission(request):
+            return redirect(target)
         return deny(request, detail="accounts.use_admin_site")
-    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    return redirect(url_with_next("accounts:login", target))
 
 
 def admin_has_permission(request):

@@ -183,3 +183,28 @@ def test_logout_is_logged(client, make_user, password):
     client.post(reverse("accounts:logout"))
     assert AccessLogEntry.objects.filter(action=Action.LOGOUT, actor=user).exists()
     assert not UserSession.objects.filter(user=user).exists()
+
+
+def test_the_page_asked_for_is_kept_through_the_second_factor(
+    client, make_user, password, totp_device
+):
+    user = make_user("admin")
+    device = totp_device(user)
+    post_login(client, user.username, password)
+    wanted = "/register/?q=UWV&type=national_agency"
+    response = client.get(wanted)
+    assert response.status_code == 302
+    two_factor_url = response["Location"]
+    # The form's hidden "next" field carries the whole address, query string included.
+    assert client.get(two_factor_url).context["next"] == wanted
+    response = client.post(two_factor_url, {"token": totp_token(device)})
+    assert response["Location"] == wanted
+
+
+def test_functional_management_login_link_sends_an_admin_on(client, make_user, login):
+    login(make_user("admin"), verified=True)
+    response = client.get("/beheer/login/?next=/beheer/register/")
+    assert response.status_code == 302
+    assert response["Location"] == "/beheer/register/"
+    evil = client.get("/beheer/login/?next=https://evil.example.org/")
+    assert evil["Location"] == "/beheer/"
