@@ -55,7 +55,7 @@ ROLES: list[RoleDefinition] = [
         "schrijft het maatwerkplan, stuurt verzoeken aan organisaties en volgt ze op.",
         "Knows the household. Opens the case, records the household's perspective, writes "
         "the plan, sends requests to organisations and follows them up.",
-        REGISTER_VIEW,
+        [*REGISTER_VIEW, "cases.view_case", "cases.add_case", "cases.change_case"],
     ),
     RoleDefinition(
         "decision_maker",
@@ -114,6 +114,8 @@ ROLES: list[RoleDefinition] = [
             *REGISTER_VIEW,
             *REGISTER_MANAGE,
             "accounts.use_admin_site",
+            "cases.view_case",
+            "cases.maintain_case",
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",

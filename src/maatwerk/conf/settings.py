@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "maatwerk.accounts",
     "maatwerk.audit",
     "maatwerk.register",
+    "maatwerk.cases",
     "maatwerk.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -299,3 +300,54 @@ LOGGING = {
 # --- Demo data -----------------------------------------------------------------
 # MAATWERK_DEMO_PASSWORD: the password of every demo user. Default: maatwerk-demo.
 DEMO_PASSWORD = env("MAATWERK_DEMO_PASSWORD", "maatwerk-demo")
+
+# --- Field encryption ----------------------------------------------------------
+# MAATWERK_FIELD_KEYS: comma-separated Fernet keys that encrypt the direct identifiers
+# of a household (names, date of birth, BSN, address) in the database
+# (maatwerk.cases.fields). The first key encrypts; every key decrypts, so a new key can
+# be put in front while rows written with the old one are re-encrypted. Required when
+# DEBUG is off. In development (DEBUG, MAATWERK_DEV_FIELD_KEYS, or the test settings)
+# a key is generated once and kept in var/field_keys.
+
+
+def _field_encryption_keys() -> list[str]:
+    from cryptography.fernet import Fernet
+
+    keys = env_list("MAATWERK_FIELD_KEYS")
+    if not keys:
+        # MAATWERK_DEV_FIELD_KEYS: allow the generated development key with DEBUG off
+        # (for a local set-up that must run like production; never on a real one).
+        if not (
+            DEBUG
+            or env_bool("MAATWERK_DEV_FIELD_KEYS", False)
+            or os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("test_settings")
+        ):
+            raise ImproperlyConfigured(
+                "MAATWERK_FIELD_KEYS is required when DEBUG is off: the key that encrypts "
+                "personal data in the database (see docs/configuration.md, 'Encryption "
+                "of personal data'). Set DEBUG=true for development."
+            )
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path = VAR_DIR / "field_keys"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # generated before (or by a process starting at the same moment)
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(Fernet.generate_key().decode("ascii"))
+        keys = [key.strip() for key in path.read_text().split(",") if key.strip()]
+        if not keys:
+            raise ImproperlyConfigured(f"{path} is empty; delete it to generate a new key.")
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"MAATWERK_FIELD_KEYS: key {number} of {len(keys)} is not a Fernet key "
+                "(32 bytes in URL-safe base64, 44 characters ending in '=')."
+            ) from None
+    return keys
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()

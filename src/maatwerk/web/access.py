@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import render
 
 from maatwerk.audit.models import Action, ProcessingActivity, Result
@@ -23,9 +24,11 @@ def deny(request, *, processing_activity=ProcessingActivity.AUTHENTICATION, deta
     return render(request, "web/no_access.html", status=403)
 
 
-def permission_required(*perms, require_verified=False):
+def permission_required(*perms, require_verified=False, hide=False):
     """Only for logged-in users holding every permission in ``perms``; with
-    ``require_verified`` also only after a completed two-factor login."""
+    ``require_verified`` also only after a completed two-factor login. With ``hide``
+    (the URLs of one case) a refusal is a 404, like a case one may not see: whether
+    it exists is not shared either."""
 
     def decorator(view):
         @wraps(view)
@@ -33,7 +36,10 @@ def permission_required(*perms, require_verified=False):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_perms(perms):
-                return deny(request, detail=",".join(perms))
+                response = deny(request, detail=",".join(perms))
+                if hide:
+                    raise Http404
+                return response
             if require_verified and not request.user.is_verified():
                 return deny(request, detail="two-factor login required")
             return view(request, *args, **kwargs)

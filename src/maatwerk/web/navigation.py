@@ -15,6 +15,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Start"), "web:home", None),
+    NavItem(_("Cases"), "cases:case_list", "cases.view_case"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
     NavItem(_("Access log"), "audit:log_search", "audit.view_accesslogentry"),
     NavItem(_("Functional management"), "admin:index", "accounts.use_admin_site"),

@@ -1,0 +1,164 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.register.models import LifeDomain, Organisation
+
+from .models import Case, Composition, Confirmation, HouseholdIdentity
+from .validators import normalize_bsn, normalize_postcode
+
+REQUIRED = _("This field is required.")
+
+
+class IntakeForm(forms.Form):
+    """Opening a case asks only what is needed; everything else can come later."""
+
+    perspective = forms.CharField(
+        label=_("What does the household want? In its own words"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Write down what the household wants, in its words.")},
+    )
+    needed = forms.CharField(
+        label=_("What is needed?"),
+        help_text=_("Which breakthrough or exception would help."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Describe what is needed.")},
+    )
+    deciding_organisations = forms.ModelMultipleChoiceField(
+        label=_("Who must decide?"),
+        help_text=_("Organisations from the Maatwerkregister. You can add them later."),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    life_domains = forms.ModelMultipleChoiceField(
+        label=_("Life domains"),
+        queryset=LifeDomain.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one life domain.")},
+    )
+    primary_domain = forms.ModelChoiceField(
+        label=_("Primary life domain"),
+        queryset=LifeDomain.objects.filter(active=True),
+        error_messages={"required": _("Choose the primary life domain.")},
+    )
+    problems_start_domain = forms.ModelChoiceField(
+        label=_("Where does the household itself see its problems start?"),
+        queryset=LifeDomain.objects.filter(active=True),
+        required=False,
+    )
+    composition = forms.ChoiceField(label=_("Household composition"), choices=Composition.choices)
+    adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=30, initial=1)
+    children = forms.IntegerField(label=_("Children"), min_value=0, max_value=30, initial=0)
+    safety_concern = forms.BooleanField(
+        label=_("There is a safety concern (for example domestic violence)"), required=False
+    )
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = list(teams)
+        if len(self.teams) > 1:
+            self.fields["team"] = forms.ChoiceField(
+                label=_("Team"), choices=[(t.pk, t.name) for t in self.teams]
+            )
+        for name in ("primary_domain", "problems_start_domain", "composition"):
+            self.fields[name].widget.attrs.pop("required", None)
+        self.fields["problems_start_domain"].empty_label = _("Not asked yet")
+
+    def clean(self):
+        cleaned = super().clean()
+        domains, primary = cleaned.get("life_domains"), cleaned.get("primary_domain")
+        if domains is not None and primary is not None and primary not in domains:
+            self.add_error(
+                "primary_domain",
+                _("The primary life domain must be one of the chosen life domains."),
+            )
+        return cleaned
+
+    def chosen_team(self):
+        if "team" in self.fields:
+            return next(t for t in self.teams if str(t.pk) == self.cleaned_data["team"])
+        return self.teams[0]
+
+
+class PerspectiveForm(forms.Form):
+    text = forms.CharField(
+        label=_("In their own words"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": _("Write down the household's words.")},
+    )
+    confirmation = forms.ChoiceField(
+        label=_("How did the household confirm this version?"),
+        choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],
+    )
+    recorded_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    problems_start_domain = forms.ModelChoiceField(
+        label=_("Where does the household itself see its problems start?"),
+        queryset=LifeDomain.objects.filter(active=True),
+        required=False,
+    )
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problems_start_domain"].empty_label = _("Not asked yet")
+
+
+class CaseFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        choices=[("team", _("My team's cases")), ("mine", _("My cases"))],
+        required=False,
+    )
+    q = forms.CharField(label=_("Pseudonym or reference"), required=False, max_length=64)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    domain = forms.ChoiceField(label=_("Life domain"), required=False)
+    attention = forms.BooleanField(label=_("Only cases that need attention"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *Case.Status.choices]
+        self.fields["domain"].choices = [("", _("All"))] + [
+            (d.code, d.name) for d in LifeDomain.objects.filter(active=True)
+        ]
+
+
+class IdentityForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Typed with spaces or dots is fine: normalised before the model's own checks.
+    bsn = forms.CharField(label=_("citizen service number (BSN)"), required=False, max_length=20)
+    postcode = forms.CharField(label=_("postcode"), required=False, max_length=10)
+
+    class Meta:
+        model = HouseholdIdentity
+        fields = [
+            "names",
+            "date_of_birth",
+            "bsn",
+            "street",
+            "house_number",
+            "house_number_addition",
+            "postcode",
+            "city",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "off"})
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("autocomplete", "off")
+
+    def clean_bsn(self):
+        value = self.cleaned_data["bsn"]
+        return normalize_bsn(value) if value else ""
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        return normalize_postcode(value) if value else ""

@@ -1,0 +1,426 @@
+"""Cases (casussen), households and the household's own perspective.
+
+The perspective is the centre of every case: its first version is kept unchanged
+forever and every later version is a new row, dated and confirmed by the household.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.register.models import LifeDomain, Organisation
+
+from .fields import EncryptedDateField, EncryptedTextField
+from .validators import validate_bsn, validate_house_number, validate_postcode
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise ValueError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """History that is only ever added to: a correction is a new row."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only")
+
+
+class Composition(models.TextChoices):
+    SINGLE = "single", _("single person")
+    COUPLE = "couple", _("couple without children")
+    COUPLE_WITH_CHILDREN = "couple_with_children", _("couple with children")
+    SINGLE_PARENT = "single_parent", _("single parent")
+    MULTI_GENERATION = "multi_generation", _("several generations")
+    OTHER = "other", _("other")
+
+
+class Household(models.Model):
+    """The household: composition and a pseudonym. Direct identifiers are optional and
+    kept apart, encrypted (see HouseholdIdentity)."""
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=16, unique=True)
+    composition = models.CharField(_("composition"), max_length=32, choices=Composition.choices)
+    adults = models.PositiveSmallIntegerField(
+        _("adults"), default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    children = models.PositiveSmallIntegerField(
+        _("children"), default=0, validators=[MaxValueValidator(30)]
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(adults__gte=1), name="household_adults_1")
+        ]
+
+    def __str__(self):
+        return self.pseudonym
+
+
+class HouseholdIdentity(models.Model):
+    """Optional direct identifiers, encrypted at rest (MAATWERK_FIELD_KEYS). Shown only
+    to the owning team; never in lists, exports or the access log."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, related_name="identity", primary_key=True
+    )
+    names = EncryptedTextField(_("names"), max_length=300, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    bsn = EncryptedTextField(
+        _("citizen service number (BSN)"), max_length=9, blank=True, validators=[validate_bsn]
+    )
+    street = EncryptedTextField(_("street"), max_length=200, blank=True)
+    house_number = EncryptedTextField(
+        _("house number"), max_length=5, blank=True, validators=[validate_house_number]
+    )
+    house_number_addition = EncryptedTextField(_("addition"), max_length=10, blank=True)
+    postcode = EncryptedTextField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
+    city = EncryptedTextField(_("city"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household identity")
+        verbose_name_plural = _("household identities")
+
+    def __str__(self):
+        return f"{self.household_id}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("intake")
+        PLAN = "plan", _("plan")
+        JOURNEY = "journey", _("journey")
+        EXECUTING = "executing", _("executing")
+        CLOSED = "closed", _("closed")
+
+    class Outcome(models.TextChoices):
+        SOLVED = "solved", _("solved")
+        PARTLY_SOLVED = "partly_solved", _("partly solved")
+        NOT_SOLVED = "not_solved", _("not solved")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    reference = models.CharField(_("reference"), max_length=64)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("The organisation whose reference this is."),
+    )
+    household = models.OneToOneField(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="case"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case manager"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.INTAKE, db_index=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    opened_on = models.DateField(_("opened on"), db_index=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    needed = models.TextField(_("what is needed"))
+    life_domains = models.ManyToManyField(
+        LifeDomain, verbose_name=_("life domains"), related_name="cases"
+    )
+    primary_domain = models.ForeignKey(
+        LifeDomain,
+        verbose_name=_("primary life domain"),
+        on_delete=models.PROTECT,
+        related_name="primary_cases",
+    )
+    deciding_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("who must decide"),
+        related_name="cases_to_decide",
+        blank=True,
+    )
+    safety_concern = models.BooleanField(_("safety concern"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-id"]
+        permissions = [
+            ("maintain_case", _("Can open any case for maintenance (logged)")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "reference"], name="case_unique_reference")
+        ]
+
+    def __str__(self):
+        return f"{self.household.pseudonym} ({self.reference})"
+
+
+class Confirmation(models.TextChoices):
+    FIRST = "first", _("first recording")
+    CONVERSATION = "conversation", _("in a conversation")
+    SIGNED = "signed", _("signed")
+    PHONE = "phone", _("by phone")
+
+
+class Perspective(AppendOnlyModel):
+    """One version of the household's own words. Versions are per voice: the whole
+    household ('' as member) or one member or sub-household (for example when
+    interests differ in a situation of domestic violence)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perspectives")
+    member = models.CharField(
+        _("whose perspective"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty for the household as a whole, or name a member."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("in their own words"), max_length=5000)
+    problems_start_domain = models.ForeignKey(
+        LifeDomain,
+        verbose_name=_("where the household sees its problems start"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_on = models.DateField(_("recorded on"))
+    confirmation = models.CharField(
+        _("confirmed by the household"), max_length=16, choices=Confirmation.choices
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
+        ordering = ["case", "member", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "member", "version"], name="perspective_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.member or '-'} v{self.version}"
+
+
+class CaseEvent(AppendOnlyModel):
+    """The dated timeline of a case."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("case opened")
+        PERSPECTIVE = "perspective", _("perspective recorded")
+        PLAN = "plan", _("plan version saved")
+        AGREEMENT = "agreement", _("household agreed with the plan")
+        STATUS = "status", _("status changed")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    happened_on = models.DateField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.happened_on}"
+
+
+class Plan(models.Model):
+    """A maatwerkplan. A case may hold more than one (when household members'
+    interests differ); each names whose perspective it serves. Its content lives in
+    versions: every saved version is kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    serves_member = models.CharField(
+        _("whose perspective this plan serves"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the household as a whole."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("maatwerkplan")
+        verbose_name_plural = _("maatwerkplans")
+        ordering = ["case", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanVersion(AppendOnlyModel):
+    """One saved version of a plan: goals, actions, the reverse test and the value
+    triangle. Never changed; the household's agreement is recorded against it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    perspective = models.ForeignKey(
+        Perspective,
+        verbose_name=_("perspective this version is based on"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The reverse test (omgekeerde toets), in this order.
+    intended_effect = models.TextField(_("1. Intended effect"), blank=True)
+    impact = models.TextField(_("2. Impact on person, family and surroundings"), blank=True)
+    purpose_of_law = models.TextField(_("3. Purpose of the law"), blank=True)
+    ethics = models.TextField(_("4. Ethics"), blank=True)
+    legal_check = models.TextField(_("5. Legal check"), blank=True)
+    # The value triangle: legality (grounds + why); social return is the cost lines.
+    legal_grounds = models.ManyToManyField(
+        "register.LegalGround", verbose_name=_("exception grounds"), blank=True, related_name="+"
+    )
+    legality = models.TextField(_("Why the exception grounds apply"), blank=True)
+    safety = models.TextField(_("How safety is addressed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}"
+
+
+class Goal(AppendOnlyModel):
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="goals")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField(_("goal"), max_length=2000)
+    perspective_sentence = models.TextField(
+        _("from the household's words"),
+        blank=True,
+        help_text=_("The sentence of the perspective this goal comes from."),
+    )
+
+    class Meta:
+        ordering = ["version", "order"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def from_household(self) -> bool:
+        return bool(self.perspective_sentence)
+
+
+class PlanAction(AppendOnlyModel):
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="actions")
+    order = models.PositiveSmallIntegerField()
+    what = models.TextField(_("what"), max_length=2000)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.CharField(_("person"), max_length=200, blank=True)
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+
+    def __str__(self):
+        return self.what
+
+
+class CostLine(AppendOnlyModel):
+    """One line of the cost comparison: what muddling on costs a year (``current``)
+    against what the plan costs (``plan``)."""
+
+    class Kind(models.TextChoices):
+        CURRENT = "current", _("muddling on (per year)")
+        PLAN = "plan", _("the plan")
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="costs")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField()
+    description = models.CharField(_("description"), max_length=300)
+    reference_cost = models.ForeignKey(
+        "register.ReferenceCost",
+        verbose_name=_("reference cost"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    amount = models.DecimalField(
+        _("amount (euro)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["version", "kind", "order"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="cost_line_amount_gte_0")
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
+
+class Agreement(AppendOnlyModel):
+    """Involvement: the household's agreement with one plan version, in its words."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="agreements")
+    agreed_on = models.DateField(_("agreed on"))
+    how = models.CharField(
+        _("how"),
+        max_length=16,
+        choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],
+    )
+    words = models.TextField(_("in the household's words"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["version", "agreed_on", "id"]
+
+    def __str__(self):
+        return f"{self.version} {self.agreed_on}"

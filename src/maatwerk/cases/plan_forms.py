@@ -1,0 +1,172 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
+
+from .models import Confirmation, CostLine
+
+TEXTAREA = {"rows": 3}
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the plan a title.")},
+    )
+    serves_member = forms.ChoiceField(
+        label=_("Whose perspective does this plan serve?"), required=False
+    )
+    intended_effect = forms.CharField(
+        label=_("1. Intended effect"),
+        help_text=_("What must change for the household?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    impact = forms.CharField(
+        label=_("2. Impact on person, family and surroundings"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    purpose_of_law = forms.CharField(
+        label=_("3. Purpose of the law"),
+        help_text=_("Why was the law written? Articles are instruments."),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    ethics = forms.CharField(
+        label=_("4. Ethics"),
+        help_text=_("Is it ethically sound?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    legal_check = forms.CharField(
+        label=_("5. Legal check"),
+        help_text=_("Last, not first: does it conflict with the law?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    legal_grounds = forms.ModelMultipleChoiceField(
+        label=_("Exception grounds"),
+        queryset=LegalGround.objects.filter(active=True).select_related("regulation"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    legality = forms.CharField(
+        label=_("Legality: why the exception grounds apply"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    safety = forms.CharField(
+        label=_("How safety is addressed"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, voices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["serves_member"].choices = [
+            (member, member or _("The household as a whole")) for member in voices
+        ] or [("", _("The household as a whole"))]
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Goal"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    perspective_sentence = forms.ChoiceField(
+        label=_("Comes from the household's words"), required=False
+    )
+
+    def __init__(self, *args, sentences=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perspective_sentence"].choices = [
+            ("", _("Not from the household's words")),
+            *[(s, s) for s in sentences],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("perspective_sentence") and not cleaned.get("text", "").strip():
+            self.add_error("text", _("Every goal needs a text."))
+        return cleaned
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label=_("What"), required=False, max_length=2000)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(active=True), required=False
+    )
+    person = forms.CharField(label=_("Person"), required=False, max_length=200)
+    due_on = forms.DateField(
+        label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = any(cleaned.get(k) for k in ("organisation", "person", "due_on"))
+        if filled and not cleaned.get("what", "").strip():
+            self.add_error("what", _("Say what will be done."))
+        return cleaned
+
+
+class CostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CostLine.Kind.choices)
+    reference_cost = forms.ModelChoiceField(
+        label=_("Reference cost"),
+        queryset=ReferenceCost.objects.filter(active=True),
+        required=False,
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+    amount = forms.DecimalField(
+        label=_("Amount (euro)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "invalid": _("Enter an amount in euros, for example 1250,50."),
+            "max_decimal_places": _("Use at most two decimals (cents)."),
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = cleaned.get("reference_cost")
+        if reference is not None:
+            cleaned["description"] = cleaned.get("description") or reference.name
+            if cleaned.get("amount") is None and "amount" not in self.errors:
+                cleaned["amount"] = reference.amount
+        amount = cleaned.get("amount")
+        if amount is not None and amount < 0:
+            self.add_error("amount", _("An amount cannot be negative."))
+        if amount is not None and not cleaned.get("description"):
+            self.add_error("description", _("Say what this amount is for."))
+        if cleaned.get("description") and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount."))
+        return cleaned
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=30)
+ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30)
+CostFormSet = forms.formset_factory(CostForm, extra=3, max_num=40)
+
+
+class AgreementForm(forms.Form):
+    agreed_on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    how = forms.ChoiceField(
+        label=_("How did the household agree?"),
+        choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],
+    )
+    words = forms.CharField(
+        label=_("In the household's words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": _("Write down how the household put its agreement, in its words.")
+        },
+    )

@@ -1,0 +1,113 @@
+"""Reads of case data. ``visible_cases`` is THE access policy for cases: every list,
+search and detail page starts from it, so a list can never show what a detail page
+would refuse. Later capabilities extend it here (decision makers for their own
+requests, coordinators after escalation), never elsewhere.
+"""
+
+from datetime import timedelta
+
+from django.db.models import BooleanField, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Case, Perspective
+
+INTAKE_ATTENTION_DAYS = 14
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases this user may see: those of the user's own teams; with the
+    maintenance permission (functional management) all of them — every read is
+    logged like any other."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.view_case"):
+        return Case.objects.none()
+    if user.has_perm("cases.maintain_case"):
+        return Case.objects.all()
+    return Case.objects.filter(team__members=user, team__active=True)
+
+
+def case_for(user, pk) -> Case:
+    """One case, or 404 for everyone who may not see it (never a 403: the case's
+    existence is itself not shared)."""
+    case = (
+        visible_cases(user)
+        .select_related("household", "primary_domain", "owner", "team__organisation")
+        .prefetch_related("life_domains", "deciding_organisations")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate ``needs_attention``: a safety concern, or an intake older than
+    INTAKE_ATTENTION_DAYS days. Later capabilities add overdue requests here."""
+    stale_intake = timezone.localdate() - timedelta(days=INTAKE_ATTENTION_DAYS)
+    return cases.annotate(
+        needs_attention=CaseWhen(
+            When(safety_concern=True, then=Value(True)),
+            When(status=Case.Status.INTAKE, opened_on__lte=stale_intake, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def case_search(
+    *,
+    user,
+    scope: str = "team",
+    query: str = "",
+    status: str = "",
+    domain: str = "",
+    attention: bool = False,
+) -> QuerySet[Case]:
+    cases = with_attention(visible_cases(user))
+    if scope == "mine":
+        cases = cases.filter(owner=user)
+    if query:
+        cases = cases.filter(Q(household__pseudonym__iexact=query) | Q(reference__icontains=query))
+    if status:
+        cases = cases.filter(status=status)
+    if domain:
+        cases = cases.filter(life_domains__code=domain)
+    if attention:
+        cases = cases.filter(needs_attention=True)
+    return (
+        cases.select_related("household", "primary_domain", "owner")
+        .prefetch_related("life_domains")
+        .distinct()
+        .order_by("-opened_on", "-id")
+    )
+
+
+def current_perspectives(case: Case) -> list[dict]:
+    """Per voice: the current version and, when different, the first one."""
+    rows = list(
+        Perspective.objects.filter(case=case)
+        .select_related("problems_start_domain", "recorded_by")
+        .order_by("member", "version")
+    )
+    voices: dict[str, dict] = {}
+    for row in rows:
+        voice = voices.setdefault(row.member, {"member": row.member, "first": row})
+        voice["current"] = row
+    return list(voices.values())
+
+
+def latest_version(case: Case, member: str) -> int:
+    return (
+        Perspective.objects.filter(case=case, member=member)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+
+
+def can_see_identity(user, case: Case) -> bool:
+    """Direct identifiers: the owning team only (not even maintenance access)."""
+    return user.is_authenticated and case.team.members.filter(pk=user.pk).exists()

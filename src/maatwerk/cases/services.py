@@ -1,0 +1,207 @@
+"""Every write of case data: keyword-only, atomic, validating, and logged in the same
+transaction as the change."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+
+from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
+from .selectors import latest_version
+
+
+class ConflictError(Exception):
+    """Someone else saved first; carries what they saved."""
+
+    def __init__(self, message, current=None):
+        super().__init__(message)
+        self.current = current
+
+
+def new_pseudonym() -> str:
+    for digits in (4, 4, 4, 4, 5, 5, 6, 6, 8):
+        candidate = f"HH-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
+        if not Household.objects.filter(pseudonym=candidate).exists():
+            return candidate
+    raise RuntimeError("could not find a free pseudonym")
+
+
+def new_reference(source: str, year: int) -> str:
+    prefix = f"MW-{year}-"
+    count = Case.objects.filter(source=source, reference__startswith=prefix).count()
+    return f"{prefix}{count + 1:05d}"
+
+
+def case_open(
+    *,
+    request,
+    user,
+    team,
+    perspective: str,
+    needed: str,
+    life_domains,
+    primary_domain,
+    composition: str,
+    adults: int,
+    children: int,
+    safety_concern: bool,
+    deciding_organisations=(),
+    problems_start_domain=None,
+    opened_on=None,
+) -> Case:
+    """Open a case for a new household, with its first perspective (kept forever)."""
+    if primary_domain not in life_domains:
+        raise ValidationError(
+            {"primary_domain": _("The primary life domain must be one of the chosen domains.")}
+        )
+    if team not in user.teams.all():
+        raise ValidationError(_("You can only open a case for a team you belong to."))
+    opened_on = opened_on or timezone.localdate()
+    with transaction.atomic():
+        household = Household.objects.create(
+            pseudonym=new_pseudonym(),
+            composition=composition,
+            adults=adults,
+            children=children,
+            municipality=team.organisation.name if team.organisation.type == "municipality" else "",
+        )
+        source = team.organisation.name
+        case = Case.objects.create(
+            reference=new_reference(source, opened_on.year),
+            source=source,
+            household=household,
+            team=team,
+            owner=user,
+            opened_on=opened_on,
+            needed=needed,
+            primary_domain=primary_domain,
+            safety_concern=safety_concern,
+        )
+        case.life_domains.set(life_domains)
+        case.deciding_organisations.set(deciding_organisations)
+        Perspective.objects.create(
+            case=case,
+            member="",
+            version=1,
+            text=perspective,
+            problems_start_domain=problems_start_domain,
+            recorded_on=opened_on,
+            confirmation=Confirmation.FIRST,
+            recorded_by=user,
+        )
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.OPENED, happened_on=opened_on, actor=user
+        )
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=case,
+            household=household.pseudonym,
+        )
+    return case
+
+
+def perspective_record(
+    *,
+    request,
+    user,
+    case: Case,
+    text: str,
+    confirmation: str,
+    recorded_on,
+    based_on_version: int,
+    member: str = "",
+    problems_start_domain=None,
+) -> Perspective:
+    """Add a version of a voice's perspective. ``based_on_version`` is the version the
+    user saw; if someone added one since, nothing is saved and ConflictError says so."""
+    member = member.strip()
+    if confirmation == Confirmation.FIRST and latest_version(case, member) > 0:
+        raise ValidationError(
+            {"confirmation": _("Say how the household confirmed this new version.")}
+        )
+    if recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("The date cannot be in the future.")})
+    if recorded_on < case.opened_on:
+        raise ValidationError({"recorded_on": _("The date cannot be before the case was opened.")})
+    try:
+        with transaction.atomic():
+            current = latest_version(case, member)
+            if current != based_on_version:
+                raise ConflictError(
+                    _("Someone else recorded a new version of this perspective in the meantime."),
+                    current=Perspective.objects.get(case=case, member=member, version=current),
+                )
+            perspective = Perspective.objects.create(
+                case=case,
+                member=member,
+                version=current + 1,
+                text=text,
+                problems_start_domain=problems_start_domain,
+                recorded_on=recorded_on,
+                confirmation=confirmation if current else Confirmation.FIRST,
+                recorded_by=user,
+            )
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.PERSPECTIVE,
+                happened_on=recorded_on,
+                actor=user,
+                summary=member,
+            )
+            log_access(
+                action=Action.UPDATE if current else Action.CREATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=perspective,
+                household=case.household.pseudonym,
+            )
+    except IntegrityError as exc:  # a simultaneous save took the same version number
+        raise ConflictError(
+            _("Someone else recorded a new version of this perspective in the meantime."),
+            current=Perspective.objects.filter(case=case, member=member)
+            .order_by("-version")
+            .first(),
+        ) from exc
+    return perspective
+
+
+def identity_save(*, request, user, case: Case, form) -> HouseholdIdentity:
+    """Save the household's identifiers; refuses to overwrite a change someone else
+    saved since the form was loaded (compare-and-set on ``version``)."""
+    loaded = form.cleaned_data["loaded_version"]
+    with transaction.atomic():
+        identity = form.save(commit=False)
+        if loaded == 0:
+            if HouseholdIdentity.objects.filter(household=case.household).exists():
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.household = case.household
+            identity.version = 1
+            identity.save(force_insert=True)
+        else:
+            taken = HouseholdIdentity.objects.filter(
+                household=case.household, version=loaded
+            ).update(version=loaded + 1)
+            if not taken:
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.version = loaded + 1
+            identity.save()
+        log_access(
+            action=Action.UPDATE if loaded else Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            object_type=HouseholdIdentity._meta.label_lower,
+            object_id=case.household_id,
+            household=case.household.pseudonym,
+            detail="fields: " + ",".join(form.changed_data),
+        )
+    return identity

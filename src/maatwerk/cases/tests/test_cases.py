@@ -1,0 +1,264 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maatwerk.audit.models import AccessLogEntry, Action
+from maatwerk.cases.models import Case, CaseEvent, Perspective
+from maatwerk.cases.services import ConflictError, perspective_record
+from maatwerk.register.models import LifeDomain
+
+from .conftest import make_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def domain(code):
+    return LifeDomain.objects.get(code=code)
+
+
+def intake_data(**overrides):
+    data = {
+        "perspective": "Ik wil in mijn huis blijven en rust in mijn hoofd.",
+        "needed": "Huurachterstand bevriezen",
+        "life_domains": [domain("finances").pk, domain("housing").pk],
+        "primary_domain": domain("finances").pk,
+        "problems_start_domain": domain("housing").pk,
+        "composition": "single_parent",
+        "adults": 1,
+        "children": 2,
+    }
+    data.update(overrides)
+    return data
+
+
+def open_case(client, **overrides):
+    response = client.post(reverse("cases:case_create"), intake_data(**overrides))
+    assert response.status_code == 302, response.context["form"].errors
+    return Case.objects.latest("id")
+
+
+def test_intake_opens_a_case_with_pseudonym_and_first_perspective(client, login, professional):
+    login(professional)
+    case = open_case(client, safety_concern="on")
+    assert case.household.pseudonym.startswith("HH-")
+    assert case.team == professional.teams.get()
+    assert case.owner == professional and case.status == Case.Status.INTAKE
+    assert case.safety_concern
+    first = case.perspectives.get()
+    assert (first.version, first.confirmation) == (1, "first")
+    assert first.problems_start_domain.code == "housing"
+    assert CaseEvent.objects.filter(case=case, kind="opened").exists()
+    created = AccessLogEntry.objects.get(action=Action.CREATE, object_type="cases.case")
+    assert created.household == case.household.pseudonym
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "rust in mijn hoofd" in page
+    assert page.index("rust in mijn hoofd") < page.index("Huurachterstand bevriezen")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"primary_domain": None}, "primary_domain"),
+        ({"perspective": ""}, "perspective"),
+        ({"life_domains": []}, "life_domains"),
+        ({"adults": 0}, "adults"),
+        ({"children": "twee"}, "children"),
+    ],
+)
+def test_intake_bad_input_gives_field_errors_and_saves_nothing(
+    client, login, professional, overrides, field
+):
+    if overrides.get("primary_domain", 1) is None:
+        overrides = {"primary_domain": domain("safety").pk}  # not among the chosen domains
+    login(professional)
+    response = client.post(reverse("cases:case_create"), intake_data(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Case.objects.exists() and not Perspective.objects.exists()
+
+
+def test_primary_domain_error_is_dutch(client, login, professional):
+    login(professional)
+    response = client.post(
+        reverse("cases:case_create"), intake_data(primary_domain=domain("safety").pk)
+    )
+    assert "leefgebied" in str(response.context["form"].errors["primary_domain"]).lower()
+
+
+def test_other_team_gets_404_everywhere_and_finds_nothing(client, login, professional, outsider):
+    login(professional)
+    case = open_case(client)
+    client.logout()
+    login(outsider)
+    for url in (
+        reverse("cases:case_detail", args=[case.pk]),
+        reverse("cases:perspective_add", args=[case.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"text": "x"}).status_code == 404, url
+    for params in ({}, {"q": case.household.pseudonym}, {"q": case.reference}):
+        response = client.get(reverse("cases:case_list"), params)
+        assert response.status_code == 200
+        # (the search box echoes what was typed; no result links to the case)
+        assert reverse("cases:case_detail", args=[case.pk]) not in response.content.decode()
+        assert response.context["page"].paginator.count == 0
+    assert case.perspectives.count() == 1
+
+
+@pytest.mark.parametrize("role", ["decision_maker", "coordinator", "budget_holder", "analyst"])
+def test_roles_without_case_access(client, login, make_user, professional, teams, role):
+    login(professional)
+    case = open_case(client)
+    client.logout()
+    login(make_user(role, teams=[teams[0]]), verified=True)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code in (403, 404)
+    assert client.get(reverse("cases:case_list")).status_code == 403
+
+
+def test_team_colleague_sees_the_case(client, login, professional, colleague):
+    login(professional)
+    case = open_case(client)
+    client.logout()
+    login(colleague)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    mine = client.get(reverse("cases:case_list"), {"scope": "mine"})
+    assert mine.context["page"].paginator.count == 0
+    team = client.get(reverse("cases:case_list"), {"scope": "team"})
+    assert team.context["page"].paginator.count == 1
+
+
+def test_admin_opens_cases_for_maintenance_and_it_is_logged(client, login, make_user, professional):
+    login(professional)
+    case = open_case(client)
+    client.logout()
+    admin = make_user("admin")
+    login(admin, verified=True)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    assert AccessLogEntry.objects.filter(actor=admin, action=Action.READ).exists()
+
+
+def test_every_case_page_view_writes_exactly_one_log_row(client, login, professional):
+    login(professional)
+    case = open_case(client)
+    before = AccessLogEntry.objects.count()
+    client.get(reverse("cases:case_detail", args=[case.pk]))
+    rows = list(AccessLogEntry.objects.order_by("id")[before:])
+    assert [(r.action, r.household, r.object_id) for r in rows] == [
+        ("read", case.household.pseudonym, str(case.pk))
+    ]
+    before = AccessLogEntry.objects.count()
+    client.get(reverse("cases:case_list"), {"q": case.household.pseudonym})
+    rows = list(AccessLogEntry.objects.order_by("id")[before:])
+    assert [r.action for r in rows] == ["search"]
+
+
+def test_perspective_versions_keep_the_first_and_conflict_instead_of_overwriting(
+    client, login, professional, colleague, rf
+):
+    login(professional)
+    case = open_case(client)
+    url = reverse("cases:perspective_add", args=[case.pk])
+    response = client.post(
+        url,
+        {
+            "text": "Eerst de schulden, dan de rest.",
+            "confirmation": "conversation",
+            "recorded_on": timezone.localdate().isoformat(),
+            "based_on_version": 1,
+        },
+    )
+    assert response.status_code == 302
+    # A colleague had the form open at version 1 as well: their save must conflict.
+    client.logout()
+    login(colleague)
+    response = client.post(
+        url,
+        {
+            "text": "Een andere tekst",
+            "confirmation": "phone",
+            "recorded_on": timezone.localdate().isoformat(),
+            "based_on_version": 1,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["conflict"].text == "Eerst de schulden, dan de rest."
+    assert "Een andere tekst" in response.content.decode()  # their text is not lost
+    texts = list(case.perspectives.order_by("version").values_list("text", flat=True))
+    assert texts == [
+        "Ik wil in mijn huis blijven en rust in mijn hoofd.",
+        "Eerst de schulden, dan de rest.",
+    ]
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "Eerst de schulden" in page and "rust in mijn hoofd" in page
+
+
+def test_perspective_service_refuses_future_and_stale(professional, teams, rf):
+    (case,) = make_cases(teams[0], professional, 1)
+    request = rf.get("/")
+    request.user = professional
+    with pytest.raises(ConflictError):
+        perspective_record(
+            request=request, user=professional, case=case, text="x", confirmation="phone",
+            recorded_on=timezone.localdate(), based_on_version=0,
+        )  # fmt: skip
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        perspective_record(
+            request=request, user=professional, case=case, text="x", confirmation="phone",
+            recorded_on=timezone.localdate() + datetime.timedelta(days=1), based_on_version=1,
+        )  # fmt: skip
+
+
+def test_perspectives_are_append_only(professional, teams):
+    (case,) = make_cases(teams[0], professional, 1)
+    first = case.perspectives.get()
+    first.text = "veranderd"
+    with pytest.raises(ValueError):
+        first.save()
+    with pytest.raises(ValueError):
+        Perspective.objects.filter(case=case).update(text="veranderd")
+    with pytest.raises(ValueError):
+        Perspective.objects.filter(case=case).delete()
+
+
+def test_a_member_gets_a_voice_of_their_own(client, login, professional):
+    login(professional)
+    case = open_case(client, safety_concern="on")
+    url = reverse("cases:perspective_add", args=[case.pk])
+    missing = client.post(
+        url,
+        {"new_voice": "1", "member": "", "text": "x", "confirmation": "conversation",
+         "recorded_on": timezone.localdate().isoformat(), "based_on_version": 0},
+    )  # fmt: skip
+    assert missing.status_code == 200 and missing.context["member_error"]
+    response = client.post(
+        url,
+        {"new_voice": "1", "member": "Moeder", "text": "Ik wil veilig wonen met de kinderen.",
+         "confirmation": "conversation", "recorded_on": timezone.localdate().isoformat(),
+         "based_on_version": 0},
+    )  # fmt: skip
+    assert response.status_code == 302
+    voices = {p.member: p.version for p in case.perspectives.all()}
+    assert voices == {"": 1, "Moeder": 1}
+
+
+def queries_for_list(client, count):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("cases:case_list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(count, 25)
+    return len(context.captured_queries)
+
+
+def test_case_list_query_count_is_constant(client, login, professional, teams):
+    login(professional)
+    make_cases(teams[0], professional, 10)
+    ten = queries_for_list(client, 10)
+    make_cases(teams[0], professional, 990, start=10)
+    thousand = queries_for_list(client, 1000)
+    assert ten == thousand

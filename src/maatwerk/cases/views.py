@@ -1,0 +1,208 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.web.access import permission_required
+
+from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm
+from .models import Case, CaseEvent, HouseholdIdentity
+from .plans import plan_state
+from .selectors import (
+    can_see_identity,
+    case_for,
+    case_search,
+    current_perspectives,
+    latest_version,
+)
+from .services import ConflictError, case_open, identity_save, perspective_record
+
+PAGE_SIZE = 25
+
+
+def _log_read(request, case, action=Action.READ, detail=""):
+    log_access(
+        action=action,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=case,
+        household=case.household.pseudonym,
+        detail=detail,
+    )
+
+
+@permission_required("cases.view_case")
+def case_list(request):
+    form = CaseFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    with transaction.atomic():
+        cases = case_search(
+            user=request.user,
+            scope=filters.get("scope") or "team",
+            query=filters.get("q", ""),
+            status=filters.get("status", ""),
+            domain=filters.get("domain", ""),
+            attention=filters.get("attention", False),
+        )
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        log_access(
+            action=Action.SEARCH,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            object_type=Case._meta.label_lower,
+            detail="; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)[:500],
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@permission_required("cases.add_case")
+def case_create(request):
+    teams = list(request.user.teams.filter(active=True).select_related("organisation"))
+    if not teams:
+        messages.error(request, _("You are not in a team, so you cannot open a case yet."))
+        return redirect("cases:case_list")
+    form = IntakeForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_open(
+                request=request,
+                user=request.user,
+                team=form.chosen_team(),
+                perspective=data["perspective"],
+                needed=data["needed"],
+                life_domains=list(data["life_domains"]),
+                primary_domain=data["primary_domain"],
+                composition=data["composition"],
+                adults=data["adults"],
+                children=data["children"],
+                safety_concern=data["safety_concern"],
+                deciding_organisations=list(data["deciding_organisations"]),
+                problems_start_domain=data["problems_start_domain"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Case %(pseudonym)s has been opened.") % {"pseudonym": case.household.pseudonym},
+            )
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+@permission_required("cases.view_case", hide=True)
+def case_detail(request, pk):
+    with transaction.atomic():
+        case = case_for(request.user, pk)
+        voices = current_perspectives(case)
+        events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
+        plans = [plan_state(plan) for plan in case.plans.all()]
+        _log_read(request, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "voices": voices,
+            "events": events,
+            "plans": plans,
+            "show_identity_link": can_see_identity(request.user, case),
+        },
+    )
+
+
+@permission_required("cases.change_case", hide=True)
+def perspective_add(request, pk):
+    case = case_for(request.user, pk)
+    params = request.POST if request.method == "POST" else request.GET
+    new_voice = params.get("new_voice") == "1"
+    member = params.get("member", "").strip()[:100]
+    if new_voice and request.method == "POST" and not member:
+        member = None  # reported as a field error below
+    current_version = 0 if new_voice else latest_version(case, member or "")
+    form = PerspectiveForm(request.POST or None, initial={"based_on_version": current_version})
+    conflict = None
+    member_error = None
+    if member is None:
+        member_error = _("Name the member or sub-household whose perspective this is.")
+        form.is_valid()
+        form.add_error(None, member_error)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            perspective_record(
+                request=request,
+                user=request.user,
+                case=case,
+                member=member,
+                text=data["text"],
+                confirmation=data["confirmation"],
+                recorded_on=data["recorded_on"],
+                based_on_version=data["based_on_version"],
+                problems_start_domain=data["problems_start_domain"],
+            )
+        except ConflictError as error:
+            conflict = error.current
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The new version of the perspective has been saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        _log_read(request, case, detail="perspective form")
+    return render(
+        request,
+        "cases/perspective_form.html",
+        {
+            "case": case,
+            "form": form,
+            "member": member or "",
+            "new_voice": new_voice,
+            "member_error": member_error,
+            "conflict": conflict,
+            "voices": voices,
+        },
+    )
+
+
+@permission_required("cases.change_case", hide=True)
+def identity_edit(request, pk):
+    case = case_for(request.user, pk)
+    if not can_see_identity(request.user, case):
+        raise Http404
+    instance = HouseholdIdentity.objects.filter(household=case.household).first()
+    form = IdentityForm(request.POST or None, instance=instance)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity_save(request=request, user=request.user, case=case, form=form)
+        except ConflictError as error:
+            conflict = True
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The household's details have been saved."))
+            return redirect("cases:identity_edit", pk=case.pk)
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        _log_read(request, case, detail="identity")
+    current = (
+        HouseholdIdentity.objects.filter(household=case.household).first() if conflict else None
+    )
+    return render(
+        request,
+        "cases/identity_form.html",
+        {"case": case, "form": form, "voices": voices, "current": current},
+    )
