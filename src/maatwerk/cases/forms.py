@@ -162,3 +162,21 @@ class IdentityForm(forms.ModelForm):
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]
         return normalize_postcode(value) if value else ""
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when closing)"),
+        required=False,
+        choices=[("", "–"), *Case.Outcome.choices],
+    )
+    on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, case, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
+        self.fields["loaded_version"].initial = case.version

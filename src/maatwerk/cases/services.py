@@ -205,3 +205,62 @@ def identity_save(*, request, user, case: Case, form) -> HouseholdIdentity:
             detail="fields: " + ",".join(form.changed_data),
         )
     return identity
+
+
+# The case life cycle: which status may follow which.
+TRANSITIONS = {
+    Case.Status.INTAKE: [Case.Status.PLAN, Case.Status.CLOSED],
+    Case.Status.PLAN: [Case.Status.JOURNEY, Case.Status.EXECUTING, Case.Status.CLOSED],
+    Case.Status.JOURNEY: [Case.Status.PLAN, Case.Status.EXECUTING, Case.Status.CLOSED],
+    Case.Status.EXECUTING: [Case.Status.JOURNEY, Case.Status.CLOSED],
+    Case.Status.CLOSED: [],
+}
+
+
+def case_set_status(
+    *, request, user, case: Case, status: str, on, loaded_version: int, outcome: str = ""
+) -> Case:
+    """Move the case along its life cycle; closing needs an outcome."""
+    errors = {}
+    if status not in TRANSITIONS[case.status]:
+        errors["status"] = _("A case cannot go from “%(old)s” to “%(new)s”.") % {
+            "old": case.get_status_display(),
+            "new": Case.Status(status).label if status in Case.Status.values else status,
+        }
+    if status == Case.Status.CLOSED and not outcome:
+        errors["outcome"] = _("Choose the outcome when closing the case.")
+    if status != Case.Status.CLOSED and outcome:
+        errors["outcome"] = _("An outcome is only given when the case is closed.")
+    if on > timezone.localdate():
+        errors["on"] = _("The date cannot be in the future.")
+    elif on < case.opened_on:
+        errors["on"] = _("The date cannot be before the case was opened.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, version=loaded_version).update(
+            status=status,
+            outcome=outcome,
+            closed_on=on if status == Case.Status.CLOSED else None,
+            version=loaded_version + 1,
+        )
+        if not updated:
+            raise ConflictError(_("Someone else changed this case in the meantime."))
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.STATUS,
+            happened_on=on,
+            actor=user,
+            summary=str(Case.Status(status).label),
+        )
+        log_access(
+            action=Action.UPDATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=case,
+            household=case.household.pseudonym,
+            detail=f"status {case.status} -> {status}",
+        )
+    case.refresh_from_db()
+    return case

@@ -10,7 +10,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.web.access import permission_required
 
-from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm
+from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
 from .models import Case, CaseEvent, HouseholdIdentity
 from .plans import plan_state
 from .selectors import (
@@ -20,7 +20,14 @@ from .selectors import (
     current_perspectives,
     latest_version,
 )
-from .services import ConflictError, case_open, identity_save, perspective_record
+from .services import (
+    TRANSITIONS,
+    ConflictError,
+    case_open,
+    case_set_status,
+    identity_save,
+    perspective_record,
+)
 
 PAGE_SIZE = 25
 
@@ -118,6 +125,9 @@ def case_detail(request, pk):
             "events": events,
             "plans": plans,
             "show_identity_link": can_see_identity(request.user, case),
+            "status_form": StatusForm(case=case, allowed=TRANSITIONS[case.status])
+            if TRANSITIONS[case.status]
+            else None,
         },
     )
 
@@ -206,3 +216,34 @@ def identity_edit(request, pk):
         "cases/identity_form.html",
         {"case": case, "form": form, "voices": voices, "current": current},
     )
+
+
+@permission_required("cases.change_case", hide=True)
+def case_status(request, pk):
+    case = case_for(request.user, pk)
+    form = StatusForm(request.POST or None, case=case, allowed=TRANSITIONS[case.status])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_set_status(
+                request=request,
+                user=request.user,
+                case=case,
+                status=data["status"],
+                outcome=data["outcome"],
+                on=data["on"],
+                loaded_version=data["loaded_version"],
+            )
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("The status of the case has been changed."))
+            return redirect("cases:case_detail", pk=case.pk)
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        _log_read(request, case, detail="status form")
+    return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})

@@ -262,3 +262,25 @@ def test_case_list_query_count_is_constant(client, login, professional, teams):
     make_cases(teams[0], professional, 990, start=10)
     thousand = queries_for_list(client, 1000)
     assert ten == thousand
+
+
+def test_life_cycle_with_outcome_and_conflict(client, login, professional):
+    login(professional)
+    case = open_case(client)
+    url = reverse("cases:case_status", args=[case.pk])
+    today = timezone.localdate().isoformat()
+    bad = client.post(url, {"status": "executing", "on": today, "loaded_version": 1})
+    assert bad.status_code == 200 and bad.context["form"].errors["status"]
+    no_outcome = client.post(url, {"status": "closed", "on": today, "loaded_version": 1})
+    assert no_outcome.context["form"].errors["outcome"]
+    assert client.post(url, {"status": "plan", "on": today, "loaded_version": 1}).status_code == 302
+    stale = client.post(url, {"status": "journey", "on": today, "loaded_version": 1})
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    closed = client.post(
+        url, {"status": "closed", "outcome": "solved", "on": today, "loaded_version": 2}
+    )
+    assert closed.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.closed_on) == ("closed", "solved", timezone.localdate())
+    kinds = list(case.events.values_list("kind", "summary"))
+    assert kinds[0][0] == "opened" and len([k for k in kinds if k[0] == "status"]) == 2

@@ -1,5 +1,6 @@
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -56,7 +57,7 @@ def test_identity_is_encrypted_at_rest(client, case):
         path = os.path.join(tempfile.mkdtemp(), "copy.sqlite3")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM INTO %s", [path])
-        content = open(path, "rb").read()
+        content = Path(path).read_bytes()
         assert b"Jansen" not in content and BSN.encode() not in content
         assert case.household.pseudonym.encode() in content  # the copy is real
 
