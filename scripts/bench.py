@@ -72,6 +72,18 @@ def main() -> int:
         assert response.status_code == 200, response.status_code
         page = timed(lambda: client.get("/register/", {"q": "organisatie"}), repeat=20)
 
+        from maatwerk.testing.cases import make_cases
+        from maatwerk.testing.factories import TeamFactory
+
+        team = TeamFactory()
+        professional = UserFactory(roles=["professional"], teams=[team])
+        make_cases(team, professional, 1000)
+        client.force_login(professional)
+        assert client.get("/cases/").status_code == 200
+        cases_page = timed(lambda: client.get("/cases/"), repeat=20)
+        case_id = professional.owned_cases.values_list("pk", flat=True).first()
+        case_page = timed(lambda: client.get(f"/cases/{case_id}/"), repeat=20)
+
         print(f"database: {connection.vendor}")
         print(f"access log append: {rows / append_s:,.0f} rows/s ({rows} rows)")
         print(f"access log verify: {rows / verify_s:,.0f} rows/s")
@@ -79,6 +91,8 @@ def main() -> int:
             f"register search, 500 organisations: median {statistics.median(page) * 1000:.1f} ms,"
             f" {len(queries)} queries per page"
         )
+        print(f"case list, 1,000 cases: median {statistics.median(cases_page) * 1000:.1f} ms")
+        print(f"case page: median {statistics.median(case_page) * 1000:.1f} ms")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -13,6 +13,7 @@ from .models import Plan
 from .pdf import plan_pdf
 from .plan_forms import ActionFormSet, AgreementForm, CostFormSet, GoalFormSet, PlanForm
 from .plans import (
+    TEXT_FIELDS,
     ActionInput,
     CostInput,
     GoalInput,
@@ -45,18 +46,7 @@ def _initial(state):
         "serves_member": state.plan.serves_member,
         "legal_grounds": list(version.legal_grounds.all()),
         "based_on": state.latest_number,
-        **{
-            name: getattr(version, name)
-            for name in (
-                "intended_effect",
-                "impact",
-                "purpose_of_law",
-                "ethics",
-                "legal_check",
-                "legality",
-                "safety",
-            )
-        },
+        **{name: getattr(version, name) for name in TEXT_FIELDS},
     }
     goals = [
         {"text": g.text, "perspective_sentence": g.perspective_sentence}
@@ -101,18 +91,7 @@ def _content(form, goals, actions, costs) -> PlanContent:
             if c and c.get("amount") is not None
         ],
         legal_grounds=list(data["legal_grounds"]),
-        **{
-            name: data[name]
-            for name in (
-                "intended_effect",
-                "impact",
-                "purpose_of_law",
-                "ethics",
-                "legal_check",
-                "legality",
-                "safety",
-            )
-        },
+        **{name: data[name] for name in TEXT_FIELDS},
     )
 
 
@@ -186,16 +165,22 @@ def plan_edit(request, pk, plan_id=None):
     )
 
 
+def _shown_plan(request, pk, plan_id):
+    """The case, the plan state of the version asked for (?version=N, default the
+    newest) and the voices for the page header; 404 when any of them is not there."""
+    case = case_for(request.user, pk)
+    plan = _plan_for(case, plan_id)
+    number = request.GET.get("version", "")
+    state = plan_state(plan, int(number) if number.isdigit() else None)
+    if state.version is None:
+        raise Http404
+    return case, plan, state, current_perspectives(case)
+
+
 @permission_required("cases.view_case", hide=True)
 def plan_detail(request, pk, plan_id):
     with transaction.atomic():
-        case = case_for(request.user, pk)
-        plan = _plan_for(case, plan_id)
-        number = request.GET.get("version")
-        state = plan_state(plan, int(number) if number and number.isdigit() else None)
-        if state.version is None:
-            raise Http404
-        voices = current_perspectives(case)
+        case, plan, state, voices = _shown_plan(request, pk, plan_id)
         _log_read(request, case, detail=f"plan {plan.pk} v{state.version.number}")
     return render(
         request,
@@ -243,13 +228,7 @@ def agreement_add(request, pk, plan_id):
 @permission_required("cases.view_case", hide=True)
 def plan_pdf_view(request, pk, plan_id):
     with transaction.atomic():
-        case = case_for(request.user, pk)
-        plan = _plan_for(case, plan_id)
-        number = request.GET.get("version")
-        state = plan_state(plan, int(number) if number and number.isdigit() else None)
-        if state.version is None:
-            raise Http404
-        voices = current_perspectives(case)
+        case, _plan, state, voices = _shown_plan(request, pk, plan_id)
         log_access(
             action=Action.EXPORT,
             processing_activity=ProcessingActivity.CASE_WORK,

@@ -10,8 +10,7 @@ from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Case, CaseEvent, Perspective
 from maatwerk.cases.services import ConflictError, perspective_record
 from maatwerk.register.models import LifeDomain
-
-from .conftest import make_cases
+from maatwerk.testing.cases import make_cases
 
 pytestmark = pytest.mark.django_db
 
