@@ -279,7 +279,7 @@ def test_professional_builds_a_plan_with_the_household(page, site, demo, demo_pa
     expect(page.locator("main .maatwerk-perspective blockquote")).to_have_text(PERSPECTIVE)
     assert_accessible(page, context="agreement form")
     # The date field should show today; see the report on type=date inputs.
-    page.locator("#id_agreed_on").fill(today.isoformat())
+    expect(page.locator("#id_agreed_on")).to_have_value(today.isoformat())  # pre-filled
     page.locator("#id_how").select_option("conversation")
     page.locator("#id_words").fill(AGREEMENT_WORDS)
     page.locator("main form button[type=submit]").click()
@@ -317,7 +317,7 @@ def test_professional_builds_a_plan_with_the_household(page, site, demo, demo_pa
     expect(page).to_have_url(site.url(f"{case_url}perspective/"))
     page.locator("#id_text").fill(NEW_PERSPECTIVE)
     page.locator("#id_confirmation").select_option("phone")
-    page.locator("#id_recorded_on").fill(today.isoformat())
+    expect(page.locator("#id_recorded_on")).to_have_value(today.isoformat())  # pre-filled
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(site.url(case_url))
     assert list(

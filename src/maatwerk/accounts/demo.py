@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from maatwerk.cases.demo import create_demo_cases
 from maatwerk.register.models import Organisation
 from maatwerk.register.seed import seed_register
 
@@ -83,4 +84,5 @@ def create_demo_data() -> list[DemoLogin]:
                 device = TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
             secret = totp_secret(device)
         logins.append(DemoLogin(username, role_codes, secret))
+    create_demo_cases()
     return logins

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.web.widgets import DateInput
+
 from .models import Action
 
 
@@ -12,13 +14,11 @@ class LogSearchForm(forms.Form):
         max_length=40,
         help_text=_("For example HH-4821."),
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(
         label=_("Up to and including"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
 

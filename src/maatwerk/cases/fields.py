@@ -46,6 +46,8 @@ from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.web.widgets import DateInput
+
 __all__ = [
     "EncryptedDateField",
     "EncryptedTextField",
@@ -317,7 +319,7 @@ class EncryptedDateField(EncryptedFieldMixin, models.Field):
         return super().formfield(
             **{
                 "form_class": forms.DateField,
-                "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                "widget": DateInput(),
                 **kwargs,
             }
         )

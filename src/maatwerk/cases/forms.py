@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.register.models import LifeDomain, Organisation
+from maatwerk.web.widgets import DateInput
 
 from .models import Case, Composition, Confirmation, HouseholdIdentity
 from .validators import normalize_bsn, normalize_postcode
@@ -94,9 +95,7 @@ class PerspectiveForm(forms.Form):
         label=_("How did the household confirm this version?"),
         choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],
     )
-    recorded_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     problems_start_domain = forms.ModelChoiceField(
         label=_("Where does the household itself see its problems start?"),
         queryset=LifeDomain.objects.filter(active=True),
@@ -171,9 +170,7 @@ class StatusForm(forms.Form):
         required=False,
         choices=[("", "–"), *Case.Outcome.choices],
     )
-    on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, case, allowed, **kwargs):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
+from maatwerk.web.widgets import DateInput
 
 from .models import Confirmation, CostLine
 
@@ -100,9 +101,7 @@ class ActionForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.filter(active=True), required=False
     )
     person = forms.CharField(label=_("Person"), required=False, max_length=200)
-    due_on = forms.DateField(
-        label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()
@@ -155,9 +154,7 @@ CostFormSet = forms.formset_factory(CostForm, extra=3, max_num=40)
 
 
 class AgreementForm(forms.Form):
-    agreed_on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    agreed_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     how = forms.ChoiceField(
         label=_("How did the household agree?"),
         choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],

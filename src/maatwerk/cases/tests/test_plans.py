@@ -187,3 +187,12 @@ def test_other_team_cannot_reach_plans(client, case, login, outsider):
         url = reverse(f"cases:{name}", args=[case.pk, plan.pk])
         assert client.get(url).status_code == 404, name
     assert client.get(reverse("cases:plan_create", args=[case.pk])).status_code == 404
+
+
+def test_new_version_form_keeps_dates_in_the_format_date_pickers_take(client, case):
+    save_plan(client, case, plan_data(goals=GOALS))
+    plan = Plan.objects.get()
+    form_page = client.get(reverse("cases:plan_edit", args=[case.pk, plan.pk])).content.decode()
+    assert f'name="actions-0-due_on" value="{TODAY().isoformat()}"' in form_page
+    agreement_page = client.get(reverse("cases:agreement_add", args=[case.pk, plan.pk]))
+    assert f'value="{TODAY().isoformat()}"' in agreement_page.content.decode()
