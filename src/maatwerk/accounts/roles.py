@@ -55,7 +55,15 @@ ROLES: list[RoleDefinition] = [
         "schrijft het maatwerkplan, stuurt verzoeken aan organisaties en volgt ze op.",
         "Knows the household. Opens the case, records the household's perspective, writes "
         "the plan, sends requests to organisations and follows them up.",
-        [*REGISTER_VIEW, "cases.view_case", "cases.add_case", "cases.change_case"],
+        [
+            *REGISTER_VIEW,
+            "cases.view_case",
+            "cases.add_case",
+            "cases.change_case",
+            "journeys.view_request",
+            "journeys.add_request",
+            "journeys.add_journeyevent",
+        ],
     ),
     RoleDefinition(
         "decision_maker",
@@ -65,7 +73,7 @@ ROLES: list[RoleDefinition] = [
         "eigen organisatie en wat het huishouden heeft laten delen, en beslist erover.",
         "Works at an organisation in the register. Sees only the requests addressed to "
         "their organisation and what the household agreed to share, and decides on them.",
-        REGISTER_VIEW,
+        [*REGISTER_VIEW, "journeys.view_request", "journeys.decide_request"],
     ),
     RoleDefinition(
         "coordinator",
@@ -116,6 +124,10 @@ ROLES: list[RoleDefinition] = [
             "accounts.use_admin_site",
             "cases.view_case",
             "cases.maintain_case",
+            "journeys.view_request",
+            "journeys.view_counterargument",
+            "journeys.add_counterargument",
+            "journeys.change_counterargument",
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",

@@ -27,6 +27,26 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(team__members=user, team__active=True)
 
 
+def visible_requests(user):
+    """The requests this user may see, part of the same policy: those of the cases the
+    user may see, and — for a decision maker — the submitted requests addressed to
+    the user's own organisation (only their shared parts are shown; see
+    journeys.selectors.shared_view)."""
+    from maatwerk.journeys.models import Request
+
+    if not user.is_authenticated or not user.is_active:
+        return Request.objects.none()
+    mine = Q(case__in=visible_cases(user).values("pk"))
+    if user.has_perm("journeys.decide_request") and user.organisation_id:
+        mine |= Q(organisation_id=user.organisation_id) & ~Q(state=Request.State.DRAFT)
+    return Request.objects.filter(mine)
+
+
+def may_see_case_of(user, req) -> bool:
+    """Whether the user sees the whole case behind a request (not only what was shared)."""
+    return visible_cases(user).filter(pk=req.case_id).exists()
+
+
 def case_for(user, pk) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
     existence is itself not shared)."""

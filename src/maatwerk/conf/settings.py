@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "maatwerk.audit",
     "maatwerk.register",
     "maatwerk.cases",
+    "maatwerk.journeys",
     "maatwerk.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -351,3 +352,18 @@ def _field_encryption_keys() -> list[str]:
 
 
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+
+
+# --- Working days ----------------------------------------------------------------
+# MAATWERK_EXTRA_HOLIDAYS: comma-separated dates (YYYY-MM-DD) that count as public
+# holidays on top of the Algemene termijnenwet's, e.g. bridge days set by decree.
+def _dates(name: str) -> list:
+    from datetime import date
+
+    try:
+        return [date.fromisoformat(value) for value in env_list(name)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list dates as YYYY-MM-DD") from exc
+
+
+EXTRA_HOLIDAYS = _dates("MAATWERK_EXTRA_HOLIDAYS")

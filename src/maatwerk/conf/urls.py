@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("maatwerk.accounts.urls")),
     path("register/", include("maatwerk.register.urls")),
     path("cases/", include("maatwerk.cases.urls")),
+    path("journeys/", include("maatwerk.journeys.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),

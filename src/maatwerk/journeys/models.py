@@ -1,0 +1,209 @@
+"""Requests to organisations and the journey of each request.
+
+A request's history is its journey events, appended and never changed (a correction is
+a new event that refers to the one it corrects). The request row itself only caches
+what the events imply (state, due date, escalation level) so lists and the scheduler
+can filter in SQL; services.record_event keeps the two in step.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.cases.models import AppendOnlyModel, Case
+from maatwerk.register.models import Contact, LegalGround, Organisation, Regulation
+
+
+class RefusalReason(models.TextChoices):
+    WRONG_DESK = "wrong_desk", _("wrong desk")
+    NOT_ALLOWED_BY_LAW = "not_allowed_by_law", _("not allowed by law")
+    NOT_IN_THIS_CASE = "not_in_this_case", _("possible, but not in this case")
+    PRECEDENT = "precedent", _("it would set a precedent")
+    MORE_INFORMATION = "more_information", _("let us first find out more")
+    NOT_OUR_RESPONSIBILITY = "not_our_responsibility", _("not our responsibility")
+    WHO_PAYS = "who_pays", _("who pays?")
+    DISTRUST = "distrust", _("distrust of the household")
+    OTHER = "other", _("other")
+
+
+class EventType(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    REDIRECTED = "redirected", _("redirected")
+    INFORMATION_REQUESTED = "information_requested", _("information requested")
+    INFORMATION_PROVIDED = "information_provided", _("information provided")
+    REFUSED = "refused", _("refused")
+    CONDITION_ADDED = "condition_added", _("condition added")
+    ESCALATED = "escalated", _("escalated")
+    APPROVED = "approved", _("approved")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Request(models.Model):
+    class Kind(models.TextChoices):
+        EXCEPTION = "exception", _("exception")
+        QUESTION = "question", _("question (information request)")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("not sent yet")
+        WAITING = "waiting", _("waiting for an answer")
+        INFORMATION_REQUESTED = "information_requested", _("information requested")
+        REFUSED = "refused", _("refused")
+        REDIRECTED = "redirected", _("redirected")
+        APPROVED = "approved", _("approved")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
+    reference = models.CharField(_("reference"), max_length=16)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EXCEPTION)
+    subject = models.TextField(_("what is asked"), max_length=2000)
+    regulation = models.ForeignKey(
+        Regulation,
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rule_text = models.CharField(_("rule (in words)"), max_length=300, blank=True)
+    legal_ground = models.ForeignKey(
+        LegalGround,
+        verbose_name=_("exception ground"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What is shared with the organisation: the perspective and a plan excerpt by
+    # default; anything more only by explicit choice, with its legal basis and the
+    # household's agreement.
+    share_perspective = models.BooleanField(_("share the household's perspective"), default=True)
+    plan_excerpt = models.TextField(_("plan excerpt shared"), blank=True, max_length=5000)
+    extra_shared = models.TextField(_("more shared"), blank=True, max_length=5000)
+    extra_legal_basis = models.CharField(
+        _("legal basis for sharing more"), max_length=300, blank=True
+    )
+    extra_household_agreed_on = models.DateField(
+        _("household agreed to sharing more on"), null=True, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=32, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    first_submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
+    due_on = models.DateField(_("answer due on"), null=True, blank=True, db_index=True)
+    overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["case", "id"]
+        permissions = [("decide_request", _("Can decide on requests to one's own organisation"))]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reference"], name="request_unique_reference")
+        ]
+
+    def __str__(self):
+        return f"{self.reference} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (self.State.APPROVED, self.State.WITHDRAWN, self.State.DRAFT)
+
+
+class JourneyEvent(AppendOnlyModel):
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("event"), max_length=32, choices=EventType.choices)
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=32, choices=RefusalReason.choices, blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=5000)
+    level = models.PositiveSmallIntegerField(_("escalation level"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Contact,
+        verbose_name=_("escalated to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+    household_agrees = models.BooleanField(_("household agrees"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.CharField(
+        _("on behalf of"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example an answer received by phone from the organisation."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journey event")
+        verbose_name_plural = _("journey events")
+        ordering = ["request", "on", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.type} {self.on}"
+
+
+class Notification(models.Model):
+    """An in-app notice (also sent by e-mail). Created by the scheduler, once per
+    (request, kind, level): ``key`` makes that a database guarantee."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=100)
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")
+        ]
+
+    def __str__(self):
+        return self.message
+
+
+class CounterArgument(models.Model):
+    """An editable reference list: arguments to offer against a refusal reason."""
+
+    reason = models.CharField(_("refusal reason"), max_length=32, choices=RefusalReason.choices)
+    text_nl = models.TextField(_("text (Dutch)"))
+    text_en = models.TextField(_("text (English)"))
+    legal_grounds = models.ManyToManyField(
+        LegalGround, verbose_name=_("relevant exception grounds"), blank=True, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("counter-argument")
+        verbose_name_plural = _("counter-arguments")
+        ordering = ["reason", "order", "id"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.text_nl[:60]}"

@@ -1,0 +1,147 @@
+"""Reads of requests and journeys. Which requests a user may see is decided by the one
+access policy in maatwerk.cases.selectors (visible_requests); everything here starts
+from it."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from maatwerk.cases.models import Perspective
+from maatwerk.cases.selectors import may_see_case_of, visible_requests
+
+from .models import CounterArgument, EventType, JourneyEvent, Request
+
+
+def request_for(user, pk) -> Request:
+    req = (
+        visible_requests(user)
+        .select_related(
+            "case__household", "organisation", "regulation", "legal_ground", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if req is None:
+        raise Http404
+    return req
+
+
+@dataclass
+class SharedView:
+    """What an organisation gets to see of a request: nothing else of the case."""
+
+    request: Request
+    perspective: Perspective | None
+    plan_excerpt: str
+    extra_shared: str
+    events: list[JourneyEvent]
+
+
+def shared_view(req: Request) -> SharedView:
+    perspective = None
+    if req.share_perspective:
+        perspective = (
+            Perspective.objects.filter(case_id=req.case_id, member="").order_by("-version").first()
+        )
+    return SharedView(
+        request=req,
+        perspective=perspective,
+        plan_excerpt=req.plan_excerpt,
+        extra_shared=req.extra_shared,
+        events=list(req.events.select_related("entered_by", "escalated_to").order_by("on", "id")),
+    )
+
+
+@dataclass
+class Step:
+    event: JourneyEvent
+    day: int  # days since the case's first submission
+    waited: int  # days since the previous step of this request
+
+
+@dataclass
+class Lane:
+    request: Request
+    steps: list[Step] = field(default_factory=list)
+    rounds: int = 0  # times submitted
+    redirects: int = 0
+    waiting_days: int | None = None  # days the current wait has lasted (open requests)
+
+
+def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date | None]:
+    """One lane per request of the case, with day counts for the time axis."""
+    today = today or timezone.localdate()
+    requests = list(Request.objects.filter(case=case).select_related("organisation").order_by("id"))
+    events = (
+        JourneyEvent.objects.filter(request__case=case)
+        .select_related("entered_by", "escalated_to")
+        .order_by("on", "id")
+    )
+    by_request: dict[int, list[JourneyEvent]] = {}
+    for event in events:
+        by_request.setdefault(event.request_id, []).append(event)
+    starts = [e[0].on for e in by_request.values() if e]
+    origin = min(starts) if starts else None
+    lanes = []
+    for req in requests:
+        lane = Lane(request=req)
+        previous = None
+        for event in by_request.get(req.pk, []):
+            lane.steps.append(
+                Step(
+                    event=event,
+                    day=(event.on - origin).days,
+                    waited=(event.on - previous).days if previous else 0,
+                )
+            )
+            previous = event.on
+            lane.rounds += event.type == EventType.SUBMITTED
+            lane.redirects += event.type == EventType.REDIRECTED
+        if req.state in (Request.State.WAITING, Request.State.INFORMATION_REQUESTED) and previous:
+            lane.waiting_days = (today - previous).days
+        lanes.append(lane)
+    return lanes, origin
+
+
+def counter_arguments(reason: str) -> list[dict]:
+    english = (get_language() or "nl").startswith("en")
+    return [
+        {
+            "text": argument.text_en if english else argument.text_nl,
+            "grounds": list(argument.legal_grounds.all()),
+        }
+        for argument in CounterArgument.objects.filter(reason=reason, active=True).prefetch_related(
+            "legal_grounds"
+        )
+    ]
+
+
+def earlier_approvals(req: Request) -> dict:
+    """How often the same organisation, or any organisation for the same rule, granted
+    an approval before — counted across all cases, so no case data is shown."""
+    approved = Request.objects.filter(state=Request.State.APPROVED).exclude(pk=req.pk)
+    counts = approved.aggregate(
+        same_organisation=Count("pk", filter=Q(organisation_id=req.organisation_id)),
+        same_rule=Count("pk", filter=Q(regulation_id=req.regulation_id))
+        if req.regulation_id
+        else Count("pk", filter=Q(pk__in=[])),
+    )
+    return counts
+
+
+__all__ = [
+    "Lane",
+    "SharedView",
+    "Step",
+    "counter_arguments",
+    "earlier_approvals",
+    "journey_lanes",
+    "may_see_case_of",
+    "request_for",
+    "shared_view",
+    "visible_requests",
+]

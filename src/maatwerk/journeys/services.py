@@ -1,0 +1,184 @@
+"""Every write of requests and journey events (keyword-only, atomic, validating,
+logged in the same transaction)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.cases.models import Case, CaseEvent
+
+from .calendar import add_working_days
+from .models import EventType, JourneyEvent, Request
+
+S = Request.State
+# Which event may follow which state, and the state it leads to (None: unchanged).
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
+    EventType.SUBMITTED: (
+        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WAITING,
+    ),
+    EventType.REDIRECTED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REDIRECTED),
+    EventType.INFORMATION_REQUESTED: ({S.WAITING}, S.INFORMATION_REQUESTED),
+    EventType.INFORMATION_PROVIDED: ({S.INFORMATION_REQUESTED}, S.WAITING),
+    EventType.REFUSED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REFUSED),
+    EventType.CONDITION_ADDED: ({S.WAITING, S.INFORMATION_REQUESTED, S.APPROVED}, None),
+    EventType.ESCALATED: (
+        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WAITING,
+    ),
+    EventType.APPROVED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.APPROVED),
+    EventType.WITHDRAWN: (
+        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WITHDRAWN,
+    ),
+}
+# Events that (re)start the organisation's response time.
+RESTARTS_CLOCK = {EventType.SUBMITTED, EventType.INFORMATION_PROVIDED, EventType.ESCALATED}
+
+
+def _next_reference(case: Case) -> str:
+    return f"R{Request.objects.filter(case=case).count() + 1}"
+
+
+def request_create(*, request, user, case: Case, organisation, subject: str, **fields) -> Request:
+    """A draft request to an organisation; ``request_submit`` sends it."""
+    extra = fields.get("extra_shared", "").strip()
+    if extra and not (fields.get("extra_legal_basis") and fields.get("extra_household_agreed_on")):
+        raise ValidationError(
+            {
+                "extra_shared": _(
+                    "Sharing more than the perspective and the plan excerpt needs a legal "
+                    "basis and the date the household agreed to it."
+                )
+            }
+        )
+    with transaction.atomic():
+        created = Request.objects.create(
+            case=case,
+            reference=_next_reference(case),
+            organisation=organisation,
+            subject=subject,
+            created_by=user,
+            **fields,
+        )
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=created,
+            household=case.household.pseudonym,
+        )
+    return created
+
+
+def _validate(req: Request, event_type: str, on, fields: dict) -> None:
+    errors = {}
+    allowed, _target = TRANSITIONS[event_type]
+    if req.state not in allowed:
+        errors["type"] = _("“%(event)s” is not possible while the request is “%(state)s”.") % {
+            "event": EventType(event_type).label,
+            "state": req.get_state_display(),
+        }
+    today = timezone.localdate()
+    if on > today:
+        errors["on"] = _("The date cannot be in the future.")
+    elif on < req.case.opened_on:
+        errors["on"] = _("The date cannot be before the case was opened.")
+    else:
+        last = req.events.order_by("-on").values_list("on", flat=True).first()
+        if last and on < last:
+            errors["on"] = _("The date cannot be before the previous step of this request.")
+    if event_type == EventType.REFUSED and not fields.get("reason"):
+        errors["reason"] = _("Choose the reason for the refusal.")
+    if event_type == EventType.CONDITION_ADDED and not fields.get("text", "").strip():
+        errors["text"] = _("Describe the condition.")
+    if event_type == EventType.ESCALATED:
+        level = fields.get("level")
+        if level not in (1, 2, 3, 4):
+            errors["level"] = _("Choose an escalation level from 1 to 4.")
+    if event_type == EventType.APPROVED and not fields.get("text", "").strip():
+        errors["text"] = _("Say what exactly was approved.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_event(
+    *,
+    request,
+    user,
+    req: Request,
+    type: str,
+    on=None,
+    on_behalf_of: str = "",
+    **fields,
+) -> JourneyEvent:
+    """Append one journey event and bring the request's state along.
+
+    ``fields``: reason, text, level, escalated_to, redirected_to, household_agrees,
+    corrects. Raises ValidationError (field by field) when the event does not fit.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        req = (
+            Request.objects.select_for_update()
+            .select_related("case__household", "organisation")
+            .get(pk=req.pk)
+        )
+        _validate(req, type, on, fields)
+        event = JourneyEvent.objects.create(
+            request=req, type=type, on=on, entered_by=user, on_behalf_of=on_behalf_of, **fields
+        )
+        _allowed, target = TRANSITIONS[type]
+        changes = {}
+        if target:
+            changes["state"] = target
+        if type in RESTARTS_CLOCK:
+            changes["due_on"] = add_working_days(on, req.organisation.response_target_days)
+            changes["overdue"] = False
+        if type == EventType.SUBMITTED and req.first_submitted_on is None:
+            changes["first_submitted_on"] = on
+        if type == EventType.ESCALATED:
+            changes["escalation_level"] = fields["level"]
+        if changes:
+            Request.objects.filter(pk=req.pk).update(**changes)
+        if type == EventType.SUBMITTED and req.case.status in (
+            Case.Status.INTAKE,
+            Case.Status.PLAN,
+        ):
+            Case.objects.filter(pk=req.case_id).update(status=Case.Status.JOURNEY)
+            CaseEvent.objects.create(
+                case=req.case,
+                kind=CaseEvent.Kind.STATUS,
+                happened_on=on,
+                actor=user,
+                summary=str(Case.Status.JOURNEY.label),
+            )
+        log_access(
+            action=Action.UPDATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=event,
+            household=req.case.household.pseudonym,
+            on_behalf_of=on_behalf_of,
+            detail=f"{req.reference}: {type}",
+        )
+        if type == EventType.SUBMITTED:
+            shared = ["subject"]
+            shared += ["perspective"] if req.share_perspective else []
+            shared += ["plan excerpt"] if req.plan_excerpt else []
+            shared += ["more (with legal basis)"] if req.extra_shared else []
+            log_access(
+                action=Action.SHARE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=req,
+                household=req.case.household.pseudonym,
+                detail=f"with {req.organisation.name}: {', '.join(shared)}",
+            )
+    return event
