@@ -357,13 +357,13 @@ FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 # --- Working days ----------------------------------------------------------------
 # MAATWERK_EXTRA_HOLIDAYS: comma-separated dates (YYYY-MM-DD) that count as public
 # holidays on top of the Algemene termijnenwet's, e.g. bridge days set by decree.
-def _dates(name: str) -> list:
+def _dates(values: list[str], name: str) -> list:
     from datetime import date
 
     try:
-        return [date.fromisoformat(value) for value in env_list(name)]
+        return [date.fromisoformat(value) for value in values]
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must list dates as YYYY-MM-DD") from exc
 
 
-EXTRA_HOLIDAYS = _dates("MAATWERK_EXTRA_HOLIDAYS")
+EXTRA_HOLIDAYS = _dates(env_list("MAATWERK_EXTRA_HOLIDAYS"), "MAATWERK_EXTRA_HOLIDAYS")
