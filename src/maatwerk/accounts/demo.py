@@ -13,6 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maatwerk.cases.demo import create_demo_cases
+from maatwerk.journeys.demo import create_demo_journeys
 from maatwerk.register.models import Organisation
 from maatwerk.register.seed import seed_register
 
@@ -85,4 +86,5 @@ def create_demo_data() -> list[DemoLogin]:
             secret = totp_secret(device)
         logins.append(DemoLogin(username, role_codes, secret))
     create_demo_cases()
+    create_demo_journeys()
     return logins
