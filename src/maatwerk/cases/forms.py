@@ -8,8 +8,6 @@ from maatwerk.web.widgets import DateInput
 from .models import Case, Composition, Confirmation, HouseholdIdentity
 from .validators import normalize_bsn, normalize_postcode
 
-REQUIRED = _("This field is required.")
-
 
 class IntakeForm(forms.Form):
     """Opening a case asks only what is needed; everything else can come later."""

@@ -124,6 +124,7 @@ def case_detail(request, pk):
             "voices": voices,
             "events": events,
             "plans": plans,
+            "requests": list(case.requests.select_related("organisation").order_by("id")),
             "show_identity_link": can_see_identity(request.user, case),
             "status_form": StatusForm(case=case, allowed=TRANSITIONS[case.status])
             if TRANSITIONS[case.status]

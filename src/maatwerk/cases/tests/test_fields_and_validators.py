@@ -16,6 +16,7 @@ from django.core.exceptions import FieldError, ImproperlyConfigured, ValidationE
 from django.db import connection, models
 from django.db.migrations.writer import MigrationWriter
 from django.test import override_settings
+from django.utils import translation
 
 from maatwerk.cases.fields import (
     EncryptedDateField,
@@ -130,9 +131,13 @@ def test_bsn_messages_are_distinct_and_helpful():
         validate_bsn("1234")
     with pytest.raises(ValidationError) as wrong_check:
         validate_bsn("111222334")
-    assert wrong_length.value.messages == ["A BSN has 9 digits."]
-    assert "elfproef" in wrong_check.value.messages[0]
-    assert "typing errors" in wrong_check.value.messages[0]
+    with translation.override("en"):
+        assert wrong_length.value.messages == ["A BSN has 9 digits."]
+        assert "elfproef" in wrong_check.value.messages[0]
+        assert "typing errors" in wrong_check.value.messages[0]
+    with translation.override("nl"):
+        assert "9 cijfers" in wrong_length.value.messages[0]
+        assert "elfproef" in wrong_check.value.messages[0]
 
 
 # --- Postcode --------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_events_are_append_only(setting):
 
 
 def test_request_visibility_policy(setting, make_user):
-    professional, uwv, case = setting
+    professional, uwv, _case = setting
     req = new_request(setting)
     uwv_decider = make_user("decision_maker", organisation=uwv)
     svb_decider = make_user("decision_maker", organisation=OrganisationFactory(name="SVB"))
