@@ -134,6 +134,9 @@ def plan_edit(request, pk, plan_id=None):
             conflict = error.current
             changes = conflict_changes(conflict, content)
             form.add_error(None, str(error))
+            # Saving again, after seeing what changed, is a deliberate new version on top.
+            form.data = form.data.copy()
+            form.data["based_on"] = conflict.number if conflict else 0
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 target = field if field in form.fields else None

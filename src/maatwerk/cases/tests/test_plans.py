@@ -154,6 +154,11 @@ def test_concurrent_plan_saves_conflict_and_show_what_changed(client, case):
     assert any("4." in c for c in changes)  # ethics differs
     assert plan.versions.count() == 2
     assert plan.versions.get(number=2).ethics == "Ja, zeker."
+    assert 'name="based_on" value="2"' in second.content.decode()
+    # Saving again after seeing the changes is a deliberate new version on top.
+    third = save_plan(client, case, plan_data(based_on=2, goals=GOALS[:1]), plan)
+    assert third.status_code == 302
+    assert plan.versions.count() == 3
 
 
 def test_every_version_is_kept(client, case):
