@@ -26,8 +26,14 @@ migrate: setup
 demo: migrate
 	$(RUN_ENV) $(BIN)/maatwerk demo
 
+# The scheduler (overdue requests, escalation notices: docs/scheduler.md) runs next to
+# the web server, in the same shell: the trap stops it when the server stops (Ctrl+C,
+# SIGTERM, or the server failing to start).
 run: demo
 	@echo "Maatwerk runs on http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
+	@echo "The scheduler runs alongside it; its e-mails are printed here."
+	$(RUN_ENV) $(BIN)/maatwerk scheduler & SCHED=$$!; \
+	trap 'kill $$SCHED 2>/dev/null; wait $$SCHED 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/maatwerk runserver $(HOST):$(PORT)
 
 test: setup

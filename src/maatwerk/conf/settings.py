@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maatwerk.web.context_processors.navigation",
+                "maatwerk.journeys.context_processors.notifications",
             ],
         },
     },
@@ -367,3 +368,20 @@ def _dates(values: list[str], name: str) -> list:
 
 
 EXTRA_HOLIDAYS = _dates(env_list("MAATWERK_EXTRA_HOLIDAYS"), "MAATWERK_EXTRA_HOLIDAYS")
+
+# --- Scheduler: deadlines and escalation (docs/scheduler.md) ---------------------------
+# MAATWERK_SCHEDULER_INTERVAL_SECONDS: how often `maatwerk scheduler` runs the due jobs
+# (overdue requests, escalation notices). Default: 300 (five minutes).
+SCHEDULER_INTERVAL_SECONDS = env_int("MAATWERK_SCHEDULER_INTERVAL_SECONDS", 300)
+if SCHEDULER_INTERVAL_SECONDS < 1:
+    raise ImproperlyConfigured("MAATWERK_SCHEDULER_INTERVAL_SECONDS must be at least 1")
+# MAATWERK_SITE_URL: the address users open Maatwerk at (https://maatwerk.example.org),
+# put in front of the links in e-mails. Default: empty (the links are paths only).
+SITE_URL = (env("MAATWERK_SITE_URL", "") or "").rstrip("/")
+# EMAIL_TIMEOUT: seconds to wait for the SMTP server before giving up. Default: 30.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}  # the scheduler logs each run itself
+
+# MAATWERK_REFUSAL_FOLLOW_UP_DAYS: a refused request without a next step for this many
+# days needs attention (work queue). Default 10.
+REFUSAL_FOLLOW_UP_DAYS = env_int("MAATWERK_REFUSAL_FOLLOW_UP_DAYS", 10)

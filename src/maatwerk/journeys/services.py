@@ -35,6 +35,9 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
         S.WITHDRAWN,
     ),
 }
+# The household's later answer to a condition (a condition_added correcting the first)
+# can be recorded in any state in which the request is still alive.
+CONDITION_ANSWER_STATES = TRANSITIONS[EventType.CONDITION_ADDED][0] | {S.REFUSED, S.REDIRECTED}
 # Events that (re)start the organisation's response time.
 RESTARTS_CLOCK = {EventType.SUBMITTED, EventType.INFORMATION_PROVIDED, EventType.ESCALATED}
 
@@ -44,18 +47,25 @@ def _next_reference(case: Case) -> str:
 
 
 def request_create(*, request, user, case: Case, organisation, subject: str, **fields) -> Request:
-    """A draft request to an organisation; ``request_submit`` sends it."""
-    extra = fields.get("extra_shared", "").strip()
-    if extra and not (fields.get("extra_legal_basis") and fields.get("extra_household_agreed_on")):
-        raise ValidationError(
-            {
-                "extra_shared": _(
-                    "Sharing more than the perspective and the plan excerpt needs a legal "
-                    "basis and the date the household agreed to it."
-                )
-            }
-        )
+    """A draft request to an organisation; ``record_event(type="submitted")`` sends it."""
+    errors = {}
+    if fields.get("extra_shared", "").strip():
+        if not fields.get("extra_legal_basis", "").strip():
+            errors["extra_legal_basis"] = _(
+                "Sharing more than the perspective and the plan excerpt needs a legal basis."
+            )
+        agreed_on = fields.get("extra_household_agreed_on")
+        if not agreed_on:
+            errors["extra_household_agreed_on"] = _(
+                "Sharing more needs the date the household agreed to it."
+            )
+        elif agreed_on > timezone.localdate():
+            errors["extra_household_agreed_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
+        # Lock the case so two requests created at once get different references.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         created = Request.objects.create(
             case=case,
             reference=_next_reference(case),
@@ -78,6 +88,11 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
 def _validate(req: Request, event_type: str, on, fields: dict) -> None:
     errors = {}
     allowed, _target = TRANSITIONS[event_type]
+    corrects = fields.get("corrects")
+    if corrects is not None:
+        if corrects.request_id != req.pk or corrects.type != event_type:
+            errors["corrects"] = _("A correction must refer to a step of the same kind.")
+        allowed = CONDITION_ANSWER_STATES
     if req.state not in allowed:
         errors["type"] = _("“%(event)s” is not possible while the request is “%(state)s”.") % {
             "event": EventType(event_type).label,
@@ -100,8 +115,19 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         level = fields.get("level")
         if level not in (1, 2, 3, 4):
             errors["level"] = _("Choose an escalation level from 1 to 4.")
+        else:
+            route = req.organisation.escalation_steps.filter(level=level).first()
+            contact = fields.get("escalated_to")
+            if contact is not None and (route is None or route.contact_id != contact.pk):
+                errors["escalated_to"] = _(
+                    "Escalate to the contact of this level in the organisation's route."
+                )
     if event_type == EventType.APPROVED and not fields.get("text", "").strip():
         errors["text"] = _("Say what exactly was approved.")
+    if event_type == EventType.INFORMATION_REQUESTED and not fields.get("text", "").strip():
+        errors["text"] = _("Say which information is asked for.")
+    if event_type == EventType.REDIRECTED and not fields.get("redirected_to", "").strip():
+        errors["redirected_to"] = _("Say to which organisation or desk it was redirected.")
     if errors:
         raise ValidationError(errors)
 
@@ -128,6 +154,9 @@ def record_event(
             .select_related("case__household", "organisation")
             .get(pk=req.pk)
         )
+        if type == EventType.ESCALATED and fields.get("escalated_to") is None:
+            route = req.organisation.escalation_steps.filter(level=fields.get("level")).first()
+            fields["escalated_to"] = route.contact if route else None
         _validate(req, type, on, fields)
         event = JourneyEvent.objects.create(
             request=req, type=type, on=on, entered_by=user, on_behalf_of=on_behalf_of, **fields
@@ -136,6 +165,8 @@ def record_event(
         changes = {}
         if target:
             changes["state"] = target
+            if target != S.WAITING:
+                changes["overdue"] = False  # only a request waiting for an answer is late
         if type in RESTARTS_CLOCK:
             changes["due_on"] = add_working_days(on, req.organisation.response_target_days)
             changes["overdue"] = False

@@ -16,6 +16,8 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Start"), "web:home", None),
     NavItem(_("Cases"), "cases:case_list", "cases.view_case"),
+    NavItem(_("Work queue"), "journeys:queue", "journeys.add_journeyevent"),
+    NavItem(_("Inbox"), "journeys:inbox", "journeys.decide_request"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
     NavItem(_("Access log"), "audit:log_search", "audit.view_accesslogentry"),
     NavItem(_("Functional management"), "admin:index", "accounts.use_admin_site"),

@@ -127,7 +127,7 @@ def test_date_before_the_previous_step_is_refused(setting):
 def test_sharing_more_needs_legal_basis_and_agreement(setting):
     with pytest.raises(ValidationError) as excinfo:
         new_request(setting, extra_shared="Medische gegevens")
-    assert "extra_shared" in excinfo.value.message_dict
+    assert set(excinfo.value.message_dict) == {"extra_legal_basis", "extra_household_agreed_on"}
     assert not Request.objects.exists()
     req = new_request(
         setting,
@@ -164,3 +164,33 @@ def test_request_visibility_policy(setting, make_user):
     assert list(visible_requests(uwv_decider)) == [req]
     assert list(visible_requests(svb_decider)) == []
     assert list(visible_requests(outsider)) == []
+
+
+def test_escalation_contact_comes_from_the_route(setting):
+    from maatwerk.testing.factories import ContactFactory, EscalationStepFactory
+
+    _professional, uwv, _case = setting
+    step = EscalationStepFactory(organisation=uwv, level=2)
+    req = new_request(setting)
+    event(setting, req, "submitted")
+    escalated = event(setting, req, "escalated", level=2)
+    assert escalated.escalated_to == step.contact
+    stranger = ContactFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        event(setting, req, "escalated", level=2, escalated_to=stranger)
+    assert "escalated_to" in excinfo.value.message_dict
+
+
+def test_household_answer_to_a_condition_after_a_refusal(setting):
+    req = new_request(setting)
+    event(setting, req, "submitted")
+    condition = event(setting, req, "condition_added", text="Bewind", household_agrees=None)
+    event(setting, req, "refused", reason="precedent")
+    answer = event(
+        setting, req, "condition_added", text="Bewind", household_agrees=False, corrects=condition
+    )
+    assert answer.corrects == condition and Request.objects.get(pk=req.pk).state == "refused"
+    submitted = req.events.get(type="submitted")
+    with pytest.raises(ValidationError) as excinfo:
+        event(setting, req, "condition_added", text="x", corrects=submitted)
+    assert "corrects" in excinfo.value.message_dict

@@ -1,0 +1,166 @@
+"""The notifications page and the unread count in the header."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maatwerk.journeys.jobs import notice_key
+from maatwerk.journeys.models import Notification, Request
+from maatwerk.testing.cases import make_cases
+from maatwerk.testing.factories import (
+    ContactFactory,
+    EscalationStepFactory,
+    OrganisationFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/journeys/notifications/"
+DUE = date(2027, 3, 25)
+
+
+@pytest.fixture
+def world(make_user):
+    team = TeamFactory(organisation=OrganisationFactory(name="Gemeente Zaanstad"))
+    owner = make_user("professional", teams=[team])
+    colleague = make_user("professional", teams=[team])
+    uwv = OrganisationFactory(name="UWV")
+    contact = ContactFactory(organisation=uwv, name="Anna Contact", function="Teamleider")
+    EscalationStepFactory(organisation=uwv, level=1, contact=contact)
+    decider = make_user("decision_maker", organisation=uwv)
+    cases = make_cases(team, owner, 3)
+    requests = Request.objects.bulk_create(
+        Request(
+            case=case,
+            reference="R1",
+            organisation=uwv,
+            subject="WW ondanks ziekte",
+            state=Request.State.WAITING,
+            due_on=DUE,
+            overdue=True,
+            created_by=owner,
+        )
+        for case in cases
+    )
+    return owner, colleague, decider, requests
+
+
+def notify(user, req, level=1, **fields):
+    return Notification.objects.create(
+        recipient=user,
+        request=req,
+        key=notice_key(req.pk, DUE, level),
+        message=f"Verzoek {req.reference} is te laat",
+        **fields,
+    )
+
+
+def test_page_lists_only_ones_own_notifications_newest_first(client, login, world):
+    owner, colleague, decider, (first, second, third) = world
+    old = notify(owner, first)
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    new = notify(owner, second)
+    notify(colleague, third)  # someone else's
+    notify(decider, first)
+    login(owner)
+    response = client.get(URL)
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [row["notice"].pk for row in rows] == [new.pk, old.pk]
+    html = response.content.decode()
+    assert second.case.household.pseudonym in html and first.case.household.pseudonym in html
+    assert third.case.household.pseudonym not in html
+    # The proposed step with its contact from the register, and the work page link.
+    assert "Anna Contact" in html and "Teamleider" in html
+    assert f'href="/journeys/requests/{second.pk}/"' in html
+    # What was asked is not on this page.
+    assert "WW ondanks" not in html
+
+
+def test_decision_maker_is_sent_to_the_decide_page(client, login, world):
+    _owner, _colleague, decider, (first, *_rest) = world
+    notify(decider, first)
+    login(decider)
+    html = client.get(URL).content.decode()
+    assert f'href="{reverse("journeys:decide", args=[first.pk])}"' in html
+
+
+def test_a_notice_about_a_request_one_can_no_longer_see_is_hidden(client, login, world):
+    owner, _colleague, _decider, (first, *_rest) = world
+    notify(owner, first)
+    owner.teams.clear()  # moved to another team
+    login(owner)
+    response = client.get(URL)
+    assert response.context["rows"] == []
+    assert "Notifications (" not in response.content.decode()
+
+
+def test_mark_all_as_read(client, login, world):
+    owner, colleague, _decider, (first, second, third) = world
+    mine = [notify(owner, first), notify(owner, second)]
+    theirs = notify(colleague, third)
+    login(owner)
+    assert client.get(URL).context["unread"] == 2
+    response = client.post(reverse("journeys:notifications_read"))
+    assert response.status_code == 302 and response.url == URL
+    for notice in mine:
+        notice.refresh_from_db()
+        assert notice.read_at is not None
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    response = client.get(URL)
+    assert response.context["unread"] == 0
+    assert "Mark all as read" not in response.content.decode()
+
+
+def test_mark_as_read_needs_post_and_login(client, login, world):
+    owner, *_ = world
+    response = client.post(reverse("journeys:notifications_read"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert client.get(URL).status_code == 302
+    login(owner)
+    assert client.get(reverse("journeys:notifications_read")).status_code == 405
+
+
+def test_header_shows_the_unread_count(client, login, world, settings):
+    settings.LANGUAGE_CODE = "en"
+    owner, _colleague, _decider, (first, second, _third) = world
+    login(owner)
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
+    assert 'data-testid="notifications-link"' in html
+    assert "Notifications (" not in html  # nothing unread: the plain link
+    notify(owner, first)
+    notify(owner, second, read_at=timezone.now())
+    html = client.get("/").content.decode()
+    assert "Notifications (1)" in html
+    assert f'href="{URL}"' in html
+
+
+def test_header_count_is_one_query(client, login, world):
+    owner, _colleague, _decider, (first, *_rest) = world
+    notify(owner, first)
+    login(owner)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    counts = [q["sql"] for q in queries.captured_queries if "journeys_notification" in q["sql"]]
+    assert len(counts) == 1 and counts[0].startswith("SELECT COUNT(*)")
+
+
+def test_no_link_for_anonymous_visitors(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "notifications-link" not in html
+
+
+def test_no_link_while_the_second_factor_is_owed(client, login, make_user, totp_device):
+    user = make_user("admin")  # the admin role needs two-factor login
+    totp_device(user)
+    login(user)  # password given, second factor not yet
+    response = client.get("/accounts/two-factor/", follow=True)
+    assert "notifications-link" not in response.content.decode()
+    assert client.get(URL).status_code == 302  # sent to the two-factor page

@@ -1,0 +1,167 @@
+"""The decision maker's pages: the inbox of requests addressed to their own
+organisation, and one request with only what was shared, where they decide.
+
+Which requests a user may see is decided by the one access policy
+(``maatwerk.cases.selectors.visible_requests``); these pages only narrow it down to
+the submitted requests addressed to the user's organisation.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import BooleanField, F, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.web.access import permission_required
+
+from .forms_decide import DECISION_FORMS, InboxFilterForm
+from .models import Request
+from .selectors import request_for, shared_view, visible_requests
+from .services import TRANSITIONS, record_event
+
+PAGE_SIZE = 25
+OPEN_STATES = (Request.State.WAITING, Request.State.INFORMATION_REQUESTED)
+
+
+def _addressed_to_organisation(user) -> QuerySet[Request]:
+    """The submitted requests addressed to the user's organisation, within what the
+    access policy lets the user see."""
+    if not user.organisation_id:
+        return Request.objects.none()
+    return (
+        visible_requests(user)
+        .filter(organisation_id=user.organisation_id)
+        .exclude(state=Request.State.DRAFT)
+    )
+
+
+# Overdue: still waiting for this organisation's answer and marked overdue by the
+# scheduler (journeys.jobs.mark_overdue decides when, in working days); a flag left on
+# a request that no longer waits does not count.
+LATE = Q(state=Request.State.WAITING, overdue=True)
+
+
+def _is_late(req: Request) -> bool:
+    return req.state == Request.State.WAITING and req.overdue
+
+
+@permission_required("journeys.decide_request")
+def inbox(request):
+    form = InboxFilterForm(request.GET)
+    show = form.wanted()
+    requests = _addressed_to_organisation(request.user)
+    if show == InboxFilterForm.OPEN:
+        requests = requests.filter(state__in=OPEN_STATES)
+    requests = (
+        requests.annotate(
+            pseudonym=F("case__household__pseudonym"),
+            late=CaseWhen(
+                When(LATE, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .select_related("regulation")
+        .order_by(F("late").desc(), F("due_on").asc(nulls_last=True), "id")
+    )
+    with transaction.atomic():
+        page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        log_access(
+            action=Action.SEARCH,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            object_type=Request._meta.label_lower,
+            detail=f"inbox; show={show}",
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "journeys/inbox.html",
+        {"form": form, "page": page, "show": show, "query": query.urlencode()},
+    )
+
+
+def _request_to_decide(user, pk) -> Request:
+    """One request for the decision maker, or 404: it must be in the access policy,
+    addressed to the user's own organisation and submitted."""
+    req = request_for(user, pk)
+    if (
+        not user.organisation_id
+        or req.organisation_id != user.organisation_id
+        or req.state == Request.State.DRAFT
+    ):
+        raise Http404
+    return req
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@permission_required("journeys.decide_request", hide=True)
+def decide(request, pk):
+    req = _request_to_decide(request.user, pk)
+    posted = None
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        form_class = DECISION_FORMS.get(decision)
+        if form_class is None:
+            return HttpResponseBadRequest(_("Unknown decision."))
+        posted = form_class(request.POST, prefix=decision)
+        if posted.is_valid():
+            try:
+                record_event(
+                    request=request,
+                    user=request.user,
+                    req=req,
+                    type=form_class.event_type,
+                    on=timezone.localdate(),
+                    **posted.event_fields(),
+                )
+            except ValidationError as error:
+                _add_service_errors(posted, error)
+            else:
+                messages.success(request, str(form_class.success_message))
+                return redirect("journeys:decide", pk=req.pk)
+    decisions = []
+    for decision, form_class in DECISION_FORMS.items():
+        if posted is not None and posted.prefix == decision:
+            decisions.append({"key": decision, "form": posted, "open": True})
+        elif req.state in TRANSITIONS[form_class.event_type][0]:
+            decisions.append({"key": decision, "form": form_class(prefix=decision), "open": False})
+    with transaction.atomic():
+        view = shared_view(req)
+        log_access(
+            action=Action.READ,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            obj=req,
+            household=req.case.household.pseudonym,
+            detail="decide",
+        )
+    return render(
+        request,
+        "journeys/decide.html",
+        {
+            "req": req,
+            "view": view,
+            "pseudonym": req.case.household.pseudonym,
+            "late": _is_late(req),
+            "decisions": decisions,
+            "failed": posted is not None,
+        },
+    )

@@ -1,0 +1,471 @@
+"""The professional's side of the journey: sending requests, logging what happened,
+the journey timeline of a case and the work queue ("werkvoorraad").
+
+Every page starts from the one access policy (cases.selectors); every page that shows
+case data writes one access-log row; every write goes through journeys.services."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.cases.models import PlanVersion
+from maatwerk.cases.selectors import case_for, current_perspectives, visible_requests
+from maatwerk.cases.views import _log_read
+from maatwerk.web.access import deny, permission_required
+
+from . import services
+from .calendar import is_working_day, overdue_from
+from .forms_work import (
+    AGREES_VALUES,
+    ConditionAnswerForm,
+    EventForm,
+    QueueFilterForm,
+    RequestForm,
+)
+from .models import EventType, JourneyEvent, Request
+from .selectors import (
+    counter_arguments,
+    earlier_approvals,
+    journey_lanes,
+    may_see_case_of,
+    request_for,
+)
+
+S = Request.State
+OPEN_STATES = [S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED]
+QUEUE_SECTION_SIZE = 25
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError, field by field where the form has that field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _plan_excerpt(case) -> str:
+    """The goals of the case's newest plan version, one per line."""
+    version = (
+        PlanVersion.objects.filter(plan__case=case)
+        .select_related("plan")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if version is None:
+        return ""
+    goals = version.goals.order_by("order").values_list("text", flat=True)
+    lines = [f"{version.plan.title}:"] + [f"- {goal}" for goal in goals]
+    return "\n".join(lines)
+
+
+# --- New request ---------------------------------------------------------------------
+
+
+@permission_required("journeys.add_request", hide=True)
+def request_create(request, case_pk):
+    case = case_for(request.user, case_pk)
+    may_send = request.user.has_perm("journeys.add_journeyevent")
+    if request.method == "POST":
+        form = RequestForm(request.POST, may_send=may_send)
+    else:
+        form = RequestForm(may_send=may_send, initial={"plan_excerpt": _plan_excerpt(case)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # One transaction: a request that should have been sent is never left
+            # behind as a draft.
+            with transaction.atomic():
+                req = services.request_create(
+                    request=request,
+                    user=request.user,
+                    case=case,
+                    organisation=data["organisation"],
+                    subject=data["subject"],
+                    **form.request_fields(),
+                )
+                if data.get("send_now"):
+                    services.record_event(
+                        request=request,
+                        user=request.user,
+                        req=req,
+                        type=EventType.SUBMITTED,
+                        on=timezone.localdate(),
+                    )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if data.get("send_now"):
+                messages.success(
+                    request,
+                    _("Request %(reference)s has been sent to %(organisation)s.")
+                    % {"reference": req.reference, "organisation": req.organisation.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Request %(reference)s has been saved as a draft.")
+                    % {"reference": req.reference},
+                )
+            return redirect("journeys:request_detail", pk=req.pk)
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        _log_read(request, case, detail="request form")
+    return render(
+        request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
+    )
+
+
+def is_overdue(req: Request, today: date) -> bool:
+    """Past its due date without an answer (the scheduled job also sets ``overdue``)."""
+    return req.state == S.WAITING and (
+        req.overdue or (req.due_on is not None and overdue_from(req.due_on) <= today)
+    )
+
+
+# --- One request, for the case team --------------------------------------------------
+
+
+def _open_conditions(events) -> list[JourneyEvent]:
+    """Conditions not superseded by a later entry that corrects them."""
+    corrected = {event.corrects_id for event in events if event.corrects_id}
+    return [
+        event
+        for event in events
+        if event.type == EventType.CONDITION_ADDED and event.pk not in corrected
+    ]
+
+
+def _record_step(request, req, form) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.record_event(
+            request=request,
+            user=request.user,
+            req=req,
+            type=data["type"],
+            on=data["on"],
+            on_behalf_of=data["on_behalf_of"].strip(),
+            **form.event_fields(),
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    return True
+
+
+def _record_answer(request, req, condition, form) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.record_event(
+            request=request,
+            user=request.user,
+            req=req,
+            type=EventType.CONDITION_ADDED,
+            on=data["on"],
+            text=condition.text,
+            household_agrees=AGREES_VALUES[data["household_agrees"]],
+            corrects=condition,
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    return True
+
+
+@permission_required("journeys.view_request", hide=True)
+def request_detail(request, pk):
+    req = request_for(request.user, pk)
+    # Decision makers see only what was shared, on their own inbox pages.
+    if not may_see_case_of(request.user, req):
+        raise Http404
+    case = req.case
+    steps = list(req.organisation.escalation_steps.select_related("contact").order_by("level"))
+    may_log = request.user.has_perm("journeys.add_journeyevent")
+    event_form = EventForm(req=req, steps=steps)
+    bound_answer = None  # (condition pk, bound form with errors)
+    if request.method == "POST":
+        if not may_log:
+            return deny(
+                request,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                detail="journeys.add_journeyevent",
+            )
+        if request.POST.get("action") == "answer":
+            condition = (
+                JourneyEvent.objects.filter(
+                    request=req,
+                    type=EventType.CONDITION_ADDED,
+                    corrections__isnull=True,
+                    pk=request.POST.get("condition") or 0,
+                ).first()
+                if (request.POST.get("condition") or "").isdigit()
+                else None
+            )
+            if condition is None:
+                messages.error(
+                    request,
+                    _("This condition was answered or changed in the meantime; see below."),
+                )
+                return redirect("journeys:request_detail", pk=req.pk)
+            form = ConditionAnswerForm(request.POST, prefix=f"condition-{condition.pk}")
+            if _record_answer(request, req, condition, form):
+                messages.success(request, _("The household's answer has been recorded."))
+                return redirect("journeys:request_detail", pk=req.pk)
+            bound_answer = (condition.pk, form)
+        else:
+            event_form = EventForm(request.POST, req=req, steps=steps)
+            if _record_step(request, req, event_form):
+                messages.success(request, _("The step has been added to the journey."))
+                return redirect("journeys:request_detail", pk=req.pk)
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        lanes, _origin = journey_lanes(case)
+        lane = next(lane for lane in lanes if lane.request.pk == req.pk)
+        events = [step.event for step in lane.steps]
+        last = events[-1] if events else None
+        refusal = None
+        if last is not None and last.type == EventType.REFUSED:
+            refusal = {
+                "event": last,
+                "arguments": counter_arguments(last.reason),
+                "approvals": earlier_approvals(req),
+            }
+        _log_read(request, case, detail=f"request {req.reference}")
+    may_answer = may_log and req.state in services.CONDITION_ANSWER_STATES
+    conditions = []
+    for condition in _open_conditions(events):
+        if bound_answer and bound_answer[0] == condition.pk:
+            form = bound_answer[1]
+        else:
+            form = ConditionAnswerForm(prefix=f"condition-{condition.pk}")
+        conditions.append({"event": condition, "form": form})
+    return render(
+        request,
+        "journeys/request_detail.html",
+        {
+            "case": case,
+            "req": req,
+            "voices": voices,
+            "lane": lane,
+            "refusal": refusal,
+            "conditions": conditions,
+            "may_answer": may_answer,
+            # A form with errors stays visible even when nothing fits the state any more.
+            "event_form": event_form
+            if may_log and (event_form.allowed or event_form.is_bound)
+            else None,
+            "steps": steps,
+            "is_overdue": is_overdue(req, timezone.localdate()),
+        },
+    )
+
+
+# --- Journey timeline of a case ------------------------------------------------------
+
+
+@dataclass
+class Marker:
+    step: object
+    left: str  # CSS percentage, always with a decimal point
+    row: int  # label row, so that labels of steps close in time do not overlap
+    end: bool  # in the right part of the axis: the label extends to the left
+
+
+# The share of the axis one label may cover on the narrowest track (a 12rem label on
+# a 46rem track, see maatwerk.css); on wider screens labels take less.
+LABEL_SPAN = 27.0
+LABEL_ROWS = 4
+
+
+def _percent(day: int, total: int) -> str:
+    return f"{day / total * 100:.2f}"
+
+
+def _markers(steps, total: int) -> tuple[list[Marker], int]:
+    """Place each step's label in the first row where it overlaps no other label."""
+    rows: list[list[tuple[float, float]]] = []
+    markers = []
+    for index, step in enumerate(steps):
+        left = step.day / total * 100
+        end = left > 100 - LABEL_SPAN
+        span = (left - LABEL_SPAN, left) if end else (left, left + LABEL_SPAN)
+        row = next(
+            (
+                number
+                for number, taken in enumerate(rows)
+                if all(span[1] <= start or span[0] >= stop for start, stop in taken)
+            ),
+            None,
+        )
+        if row is None:
+            if len(rows) < LABEL_ROWS:
+                rows.append([])
+                row = len(rows) - 1
+            else:
+                row = index % LABEL_ROWS
+        rows[row].append(span)
+        markers.append(Marker(step=step, left=_percent(step.day, total), row=row, end=end))
+    return markers, len(rows)
+
+
+def _timeline_axis(lanes, origin: date | None, today: date):
+    if origin is None:
+        return None, []
+    last_day = max([(today - origin).days, *(step.day for lane in lanes for step in lane.steps)])
+    total = max(last_day, 1)
+    ticks = []
+    for fraction in (0, 1, 2, 3, 4):
+        day = round(total * fraction / 4)
+        if not ticks or ticks[-1]["day"] != day:
+            ticks.append(
+                {"day": day, "on": origin + timedelta(days=day), "left": _percent(day, total)}
+            )
+    return total, ticks
+
+
+@permission_required("journeys.view_request", hide=True)
+def timeline(request, case_pk):
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = case_for(request.user, case_pk)
+        voices = current_perspectives(case)
+        lanes, origin = journey_lanes(case, today=today)
+        _log_read(request, case, detail="journey timeline")
+    total, ticks = _timeline_axis(lanes, origin, today)
+    rows = []
+    for lane in lanes:
+        lane.markers, lane.label_rows = _markers(lane.steps, total)
+        lane.wait_bar = None
+        if lane.waiting_days is not None and lane.steps:
+            start = lane.steps[-1].day
+            lane.wait_bar = {
+                "left": _percent(start, total),
+                "width": _percent((today - origin).days - start, total),
+            }
+        rows.extend((lane, step) for step in lane.steps)
+    return render(
+        request,
+        "journeys/timeline.html",
+        {
+            "case": case,
+            "voices": voices,
+            "lanes": lanes,
+            "origin": origin,
+            "total_days": total,
+            "ticks": ticks,
+            "rows": rows,
+            "today": today,
+        },
+    )
+
+
+# --- Work queue ----------------------------------------------------------------------
+
+
+def last_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
+    """The four lists of the work queue (each at most QUEUE_SECTION_SIZE rows) and
+    their totals: a constant number of queries, whatever the number of requests."""
+    requests = visible_requests(user)
+    if scope == "mine":
+        requests = requests.filter(case__owner=user)
+    else:
+        requests = requests.filter(case__team__members=user, case__team__active=True)
+    events = JourneyEvent.objects.filter(request=OuterRef("pk"))
+    open_conditions = (
+        JourneyEvent.objects.filter(
+            request=OuterRef("pk"), type=EventType.CONDITION_ADDED, corrections__isnull=True
+        )
+        .filter(Q(household_agrees=False) | Q(household_agrees__isnull=True))
+        .order_by("on", "id")
+    )
+    requests = requests.annotate(
+        last_on=Subquery(events.order_by("-on", "-id").values("on")[:1]),
+        condition_open=Exists(open_conditions),
+        condition_text=Subquery(open_conditions.values("text")[:1]),
+    )
+    # Overdue from the working day after the due date (calendar.overdue_from), so
+    # overdue today when due before the latest working day; or flagged by the job.
+    overdue_before = last_working_day(today)
+    follow_up_days = settings.REFUSAL_FOLLOW_UP_DAYS
+    conditions = {
+        "overdue": Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=overdue_before)),
+        "conditions": Q(condition_open=True) & Q(state__in=[*OPEN_STATES, S.APPROVED]),
+        "refusals": Q(state=S.REFUSED, last_on__lte=today - timedelta(days=follow_up_days)),
+        "waiting": Q(state__in=OPEN_STATES, first_submitted_on__isnull=False),
+    }
+    orderings = {
+        "overdue": ["due_on", "id"],
+        "conditions": ["last_on", "id"],
+        "refusals": ["last_on", "id"],
+        "waiting": ["first_submitted_on", "id"],
+    }
+    totals = requests.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    sections = {}
+    for name, condition in conditions.items():
+        rows = list(
+            requests.filter(condition)
+            .select_related("case__household", "case__owner", "organisation")
+            .order_by(*orderings[name])[:QUEUE_SECTION_SIZE]
+        )
+        for row in rows:
+            row.days_since_last = (today - row.last_on).days if row.last_on else None
+            row.days_since_first = (
+                (today - row.first_submitted_on).days if row.first_submitted_on else None
+            )
+        sections[name] = rows
+    return sections, totals
+
+
+@permission_required("journeys.add_journeyevent")
+def queue(request):
+    form = QueueFilterForm(request.GET)
+    scope = (form.cleaned_data.get("scope") if form.is_valid() else "") or "mine"
+    today = timezone.localdate()
+    with transaction.atomic():
+        sections, totals = queue_sections(request.user, scope=scope, today=today)
+        log_access(
+            action=Action.SEARCH,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            object_type=Request._meta.label_lower,
+            detail=f"work queue; scope={scope}",
+        )
+    return render(
+        request,
+        "journeys/queue.html",
+        {
+            "form": form,
+            "scope": scope,
+            "sections": sections,
+            "totals": totals,
+            "section_size": QUEUE_SECTION_SIZE,
+            "follow_up_days": settings.REFUSAL_FOLLOW_UP_DAYS,
+            "today": today,
+        },
+    )
