@@ -6,7 +6,7 @@ requests, coordinators after escalation), never elsewhere.
 
 from datetime import timedelta
 
-from django.db.models import BooleanField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
 from django.http import Http404
 from django.utils import timezone
@@ -63,13 +63,19 @@ def case_for(user, pk) -> Case:
 
 
 def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate ``needs_attention``: a safety concern, or an intake older than
-    INTAKE_ATTENTION_DAYS days. Later capabilities add overdue requests here."""
-    stale_intake = timezone.localdate() - timedelta(days=INTAKE_ATTENTION_DAYS)
+    """Annotate ``needs_attention``: a safety concern, an intake older than
+    INTAKE_ATTENTION_DAYS days, or a request that needs attention (overdue, a condition
+    the household has not agreed to, a refusal without follow-up)."""
+    from maatwerk.journeys.selectors import requests_needing_attention
+
+    today = timezone.localdate()
+    stale_intake = today - timedelta(days=INTAKE_ATTENTION_DAYS)
+    requests = requests_needing_attention(today).filter(case=OuterRef("pk"))
     return cases.annotate(
         needs_attention=CaseWhen(
             When(safety_concern=True, then=Value(True)),
             When(status=Case.Status.INTAKE, opened_on__lte=stale_intake, then=Value(True)),
+            When(Exists(requests), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )

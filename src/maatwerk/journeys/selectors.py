@@ -3,9 +3,10 @@ access policy in maatwerk.cases.selectors (visible_requests); everything here st
 from it."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +14,7 @@ from django.utils.translation import get_language
 from maatwerk.cases.models import Perspective
 from maatwerk.cases.selectors import may_see_case_of, visible_requests
 
+from .calendar import is_working_day
 from .models import CounterArgument, EventType, JourneyEvent, Request
 
 
@@ -107,6 +109,59 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
     return lanes, origin
 
 
+# --- What needs attention (work queue, case list) ---------------------------------
+
+S = Request.State
+OPEN_STATES = [S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED]
+
+
+def last_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def with_request_attention(requests):
+    """Annotate what the attention rules need: the date of the last step, and whether a
+    condition is open that the household has not agreed to (not corrected later)."""
+    events = JourneyEvent.objects.filter(request=OuterRef("pk"))
+    open_conditions = (
+        JourneyEvent.objects.filter(
+            request=OuterRef("pk"), type=EventType.CONDITION_ADDED, corrections__isnull=True
+        )
+        .filter(Q(household_agrees=False) | Q(household_agrees__isnull=True))
+        .order_by("on", "id")
+    )
+    return requests.annotate(
+        last_on=Subquery(events.order_by("-on", "-id").values("on")[:1]),
+        condition_open=Exists(open_conditions),
+        condition_text=Subquery(open_conditions.values("text")[:1]),
+    )
+
+
+def attention_conditions(today: date) -> dict[str, Q]:
+    """On requests annotated by with_request_attention: overdue (from the working day
+    after the due date, or flagged by the job), a condition the household has not
+    agreed to, a refusal without follow-up for REFUSAL_FOLLOW_UP_DAYS, and waiting."""
+    overdue_before = last_working_day(today)
+    follow_up = today - timedelta(days=settings.REFUSAL_FOLLOW_UP_DAYS)
+    return {
+        "overdue": Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=overdue_before)),
+        "conditions": Q(condition_open=True) & Q(state__in=[*OPEN_STATES, S.APPROVED]),
+        "refusals": Q(state=S.REFUSED, last_on__lte=follow_up),
+        "waiting": Q(state__in=OPEN_STATES, first_submitted_on__isnull=False),
+    }
+
+
+def requests_needing_attention(today: date):
+    """Requests that are overdue, carry a condition the household has not agreed to, or
+    were refused without a follow-up (for the case list's "needs attention")."""
+    rules = attention_conditions(today)
+    return with_request_attention(Request.objects.all()).filter(
+        rules["overdue"] | rules["conditions"] | rules["refusals"]
+    )
+
+
 def counter_arguments(reason: str) -> list[dict]:
     english = (get_language() or "nl").startswith("en")
     return [
@@ -134,14 +189,19 @@ def earlier_approvals(req: Request) -> dict:
 
 
 __all__ = [
+    "OPEN_STATES",
     "Lane",
     "SharedView",
     "Step",
+    "attention_conditions",
     "counter_arguments",
     "earlier_approvals",
     "journey_lanes",
+    "last_working_day",
     "may_see_case_of",
     "request_for",
+    "requests_needing_attention",
     "shared_view",
     "visible_requests",
+    "with_request_attention",
 ]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +25,7 @@ from maatwerk.cases.views import _log_read
 from maatwerk.web.access import deny, permission_required
 
 from . import services
-from .calendar import is_working_day, overdue_from
+from .calendar import overdue_from
 from .forms_work import (
     AGREES_VALUES,
     ConditionAnswerForm,
@@ -35,15 +35,16 @@ from .forms_work import (
 )
 from .models import EventType, JourneyEvent, Request
 from .selectors import (
+    attention_conditions,
     counter_arguments,
     earlier_approvals,
     journey_lanes,
     may_see_case_of,
     request_for,
+    with_request_attention,
 )
 
 S = Request.State
-OPEN_STATES = [S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED]
 QUEUE_SECTION_SIZE = 25
 
 
@@ -380,12 +381,6 @@ def timeline(request, case_pk):
 # --- Work queue ----------------------------------------------------------------------
 
 
-def last_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
     """The four lists of the work queue (each at most QUEUE_SECTION_SIZE rows) and
     their totals: a constant number of queries, whatever the number of requests."""
@@ -394,29 +389,8 @@ def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
         requests = requests.filter(case__owner=user)
     else:
         requests = requests.filter(case__team__members=user, case__team__active=True)
-    events = JourneyEvent.objects.filter(request=OuterRef("pk"))
-    open_conditions = (
-        JourneyEvent.objects.filter(
-            request=OuterRef("pk"), type=EventType.CONDITION_ADDED, corrections__isnull=True
-        )
-        .filter(Q(household_agrees=False) | Q(household_agrees__isnull=True))
-        .order_by("on", "id")
-    )
-    requests = requests.annotate(
-        last_on=Subquery(events.order_by("-on", "-id").values("on")[:1]),
-        condition_open=Exists(open_conditions),
-        condition_text=Subquery(open_conditions.values("text")[:1]),
-    )
-    # Overdue from the working day after the due date (calendar.overdue_from), so
-    # overdue today when due before the latest working day; or flagged by the job.
-    overdue_before = last_working_day(today)
-    follow_up_days = settings.REFUSAL_FOLLOW_UP_DAYS
-    conditions = {
-        "overdue": Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=overdue_before)),
-        "conditions": Q(condition_open=True) & Q(state__in=[*OPEN_STATES, S.APPROVED]),
-        "refusals": Q(state=S.REFUSED, last_on__lte=today - timedelta(days=follow_up_days)),
-        "waiting": Q(state__in=OPEN_STATES, first_submitted_on__isnull=False),
-    }
+    requests = with_request_attention(requests)
+    conditions = attention_conditions(today)
     orderings = {
         "overdue": ["due_on", "id"],
         "conditions": ["last_on", "id"],
