@@ -34,6 +34,8 @@ REGISTER_MANAGE = [
     for action in ("add", "change", "delete")
 ]
 
+MEETINGS = ["meetings.view_meeting", "meetings.add_meeting", "meetings.change_meeting"]
+
 
 @dataclass(frozen=True)
 class RoleDefinition:
@@ -63,6 +65,7 @@ ROLES: list[RoleDefinition] = [
             "journeys.view_request",
             "journeys.add_request",
             "journeys.add_journeyevent",
+            *MEETINGS,
         ],
     ),
     RoleDefinition(
@@ -83,7 +86,7 @@ ROLES: list[RoleDefinition] = [
         "knelpunten en leerpunten.",
         "Receives escalated cases, runs the breakthrough table and analyses cases for "
         "bottlenecks and learning points.",
-        REGISTER_VIEW,
+        [*REGISTER_VIEW, *MEETINGS],
     ),
     RoleDefinition(
         "budget_holder",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.meetings.selectors import minutes_for_case
 from maatwerk.web.access import permission_required
 
 from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
@@ -125,6 +126,7 @@ def case_detail(request, pk):
             "events": events,
             "plans": plans,
             "requests": list(case.requests.select_related("organisation").order_by("id")),
+            "minutes": list(minutes_for_case(case)),
             "show_identity_link": can_see_identity(request.user, case),
             "status_form": StatusForm(case=case, allowed=TRANSITIONS[case.status])
             if TRANSITIONS[case.status]

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "maatwerk.register",
     "maatwerk.cases",
     "maatwerk.journeys",
+    "maatwerk.meetings",
     "maatwerk.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/", include("maatwerk.register.urls")),
     path("cases/", include("maatwerk.cases.urls")),
     path("journeys/", include("maatwerk.journeys.urls")),
+    path("meetings/", include("maatwerk.meetings.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),

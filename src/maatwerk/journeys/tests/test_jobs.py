@@ -5,6 +5,7 @@ import os
 import signal
 import smtplib
 import threading
+import time
 from datetime import date, datetime
 from io import StringIO
 from types import SimpleNamespace
@@ -362,7 +363,8 @@ def test_scheduler_job_is_configured_to_run_one_at_a_time():
     assert job.next_run_time is not None  # runs at the start too
 
 
-def test_scheduler_runs_at_start_and_stops_on_sigterm(monkeypatch):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_scheduler_runs_at_start_and_stops_on_a_signal(monkeypatch, signum):
     ran = threading.Event()
 
     def fake_run():
@@ -372,16 +374,34 @@ def test_scheduler_runs_at_start_and_stops_on_sigterm(monkeypatch):
     monkeypatch.setattr(SCHEDULER, "run_scheduled", fake_run)
 
     def stop_when_ran():
+        # Like a signal from outside: this thread does not take it itself.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
         if ran.wait(10):
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signum)
 
     killer = threading.Thread(target=stop_when_ran, daemon=True)
-    before = signal.getsignal(signal.SIGTERM)
+    handler = signal.getsignal(signum)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
     killer.start()
     call_command("scheduler", "--interval", "3600")  # returns once stopped
     killer.join(5)
     assert ran.is_set()
-    assert signal.getsignal(signal.SIGTERM) == before  # handlers restored
+    # The test process is left as it was: same handler, nothing blocked.
+    assert signal.getsignal(signum) == handler
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == mask
+
+
+def test_scheduler_stops_when_the_signal_comes_before_it_started(monkeypatch):
+    monkeypatch.setattr(SCHEDULER, "run_scheduled", dict)
+    original = SCHEDULER.BlockingScheduler.start
+
+    def late_start(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # blocked, so it waits for the watcher
+        time.sleep(0.2)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SCHEDULER.BlockingScheduler, "start", late_start)
+    call_command("scheduler", "--interval", "3600")
 
 
 # --- Two schedulers at once (PostgreSQL) -----------------------------------------------

@@ -1,0 +1,84 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.cases.selectors import visible_cases
+from maatwerk.journeys.models import EventType, RefusalReason
+from maatwerk.register.models import Organisation
+from maatwerk.web.widgets import DateInput
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class CaseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.household.pseudonym} ({obj.reference})"
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Time"), widget=TimeInput())
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    cases = CaseChoiceField(
+        label=_("Cases on the agenda"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the cases you may see."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = (
+            visible_cases(user).select_related("household").order_by("household__pseudonym")
+        )
+
+    def starts_at(self):
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["date"], data["time"]))
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    knows_household = forms.BooleanField(label=_("Has a relation to the household"), required=False)
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=4)
+
+
+class DecisionForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (EventType.APPROVED, EventType.APPROVED.label),
+            (EventType.REFUSED, EventType.REFUSED.label),
+            (EventType.CONDITION_ADDED, EventType.CONDITION_ADDED.label),
+        ],
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason (for a refusal)"),
+        choices=[("", "–"), *RefusalReason.choices],
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("What exactly"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

@@ -1,0 +1,144 @@
+"""Reads of breakthrough tables.
+
+A meeting is visible to the members of its team holding ``meetings.view_meeting``
+(everyone else gets a 404). The case data shown about an agenda item never exceeds
+what the viewer may see of that case: that is decided by the one access policy,
+``maatwerk.cases.selectors.visible_cases``; for a case outside it only the pseudonym
+is shown, and no warnings, requests or minutes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from maatwerk.cases.models import Case
+from maatwerk.cases.selectors import visible_cases
+from maatwerk.journeys.models import Request
+from maatwerk.register.models import Organisation
+
+from .models import Attendee, Meeting, Minutes
+
+OPEN_STATES = [
+    Request.State.WAITING,
+    Request.State.INFORMATION_REQUESTED,
+    Request.State.REFUSED,
+    Request.State.REDIRECTED,
+]
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    if not user.is_authenticated or not user.is_active:
+        return Meeting.objects.none()
+    if not user.has_perm("meetings.view_meeting"):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(team__members=user)
+
+
+def meeting_for(user, pk) -> Meeting:
+    meeting = (
+        visible_meetings(user).select_related("organiser", "team__organisation").filter(pk=pk)
+    ).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def open_requests(case_ids) -> QuerySet[Request]:
+    return (
+        Request.objects.filter(case_id__in=case_ids, state__in=OPEN_STATES)
+        .select_related("organisation")
+        .order_by("case_id", "id")
+    )
+
+
+@dataclass
+class AgendaEntry:
+    case: Case
+    visible: bool
+    requests: list[Request] = field(default_factory=list)
+    minutes: list[Minutes] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def agenda_for(meeting: Meeting, user) -> list[AgendaEntry]:
+    """The agenda with, per case the viewer may see, its open requests, minutes and
+    warnings; a fixed number of queries whatever the length of the agenda."""
+    cases = list(
+        Case.objects.filter(agenda_items__meeting=meeting)
+        .select_related("household", "primary_domain")
+        .order_by("agenda_items__order", "agenda_items__id")
+    )
+    visible_ids = set(
+        visible_cases(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    entries = {c.pk: AgendaEntry(case=c, visible=c.pk in visible_ids) for c in cases}
+    for req in open_requests(visible_ids):
+        entries[req.case_id].requests.append(req)
+    for row in (
+        Minutes.objects.filter(meeting=meeting, case_id__in=visible_ids)
+        .select_related("recorded_by")
+        .order_by("created_at", "id")
+    ):
+        entries[row.case_id].minutes.append(row)
+    for case_id, messages in case_warnings(meeting, visible_ids).items():
+        entries[case_id].warnings = messages
+    return list(entries.values())
+
+
+def case_warnings(meeting: Meeting, case_ids) -> dict[int, list[str]]:
+    """Per agenda case: who is missing at the table. The organisations deciding on its
+    open requests must be represented, and so must an organisation covering its
+    primary life domain."""
+    case_ids = set(case_ids)
+    present = set(
+        meeting.attendees.exclude(organisation=None).values_list("organisation_id", flat=True)
+    )
+    covered_domains = set(
+        Organisation.life_domains.through.objects.filter(organisation_id__in=present).values_list(
+            "lifedomain_id", flat=True
+        )
+    )
+    warnings: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
+    deciding = (
+        Request.objects.filter(case_id__in=case_ids, state__in=OPEN_STATES)
+        .exclude(organisation_id__in=present)
+        .values_list("case_id", "organisation__name")
+        .distinct()
+        .order_by("case_id", "organisation__name")
+    )
+    for case_id, name in deciding:
+        warnings[case_id].append(
+            _(
+                "No one at the table represents %(organisation)s, which has to decide "
+                "on an open request."
+            )
+            % {"organisation": name}
+        )
+    for case in Case.objects.filter(pk__in=case_ids).select_related("primary_domain"):
+        if case.primary_domain_id not in covered_domains:
+            warnings[case.pk].append(
+                _(
+                    "No one at the table represents an organisation for the primary life "
+                    "domain (%(domain)s)."
+                )
+                % {"domain": case.primary_domain}
+            )
+    return warnings
+
+
+def attendee_warnings(meeting: Meeting) -> list[str]:
+    return [
+        _(
+            "%(name)s has no relation to the household: only people who know the family "
+            "speak about it."
+        )
+        % {"name": attendee.name}
+        for attendee in Attendee.objects.filter(meeting=meeting, knows_household=False)
+    ]
+
+
+def minutes_for_case(case: Case) -> QuerySet[Minutes]:
+    """The minutes kept with a case (shown on the case page, to whoever sees the case)."""
+    return Minutes.objects.filter(case=case).select_related("meeting", "recorded_by")

@@ -1,0 +1,144 @@
+"""Every write of breakthrough tables (keyword-only, atomic, validating, logged in the
+same transaction). Decisions taken at the table go through
+``maatwerk.journeys.services.record_event``: they are journey events like any other."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.cases.selectors import visible_cases
+from maatwerk.journeys.models import EventType, JourneyEvent, Request
+from maatwerk.journeys.services import record_event
+
+from .models import AgendaItem, Attendee, Meeting, Minutes
+from .selectors import OPEN_STATES
+
+DECISION_TYPES = (EventType.APPROVED, EventType.REFUSED, EventType.CONDITION_ADDED)
+
+
+def _log(request, user, action, obj, household="", detail=""):
+    log_access(
+        action=action,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        actor=user,
+        obj=obj,
+        household=household,
+        detail=detail,
+    )
+
+
+def meeting_create(
+    *, request, user, team, title, starts_at, location="", cases=(), attendees=()
+) -> Meeting:
+    """``attendees``: dicts with name, organisation, knows_household. Only cases the
+    organiser may see can be put on the agenda."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("Give the meeting a title.")
+    if team is None or not user.teams.filter(pk=team.pk, active=True).exists():
+        errors["title" if "title" not in errors else "__all__"] = _(
+            "You are not in a team, so you cannot plan a breakthrough table."
+        )
+    case_ids = [case.pk for case in cases]
+    if not case_ids:
+        errors["cases"] = _("Put at least one case on the agenda.")
+    elif visible_cases(user).filter(pk__in=case_ids).count() != len(set(case_ids)):
+        errors["cases"] = _("Only cases you may see can be put on the agenda.")
+    for attendee in attendees:
+        if not (attendee.get("name") or "").strip():
+            errors["attendees"] = _("Every attendee needs a name.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            title=title.strip(), starts_at=starts_at, location=location, organiser=user, team=team
+        )
+        AgendaItem.objects.bulk_create(
+            [AgendaItem(meeting=meeting, case=case, order=i) for i, case in enumerate(cases)]
+        )
+        Attendee.objects.bulk_create(
+            [
+                Attendee(
+                    meeting=meeting,
+                    name=a["name"].strip(),
+                    organisation=a.get("organisation"),
+                    user=a.get("user"),
+                    knows_household=bool(a.get("knows_household")),
+                )
+                for a in attendees
+            ]
+        )
+        _log(request, user, Action.CREATE, meeting, detail=f"{len(case_ids)} cases")
+    return meeting
+
+
+def attendee_add(*, request, user, meeting, name, organisation=None, knows_household=False):
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Give the attendee's name.")})
+    with transaction.atomic():
+        attendee = Attendee.objects.create(
+            meeting=meeting,
+            name=name.strip(),
+            organisation=organisation,
+            knows_household=knows_household,
+        )
+        _log(request, user, Action.UPDATE, meeting, detail=f"attendee {attendee.pk}")
+    return attendee
+
+
+def _check_case(user, meeting, case) -> None:
+    on_agenda = AgendaItem.objects.filter(meeting=meeting, case=case).exists()
+    if not on_agenda or not visible_cases(user).filter(pk=case.pk).exists():
+        raise ValidationError(_("This case is not on the agenda of this meeting."))
+
+
+def minutes_add(*, request, user, meeting, case, text) -> Minutes:
+    _check_case(user, meeting, case)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write down what was said or agreed.")})
+    with transaction.atomic():
+        row = Minutes.objects.create(
+            meeting=meeting, case=case, text=text.strip(), recorded_by=user
+        )
+        _log(
+            request,
+            user,
+            Action.CREATE,
+            row,
+            household=case.household.pseudonym,
+            detail=f"meeting {meeting.pk}",
+        )
+    return row
+
+
+def decision_record(
+    *, request, user, meeting, req: Request, type: str, text="", reason=""
+) -> JourneyEvent:
+    """A decision taken at the table, recorded as a journey event dated on the day of
+    the meeting. A meeting that has not taken place yet cannot have decided anything."""
+    if type not in DECISION_TYPES:
+        raise ValidationError({"type": _("Choose approve, refuse or add a condition.")})
+    _check_case(user, meeting, req.case)
+    if req.state not in OPEN_STATES:
+        raise ValidationError({"type": _("This request is not open.")})
+    on = timezone.localtime(meeting.starts_at).date()
+    if on > timezone.localdate() or meeting.starts_at > timezone.now():
+        raise ValidationError(
+            _("The meeting has not taken place yet: decisions are recorded after it.")
+        )
+    fields = {"text": text}
+    if type == EventType.REFUSED:
+        fields["reason"] = reason
+    return record_event(
+        request=request,
+        user=user,
+        req=req,
+        type=type,
+        on=on,
+        on_behalf_of=f"doorbraaktafel {meeting.title}"[:200],
+        **fields,
+    )

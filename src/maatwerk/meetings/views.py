@@ -1,0 +1,183 @@
+"""Breakthrough tables (doorbraaktafels): list, plan, and the meeting page.
+
+Access: a meeting is visible to its team (selectors.visible_meetings); every other
+user gets a 404 on every meeting URL. Case data on a meeting page is limited by the
+one access policy (cases.selectors.visible_cases) per agenda case.
+
+Access log: the meeting page writes one ``read`` row per agenda case shown (its
+household pseudonym, ``detail="meeting <id>"``), also for a case of which only the
+pseudonym is shown. The list shows no case data and logs nothing; the planning form
+lists the user's visible cases and logs one ``search`` row, like the case list.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.cases.models import Case
+from maatwerk.cases.views import _log_read
+from maatwerk.journeys.views_work import _add_service_errors
+from maatwerk.web.access import permission_required
+
+from . import services
+from .forms import AttendeeForm, AttendeeFormSet, DecisionForm, MeetingForm, MinutesForm
+from .selectors import agenda_for, attendee_warnings, meeting_for, visible_meetings
+
+
+@permission_required("meetings.view_meeting")
+def meeting_list(request):
+    now = timezone.now()
+    meetings = visible_meetings(request.user).select_related("organiser")
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "id"))
+    past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-id"))
+    return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
+
+
+@permission_required("meetings.add_meeting")
+def meeting_create(request):
+    team = request.user.teams.filter(active=True).order_by("pk").first()
+    if team is None:
+        messages.error(request, _("You are not in a team, so you cannot plan a meeting yet."))
+        return redirect("meetings:meeting_list")
+    data = request.POST if request.method == "POST" else None
+    initial = {"cases": [request.GET["case"]]} if request.GET.get("case", "").isdigit() else {}
+    form = MeetingForm(data, user=request.user, initial=initial)
+    attendees = AttendeeFormSet(data, prefix="attendee")
+    if request.method == "POST" and form.is_valid() and attendees.is_valid():
+        try:
+            meeting = services.meeting_create(
+                request=request,
+                user=request.user,
+                team=team,
+                title=form.cleaned_data["title"],
+                starts_at=form.starts_at(),
+                location=form.cleaned_data["location"],
+                cases=list(form.cleaned_data["cases"]),
+                attendees=[row for row in attendees.cleaned_data if row],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The breakthrough table has been planned."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    log_access(
+        action=Action.SEARCH,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        object_type=Case._meta.label_lower,
+        detail="meeting form",
+    )
+    return render(request, "meetings/meeting_form.html", {"form": form, "attendees": attendees})
+
+
+def _post(request, meeting, entries):
+    """Handle one of the meeting page's forms; returns the bound form with errors, or
+    None after a successful save (the caller redirects)."""
+    if not request.user.has_perm("meetings.change_meeting"):
+        raise Http404
+    action = request.POST.get("action")
+    if action == "attendee":
+        form = AttendeeForm(request.POST, prefix="attendee")
+        if form.is_valid():
+            try:
+                services.attendee_add(
+                    request=request, user=request.user, meeting=meeting, **form.cleaned_data
+                )
+                return None
+            except ValidationError as error:
+                _add_service_errors(form, error)
+        return ("attendee", None, form)
+    visible = {entry.case.pk: entry for entry in entries if entry.visible}
+    if action == "minutes":
+        entry = visible.get(_int(request.POST.get("case")))
+        if entry is None:
+            raise Http404
+        form = MinutesForm(request.POST, prefix=f"minutes-{entry.case.pk}")
+        if form.is_valid():
+            try:
+                services.minutes_add(
+                    request=request,
+                    user=request.user,
+                    meeting=meeting,
+                    case=entry.case,
+                    text=form.cleaned_data["text"],
+                )
+                return None
+            except ValidationError as error:
+                _add_service_errors(form, error)
+        return ("minutes", entry.case.pk, form)
+    if action == "decide":
+        pk = _int(request.POST.get("request"))
+        req = next((r for e in visible.values() for r in e.requests if r.pk == pk), None)
+        if req is None:
+            raise Http404
+        form = DecisionForm(request.POST, prefix=f"decide-{req.pk}")
+        if form.is_valid():
+            try:
+                services.decision_record(
+                    request=request,
+                    user=request.user,
+                    meeting=meeting,
+                    req=req,
+                    **form.cleaned_data,
+                )
+                return None
+            except ValidationError as error:
+                _add_service_errors(form, error)
+        return ("decide", req.pk, form)
+    raise Http404
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@permission_required("meetings.view_meeting", hide=True)
+def meeting_detail(request, pk):
+    meeting = meeting_for(request.user, pk)
+    entries = agenda_for(meeting, request.user)
+    failed = None
+    if request.method == "POST":
+        failed = _post(request, meeting, entries)
+        if failed is None:
+            messages.success(request, _("Saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+        entries = agenda_for(meeting, request.user)
+
+    def bound(kind, key, form_class, prefix):
+        if failed and failed[0] == kind and failed[1] == key:
+            return failed[2]
+        return form_class(prefix=prefix)
+
+    for entry in entries:
+        entry.minutes_form = bound(
+            "minutes", entry.case.pk, MinutesForm, f"minutes-{entry.case.pk}"
+        )
+        for req in entry.requests:
+            req.decision_form = bound("decide", req.pk, DecisionForm, f"decide-{req.pk}")
+    attendee_form = bound("attendee", None, AttendeeForm, "attendee")
+    with transaction.atomic():
+        for entry in entries:
+            _log_read(request, entry.case, detail=f"meeting {meeting.pk}")
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "entries": entries,
+            "attendees": list(meeting.attendees.select_related("organisation")),
+            "attendee_warnings": attendee_warnings(meeting),
+            "attendee_form": attendee_form,
+            "in_future": meeting.starts_at > timezone.now(),
+            "may_change": request.user.has_perm("meetings.change_meeting"),
+        },
+    )
