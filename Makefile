@@ -27,8 +27,8 @@ demo: migrate
 	$(RUN_ENV) $(BIN)/maatwerk demo
 
 # The scheduler (overdue requests, escalation notices: docs/scheduler.md) runs next to
-# the web server, in the same shell: the trap stops it when the server stops (Ctrl+C,
-# SIGTERM, or the server failing to start).
+# the web server, in the same shell: the trap stops it when the server stops (Ctrl+C or
+# another signal to the whole process group, or the server failing to start).
 run: demo
 	@echo "Maatwerk runs on http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
 	@echo "The scheduler runs alongside it; its e-mails are printed here."
