@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.web.access import permission_required
+from maatwerk.web.forms import add_service_errors
 
 from .models import Plan
 from .pdf import plan_pdf
@@ -138,10 +139,7 @@ def plan_edit(request, pk, plan_id=None):
             form.data = form.data.copy()
             form.data["based_on"] = conflict.number if conflict else 0
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                target = field if field in form.fields else None
-                for problem in problems:
-                    form.add_error(target, problem)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -212,9 +210,7 @@ def agreement_add(request, pk, plan_id):
                 request=request, user=request.user, version=state.version, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The household's agreement has been recorded."))
             return redirect("cases:plan_detail", pk=case.pk, plan_id=plan.pk)

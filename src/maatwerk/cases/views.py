@@ -10,6 +10,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.meetings.selectors import minutes_for_case
 from maatwerk.web.access import permission_required
+from maatwerk.web.forms import add_service_errors
 
 from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
 from .models import Case, CaseEvent, HouseholdIdentity
@@ -240,9 +241,7 @@ def case_status(request, pk):
         except ConflictError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The status of the case has been changed."))
             return redirect("cases:case_detail", pk=case.pk)

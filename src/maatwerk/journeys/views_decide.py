@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.web.access import permission_required
+from maatwerk.web.forms import add_service_errors
 
 from .forms_decide import DECISION_FORMS, InboxFilterForm
 from .models import Request
@@ -103,15 +104,6 @@ def _request_to_decide(user, pk) -> Request:
     return req
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
 @permission_required("journeys.decide_request", hide=True)
 def decide(request, pk):
     req = _request_to_decide(request.user, pk)
@@ -133,7 +125,7 @@ def decide(request, pk):
                     **posted.event_fields(),
                 )
             except ValidationError as error:
-                _add_service_errors(posted, error)
+                add_service_errors(posted, error)
             else:
                 messages.success(request, str(form_class.success_message))
                 return redirect("journeys:decide", pk=req.pk)

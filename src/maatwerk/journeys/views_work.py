@@ -23,6 +23,7 @@ from maatwerk.cases.models import PlanVersion
 from maatwerk.cases.selectors import case_for, current_perspectives, visible_requests
 from maatwerk.cases.views import _log_read
 from maatwerk.web.access import deny, permission_required
+from maatwerk.web.forms import add_service_errors
 
 from . import services
 from .calendar import overdue_from
@@ -46,16 +47,6 @@ from .selectors import (
 
 S = Request.State
 QUEUE_SECTION_SIZE = 25
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError, field by field where the form has that field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _plan_excerpt(case) -> str:
@@ -107,7 +98,7 @@ def request_create(request, case_pk):
                         on=timezone.localdate(),
                     )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if data.get("send_now"):
                 messages.success(
@@ -165,7 +156,7 @@ def _record_step(request, req, form) -> bool:
             **form.event_fields(),
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -186,7 +177,7 @@ def _record_answer(request, req, condition, form) -> bool:
             corrects=condition,
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 

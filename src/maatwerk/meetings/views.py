@@ -22,8 +22,8 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
 from maatwerk.cases.views import _log_read
-from maatwerk.journeys.views_work import _add_service_errors
 from maatwerk.web.access import permission_required
+from maatwerk.web.forms import add_service_errors
 
 from . import services
 from .forms import AttendeeForm, AttendeeFormSet, DecisionForm, MeetingForm, MinutesForm
@@ -62,7 +62,7 @@ def meeting_create(request):
                 attendees=[row for row in attendees.cleaned_data if row],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The breakthrough table has been planned."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -91,7 +91,7 @@ def _post(request, meeting, entries):
                 )
                 return None
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return ("attendee", None, form)
     visible = {entry.case.pk: entry for entry in entries if entry.visible}
     if action == "minutes":
@@ -110,7 +110,7 @@ def _post(request, meeting, entries):
                 )
                 return None
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return ("minutes", entry.case.pk, form)
     if action == "decide":
         pk = _int(request.POST.get("request"))
@@ -129,7 +129,7 @@ def _post(request, meeting, entries):
                 )
                 return None
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return ("decide", req.pk, form)
     raise Http404
 
