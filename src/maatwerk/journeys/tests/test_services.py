@@ -194,3 +194,25 @@ def test_household_answer_to_a_condition_after_a_refusal(setting):
     with pytest.raises(ValidationError) as excinfo:
         event(setting, req, "condition_added", text="x", corrects=submitted)
     assert "corrects" in excinfo.value.message_dict
+
+
+def test_admin_edits_counter_arguments_and_it_is_logged(client, make_user, login):
+    from django.urls import reverse
+
+    from maatwerk.journeys.models import CounterArgument
+
+    argument = CounterArgument.objects.filter(reason="precedent").first()
+    login(make_user("admin"), verified=True)
+    url = reverse("admin:journeys_counterargument_change", args=[argument.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"reason": "precedent", "text_nl": "Nieuwe tekst", "text_en": "New text", "order": 1,
+         "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    argument.refresh_from_db()
+    assert argument.text_nl == "Nieuwe tekst"
+    assert AccessLogEntry.objects.filter(
+        action=Action.UPDATE, object_type="journeys.counterargument"
+    ).exists()
