@@ -86,7 +86,13 @@ ROLES: list[RoleDefinition] = [
         "knelpunten en leerpunten.",
         "Receives escalated cases, runs the breakthrough table and analyses cases for "
         "bottlenecks and learning points.",
-        [*REGISTER_VIEW, *MEETINGS],
+        [
+            *REGISTER_VIEW,
+            *MEETINGS,
+            "cases.view_case",
+            "cases.view_escalated_case",
+            "journeys.view_request",
+        ],
     ),
     RoleDefinition(
         "budget_holder",

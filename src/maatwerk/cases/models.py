@@ -171,6 +171,7 @@ class Case(models.Model):
         ordering = ["-opened_on", "-id"]
         permissions = [
             ("maintain_case", _("Can open any case for maintenance (logged)")),
+            ("view_escalated_case", _("Can see cases escalated to the national team")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "reference"], name="case_unique_reference")

@@ -16,15 +16,22 @@ from .models import Case, Perspective
 INTAKE_ATTENTION_DAYS = 14
 
 
+ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
+
+
 def visible_cases(user) -> QuerySet[Case]:
-    """The cases this user may see: those of the user's own teams; with the
-    maintenance permission (functional management) all of them — every read is
-    logged like any other."""
+    """The cases this user may see: those of the user's own teams; for coordinators
+    (``cases.view_escalated_case``) also the cases with a request escalated to the
+    national escalation team; with the maintenance permission (functional management)
+    all of them. Every read is logged like any other."""
     if not user.is_authenticated or not user.is_active or not user.has_perm("cases.view_case"):
         return Case.objects.none()
     if user.has_perm("cases.maintain_case"):
         return Case.objects.all()
-    return Case.objects.filter(team__members=user, team__active=True)
+    scope = Q(team__members=user, team__active=True)
+    if user.has_perm("cases.view_escalated_case"):
+        scope |= Q(requests__escalation_level__gte=ESCALATED_LEVEL)
+    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
 
 
 def visible_requests(user):

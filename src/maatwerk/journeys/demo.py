@@ -115,6 +115,7 @@ def create_demo_journeys() -> int:
             (12, "information_requested", {"text": "Graag het huurcontract van de kamer."}),
             (16, "information_provided", {"text": "Huurcontract gestuurd."}),
             (30, "refused", {"reason": "not_allowed_by_law", "text": "De wet telt huur mee."}),
+            (36, "escalated", {"level": 4}),  # to the national team: the coordinators see it
         ], decision_maker)  # fmt: skip
         created += 1
 

@@ -108,7 +108,7 @@ def test_other_team_gets_404_everywhere_and_finds_nothing(client, login, profess
     assert case.perspectives.count() == 1
 
 
-@pytest.mark.parametrize("role", ["decision_maker", "coordinator", "budget_holder", "analyst"])
+@pytest.mark.parametrize("role", ["decision_maker", "budget_holder", "analyst"])
 def test_roles_without_case_access(client, login, make_user, professional, teams, role):
     login(professional)
     case = open_case(client)

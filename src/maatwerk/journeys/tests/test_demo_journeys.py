@@ -1,6 +1,8 @@
 import pytest
 
 from maatwerk.accounts.demo import create_demo_data
+from maatwerk.accounts.models import User
+from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import JourneyEvent, Request
 
 pytestmark = pytest.mark.django_db
@@ -30,5 +32,7 @@ def test_demo_journeys_show_every_kind_of_step_and_are_idempotent():
     assert Request.objects.filter(organisation__name="UWV").count() >= 2  # the demo decider's inbox
     for event in JourneyEvent.objects.select_related("request__case"):
         assert event.request.case.opened_on <= event.on
+    coordinator = User.objects.get(username="coordinator")
+    assert visible_cases(coordinator).count() == 1  # the case escalated to the national team
     create_demo_data()
     assert (Request.objects.count(), JourneyEvent.objects.count()) == counts
