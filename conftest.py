@@ -4,7 +4,12 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from maatwerk.testing.factories import TEST_PASSWORD, UserFactory
+from maatwerk.testing.factories import (
+    TEST_PASSWORD,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -53,3 +58,31 @@ def login(client):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def teams(db):
+    """Two teams in two municipalities: the first is "ours", the second another team."""
+    zaanstad = TeamFactory(
+        name="Wijkteam Oost", organisation=OrganisationFactory(name="Gemeente Zaanstad")
+    )
+    utrecht = TeamFactory(
+        name="Buurtteam Noord", organisation=OrganisationFactory(name="Gemeente Utrecht")
+    )
+    return zaanstad, utrecht
+
+
+@pytest.fixture
+def professional(make_user, teams):
+    return make_user("professional", teams=[teams[0]])
+
+
+@pytest.fixture
+def colleague(make_user, teams):
+    return make_user("professional", teams=[teams[0]])
+
+
+@pytest.fixture
+def outsider(make_user, teams):
+    """A professional of another team."""
+    return make_user("professional", teams=[teams[1]])

@@ -17,7 +17,7 @@ from maatwerk.journeys.models import CounterArgument, EventType, JourneyEvent, R
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.register.models import LegalGround
 from maatwerk.testing.cases import make_cases
-from maatwerk.testing.factories import EscalationStepFactory, OrganisationFactory, TeamFactory
+from maatwerk.testing.factories import EscalationStepFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,32 +28,6 @@ def today():
 
 def ago(days):
     return today() - timedelta(days=days)
-
-
-@pytest.fixture
-def teams(db):
-    zaanstad = TeamFactory(
-        name="Wijkteam Oost", organisation=OrganisationFactory(name="Gemeente Zaanstad")
-    )
-    utrecht = TeamFactory(
-        name="Buurtteam Noord", organisation=OrganisationFactory(name="Gemeente Utrecht")
-    )
-    return zaanstad, utrecht
-
-
-@pytest.fixture
-def professional(make_user, teams):
-    return make_user("professional", teams=[teams[0]])
-
-
-@pytest.fixture
-def colleague(make_user, teams):
-    return make_user("professional", teams=[teams[0]])
-
-
-@pytest.fixture
-def outsider(make_user, teams):
-    return make_user("professional", teams=[teams[1]])
 
 
 @pytest.fixture

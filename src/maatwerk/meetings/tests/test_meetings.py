@@ -15,7 +15,7 @@ from maatwerk.journeys.services import record_event, request_create
 from maatwerk.meetings.models import Meeting, Minutes
 from maatwerk.meetings.services import decision_record, meeting_create
 from maatwerk.testing.cases import make_cases
-from maatwerk.testing.factories import OrganisationFactory, TeamFactory
+from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +24,6 @@ FAMILY = "only people who know the family speak about it"
 
 def ago(days):
     return timezone.localdate() - timedelta(days=days)
-
-
-@pytest.fixture
-def teams(db):
-    return (
-        TeamFactory(name="Wijkteam Oost", organisation=OrganisationFactory(name="Gemeente Z")),
-        TeamFactory(name="Buurtteam Noord", organisation=OrganisationFactory(name="Gemeente U")),
-    )
-
-
-@pytest.fixture
-def professional(make_user, teams):
-    return make_user("professional", teams=[teams[0]])
-
-
-@pytest.fixture
-def outsider(make_user, teams):
-    return make_user("professional", teams=[teams[1]])
 
 
 @pytest.fixture
