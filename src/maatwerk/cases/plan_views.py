@@ -28,7 +28,7 @@ from .plans import (
 )
 from .selectors import case_for, current_perspectives
 from .services import ConflictError
-from .views import _log_read
+from .views import log_case_read
 
 
 def _plan_for(case, plan_id) -> Plan:
@@ -148,7 +148,7 @@ def plan_edit(request, pk, plan_id=None):
             return redirect("cases:plan_detail", pk=case.pk, plan_id=version.plan_id)
     with transaction.atomic():
         voices_shown = current_perspectives(case)
-        _log_read(request, case, detail="plan form")
+        log_case_read(request, case, detail="plan form")
     return render(
         request,
         "cases/plan_form.html",
@@ -182,7 +182,7 @@ def _shown_plan(request, pk, plan_id):
 def plan_detail(request, pk, plan_id):
     with transaction.atomic():
         case, plan, state, voices = _shown_plan(request, pk, plan_id)
-        _log_read(request, case, detail=f"plan {plan.pk} v{state.version.number}")
+        log_case_read(request, case, detail=f"plan {plan.pk} v{state.version.number}")
     return render(
         request,
         "cases/plan_detail.html",
@@ -216,7 +216,7 @@ def agreement_add(request, pk, plan_id):
             return redirect("cases:plan_detail", pk=case.pk, plan_id=plan.pk)
     with transaction.atomic():
         voices = current_perspectives(case)
-        _log_read(request, case, detail=f"agreement form plan {plan.pk}")
+        log_case_read(request, case, detail=f"agreement form plan {plan.pk}")
     return render(
         request,
         "cases/agreement_form.html",

@@ -34,7 +34,9 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _log_read(request, case, action=Action.READ, detail=""):
+def log_case_read(request, case, action=Action.READ, detail=""):
+    """One access-log row for a page that shows this case's data (used by every app
+    whose pages show case data: cases, journeys, meetings)."""
     log_access(
         action=action,
         processing_activity=ProcessingActivity.CASE_WORK,
@@ -117,7 +119,7 @@ def case_detail(request, pk):
         voices = current_perspectives(case)
         events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
         plans = [plan_state(plan) for plan in case.plans.all()]
-        _log_read(request, case)
+        log_case_read(request, case)
     return render(
         request,
         "cases/case_detail.html",
@@ -176,7 +178,7 @@ def perspective_add(request, pk):
             return redirect("cases:case_detail", pk=case.pk)
     with transaction.atomic():
         voices = current_perspectives(case)
-        _log_read(request, case, detail="perspective form")
+        log_case_read(request, case, detail="perspective form")
     return render(
         request,
         "cases/perspective_form.html",
@@ -211,7 +213,7 @@ def identity_edit(request, pk):
             return redirect("cases:identity_edit", pk=case.pk)
     with transaction.atomic():
         voices = current_perspectives(case)
-        _log_read(request, case, detail="identity")
+        log_case_read(request, case, detail="identity")
     current = (
         HouseholdIdentity.objects.filter(household=case.household).first() if conflict else None
     )
@@ -247,5 +249,5 @@ def case_status(request, pk):
             return redirect("cases:case_detail", pk=case.pk)
     with transaction.atomic():
         voices = current_perspectives(case)
-        _log_read(request, case, detail="status form")
+        log_case_read(request, case, detail="status form")
     return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})

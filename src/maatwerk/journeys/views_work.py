@@ -21,7 +21,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
 from maatwerk.cases.selectors import case_for, current_perspectives, visible_requests
-from maatwerk.cases.views import _log_read
+from maatwerk.cases.views import log_case_read
 from maatwerk.web.access import deny, permission_required
 from maatwerk.web.forms import add_service_errors
 
@@ -115,7 +115,7 @@ def request_create(request, case_pk):
             return redirect("journeys:request_detail", pk=req.pk)
     with transaction.atomic():
         voices = current_perspectives(case)
-        _log_read(request, case, detail="request form")
+        log_case_read(request, case, detail="request form")
     return render(
         request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
     )
@@ -240,7 +240,7 @@ def request_detail(request, pk):
                 "arguments": counter_arguments(last.reason),
                 "approvals": earlier_approvals(req),
             }
-        _log_read(request, case, detail=f"request {req.reference}")
+        log_case_read(request, case, detail=f"request {req.reference}")
     may_answer = may_log and req.state in services.CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -340,7 +340,7 @@ def timeline(request, case_pk):
         case = case_for(request.user, case_pk)
         voices = current_perspectives(case)
         lanes, origin = journey_lanes(case, today=today)
-        _log_read(request, case, detail="journey timeline")
+        log_case_read(request, case, detail="journey timeline")
     total, ticks = _timeline_axis(lanes, origin, today)
     rows = []
     for lane in lanes:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
-from maatwerk.cases.views import _log_read
+from maatwerk.cases.views import log_case_read
 from maatwerk.web.access import permission_required
 from maatwerk.web.forms import add_service_errors
 
@@ -167,7 +167,7 @@ def meeting_detail(request, pk):
     attendee_form = bound("attendee", None, AttendeeForm, "attendee")
     with transaction.atomic():
         for entry in entries:
-            _log_read(request, entry.case, detail=f"meeting {meeting.pk}")
+            log_case_read(request, entry.case, detail=f"meeting {meeting.pk}")
     return render(
         request,
         "meetings/meeting_detail.html",
