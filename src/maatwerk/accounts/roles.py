@@ -66,6 +66,8 @@ ROLES: list[RoleDefinition] = [
             "journeys.add_request",
             "journeys.add_journeyevent",
             *MEETINGS,
+            "budgets.view_budget",
+            "budgets.add_spend",
         ],
     ),
     RoleDefinition(
@@ -92,6 +94,9 @@ ROLES: list[RoleDefinition] = [
             "cases.view_case",
             "cases.view_escalated_case",
             "journeys.view_request",
+            "budgets.view_budget",
+            "budgets.view_all_budgets",
+            "budgets.settle_spend",
         ],
     ),
     RoleDefinition(
@@ -100,7 +105,16 @@ ROLES: list[RoleDefinition] = [
         "Budget holder",
         "Beheert het maatwerkbudget van een team en keurt uitgaven boven de drempel mee goed.",
         "Manages a team's maatwerk budget and co-approves spends above the threshold.",
-        REGISTER_VIEW,
+        [
+            *REGISTER_VIEW,
+            "budgets.view_budget",
+            "budgets.add_budget",
+            "budgets.change_budget",
+            "budgets.approve_spend",
+            "budgets.override_balance",
+            "budgets.reverse_spend",
+            "budgets.settle_spend",
+        ],
     ),
     RoleDefinition(
         "analyst",

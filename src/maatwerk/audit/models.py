@@ -45,6 +45,7 @@ class ProcessingActivity(models.TextChoices):
     ACCOUNT_MANAGEMENT = "account_management", _("managing users and teams")
     AUDIT_SUPERVISION = "audit_supervision", _("supervising access to personal data")
     CASE_WORK = "case_work", _("maatwerk case work")
+    BUDGET = "budget", _("maatwerk budget administration")
 
 
 GENESIS_HASH = "0" * 64

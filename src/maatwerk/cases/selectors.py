@@ -49,6 +49,41 @@ def visible_requests(user):
     return Request.objects.filter(mine)
 
 
+def visible_budgets(user):
+    """The budgets whose figures this user may see: every team's with
+    ``budgets.view_all_budgets`` (coordinators), otherwise those of the user's own
+    active teams (with ``budgets.view_budget``). Figures only: which case a spend was
+    for stays behind ``visible_cases``."""
+    from maatwerk.budgets.models import Budget
+
+    if not user.is_authenticated or not user.is_active:
+        return Budget.objects.none()
+    if user.has_perm("budgets.view_all_budgets"):
+        return Budget.objects.all()
+    if not user.has_perm("budgets.view_budget"):
+        return Budget.objects.none()
+    return Budget.objects.filter(
+        team__in=user.teams.filter(active=True).values("pk")
+    )
+
+
+def visible_spends(user):
+    """The spends this user may see one by one: those of the cases the user may see,
+    and — for whoever approves, corrects or settles spends — those of the budgets the
+    user may see (amount, purpose, payee; the case itself only under ``visible_cases``)."""
+    from maatwerk.budgets.models import Spend
+
+    if not user.is_authenticated or not user.is_active:
+        return Spend.objects.none()
+    mine = Q(case__in=visible_cases(user).values("pk"))
+    if any(
+        user.has_perm(f"budgets.{perm}")
+        for perm in ("approve_spend", "reverse_spend", "settle_spend")
+    ):
+        mine |= Q(budget__in=visible_budgets(user).values("pk"))
+    return Spend.objects.filter(mine)
+
+
 def may_see_case_of(user, req) -> bool:
     """Whether the user sees the whole case behind a request (not only what was shared)."""
     return visible_cases(user).filter(pk=req.case_id).exists()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "maatwerk.cases",
     "maatwerk.journeys",
     "maatwerk.meetings",
+    "maatwerk.budgets",
     "maatwerk.web",
     "django.contrib.admin",
     "django.contrib.auth",

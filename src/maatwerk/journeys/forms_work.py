@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 from maatwerk.web.widgets import DateInput
 
-from .models import EventType, RefusalReason, Request
+from .models import SYSTEM_EVENTS, EventType, RefusalReason, Request
 from .services import TRANSITIONS
 
 # The household's answer to a condition: a tri-state in the model (None: not asked).
@@ -120,7 +120,11 @@ class RequestForm(forms.Form):
 
 def allowed_events(state: str) -> list[tuple[str, str]]:
     """The event types that may follow a request in ``state`` (from services.TRANSITIONS)."""
-    return [(event.value, event.label) for event in EventType if state in TRANSITIONS[event][0]]
+    return [
+        (event.value, event.label)
+        for event in EventType
+        if state in TRANSITIONS[event][0] and event not in SYSTEM_EVENTS
+    ]
 
 
 class EventForm(forms.Form):
@@ -131,7 +135,7 @@ class EventForm(forms.Form):
     # escalated, redirected_to for redirected, household_agrees for condition_added.
     type = forms.ChoiceField(
         label=_("What happened?"),
-        choices=EventType.choices,
+        choices=[(e.value, e.label) for e in EventType if e not in SYSTEM_EVENTS],
         error_messages={"required": _("Choose what happened.")},
     )
     on = forms.DateField(

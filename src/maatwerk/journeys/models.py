@@ -36,6 +36,23 @@ class EventType(models.TextChoices):
     ESCALATED = "escalated", _("escalated")
     APPROVED = "approved", _("approved")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    SOLVED = "solved", _("solved by an intervention")
+
+
+class Intervention(models.TextChoices):
+    """What was done besides asking (the exchange format's ``interventions``)."""
+
+    INFORMATION_REQUEST = "information_request", _("information asked from a ministry or agency")
+    MEDIATION = "mediation", _("mediation")
+    REGISTER_CONTACT = "register_contact", _("contact through the register")
+    ESCALATION_TEAM = "escalation_team", _("national escalation team")
+    BRIDGING_PROCEDURE = "bridging_procedure", _("bridging procedure")
+    BUDGET_PAYMENT = "budget_payment", _("payment from the maatwerk budget")
+
+
+# Events that only other services record (a spend from the budget, for example), never
+# the step form of a request.
+SYSTEM_EVENTS = {EventType.SOLVED}
 
 
 class Request(models.Model):
@@ -51,6 +68,7 @@ class Request(models.Model):
         REDIRECTED = "redirected", _("redirected")
         APPROVED = "approved", _("approved")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        SOLVED = "solved", _("solved another way")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
     reference = models.CharField(_("reference"), max_length=16)
@@ -117,7 +135,12 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state not in (self.State.APPROVED, self.State.WITHDRAWN, self.State.DRAFT)
+        return self.state not in (
+            self.State.APPROVED,
+            self.State.WITHDRAWN,
+            self.State.SOLVED,
+            self.State.DRAFT,
+        )
 
 
 class JourneyEvent(AppendOnlyModel):
@@ -136,6 +159,9 @@ class JourneyEvent(AppendOnlyModel):
         related_name="+",
     )
     redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+    intervention = models.CharField(
+        _("intervention"), max_length=32, choices=Intervention.choices, blank=True
+    )
     household_agrees = models.BooleanField(_("household agrees"), null=True, blank=True)
     corrects = models.ForeignKey(
         "self",

@@ -34,6 +34,11 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
         {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
         S.WITHDRAWN,
     ),
+    # Solved another way, for example paid from the maatwerk budget (budgets.services).
+    EventType.SOLVED: (
+        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.SOLVED,
+    ),
 }
 # The household's later answer to a condition (a condition_added correcting the first)
 # can be recorded in any state in which the request is still alive.
@@ -122,6 +127,8 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
                 errors["escalated_to"] = _(
                     "Escalate to the contact of this level in the organisation's route."
                 )
+    if event_type == EventType.SOLVED and not fields.get("intervention"):
+        errors["intervention"] = _("Say which intervention solved the request.")
     if event_type == EventType.APPROVED and not fields.get("text", "").strip():
         errors["text"] = _("Say what exactly was approved.")
     if event_type == EventType.INFORMATION_REQUESTED and not fields.get("text", "").strip():
