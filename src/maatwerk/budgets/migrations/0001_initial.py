@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0002_escalated_case_permission'),
-        ('journeys', '0002_journeyevent_intervention_alter_journeyevent_type_and_more'),
+        ('journeys', '0002_intervention_and_solved'),
         ('register', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
