@@ -12,10 +12,12 @@ refused) as a cache of what happened, like a journey's request does. A bridging 
 is also a receivable until it is settled (:class:`Settlement`, append-only).
 """
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import AppendOnlyModel, Case
@@ -24,15 +26,23 @@ from maatwerk.register.models import Organisation
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class PrivateStorage(LazyObject):
+class ReceiptStorage(FileSystemStorage):
     """Receipts live under MEDIA_ROOT/receipts and have no URL: they are only ever
     served by the access-checked receipt view."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "receipts", base_url=None)
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "receipts")
+
+    def url(self, name):
+        raise ValueError("receipts have no URL; use the budgets:receipt view")
 
 
-private_storage = PrivateStorage()
+private_storage = ReceiptStorage()
+
+
+def receipt_storage():
+    return private_storage
 
 
 class PurposeCategory(models.TextChoices):
@@ -155,7 +165,7 @@ class Spend(models.Model):
     )
     payee_category = models.CharField(_("payee"), max_length=32, choices=PayeeCategory.choices)
     receipt = models.FileField(
-        _("receipt"), storage=private_storage, upload_to="%Y/%m/", blank=True, max_length=300
+        _("receipt"), storage=receipt_storage, upload_to="%Y/%m/", blank=True, max_length=300
     )
     bridging = models.BooleanField(
         _("bridging"),

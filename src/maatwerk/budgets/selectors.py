@@ -276,7 +276,7 @@ def team_overviews(user, year: int, team_id: int | None = None) -> list[TeamOver
         overviews[team].by_month.append((month, figures))
     labels = dict(PurposeCategory.choices)
     for (team, purpose), figures in sorted(purposes.items()):
-        overviews[team].by_purpose.append((labels.get(purpose, purpose), figures))
+        overviews[team].by_purpose.append((str(labels.get(purpose, purpose)), figures))
     open_bridging = (
         with_receivable(spends.filter(bridging=True, state=Spend.State.BOOKED))
         .filter(closed=False)

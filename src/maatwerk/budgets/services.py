@@ -344,7 +344,9 @@ def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
                 type=EventType.SOLVED,
                 on=spend.on,
                 intervention=spend.intervention,
-                text=f"{spend.reference}: {euro(spend.amount)} — {spend.description}",
+                # Only the spend's reference: the organisation that sees this request
+                # learns that it was solved, not what was paid for whom.
+                text=spend.reference,
             )
         except ValidationError as error:
             raise ValidationError({"request": error.messages}) from None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.budgets.selectors import case_spends
 from maatwerk.meetings.selectors import minutes_for_case
 from maatwerk.web.access import permission_required
 from maatwerk.web.forms import add_service_errors
@@ -130,6 +131,7 @@ def case_detail(request, pk):
             "plans": plans,
             "requests": list(case.requests.select_related("organisation").order_by("id")),
             "minutes": list(minutes_for_case(case)),
+            "spends": list(case_spends(case)),
             "show_identity_link": can_see_identity(request.user, case),
             "status_form": StatusForm(case=case, allowed=TRANSITIONS[case.status])
             if TRANSITIONS[case.status]

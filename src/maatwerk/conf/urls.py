@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("maatwerk.cases.urls")),
     path("journeys/", include("maatwerk.journeys.urls")),
     path("meetings/", include("maatwerk.meetings.urls")),
+    path("budget/", include("maatwerk.budgets.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),

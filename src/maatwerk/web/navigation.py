@@ -18,6 +18,7 @@ NAV_ITEMS = [
     NavItem(_("Cases"), "cases:case_list", "cases.view_case"),
     NavItem(_("Work queue"), "journeys:queue", "journeys.add_journeyevent"),
     NavItem(_("Inbox"), "journeys:inbox", "journeys.decide_request"),
+    NavItem(_("Budget"), "budgets:overview", "budgets.view_budget"),
     NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
     NavItem(_("Access log"), "audit:log_search", "audit.view_accesslogentry"),

@@ -1,0 +1,16 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def euro(value) -> str:
+    """€ 1.234,50 in Dutch, € 1,234.50 in English; a minus sign before the euro sign."""
+    if value in (None, ""):
+        return "–"
+    value = Decimal(value).quantize(Decimal("0.01"))
+    text = number_format(abs(value), 2, use_l10n=True, force_grouping=True)
+    return f"−€\u00a0{text}" if value < 0 else f"€\u00a0{text}"
