@@ -62,9 +62,7 @@ def visible_budgets(user):
         return Budget.objects.all()
     if not user.has_perm("budgets.view_budget"):
         return Budget.objects.none()
-    return Budget.objects.filter(
-        team__in=user.teams.filter(active=True).values("pk")
-    )
+    return Budget.objects.filter(team__in=user.teams.filter(active=True).values("pk"))
 
 
 def visible_spends(user):
