@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from maatwerk.budgets.demo import create_demo_budgets
 from maatwerk.cases.demo import create_demo_cases
 from maatwerk.journeys.demo import create_demo_journeys
 from maatwerk.register.models import Organisation
@@ -87,4 +88,5 @@ def create_demo_data() -> list[DemoLogin]:
         logins.append(DemoLogin(username, role_codes, secret))
     create_demo_cases()
     create_demo_journeys()
+    create_demo_budgets()
     return logins
