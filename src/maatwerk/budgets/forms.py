@@ -95,6 +95,14 @@ class SpendForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only for a bridging spend."),
     )
+    ask_approval = forms.BooleanField(
+        label=_("Ask a budget holder to approve this spend"),
+        required=False,
+        help_text=_(
+            "Needed when the balance is not enough: a budget holder can then allow a "
+            "negative balance. Above the threshold approval is always asked."
+        ),
+    )
     solves_request = forms.ModelChoiceField(
         label=_("This spend solves the request"),
         queryset=None,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.cases.selectors import visible_budgets
+from maatwerk.cases.selectors import visible_budgets, visible_cases
 from maatwerk.cases.services import ConflictError
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import TRANSITIONS
@@ -188,10 +188,18 @@ def spend_create(
     responsible_candidates=(),
     receipt=None,
     solves_request: Request | None = None,
+    ask_approval: bool = False,
 ) -> Spend:
     """Record a spend for a case. Up to the budget's threshold it is booked at once
-    (refused when it would make the balance negative); above it, it waits for a
-    second budget holder's approval. Nothing is stored when anything is wrong."""
+    (refused when it would make the balance negative); above it — or when the
+    professional asks for it, for example because the balance is not enough — it
+    waits for a second budget holder's approval. Nothing is stored when anything is
+    wrong."""
+    if (
+        not user.has_perm("budgets.add_spend")
+        or not visible_cases(user).filter(pk=case.pk).exists()
+    ):
+        raise PermissionDenied("only a professional who may see the case spends for it")
     errors: dict = {}
     amount = _amount(errors, "amount", amount)
     description = (description or "").strip()
@@ -241,6 +249,7 @@ def spend_create(
             candidates=candidates,
             receipt=stored,
             solves_request=solves_request,
+            needs_approval=ask_approval or amount > budget.approval_threshold,
         )
     except BaseException:
         if stored:
@@ -263,9 +272,9 @@ def _spend_store(
     candidates,
     receipt,
     solves_request,
+    needs_approval,
 ) -> Spend:
     with transaction.atomic():
-        needs_approval = amount > budget.approval_threshold
         spend = Spend.objects.create(
             budget=budget,
             case=case,
@@ -308,7 +317,7 @@ def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
             {
                 "amount": _(
                     "This spend would make the balance negative: %(balance)s is left. Only a "
-                    "budget holder can allow that."
+                    "budget holder can allow that: ask for a budget holder's approval."
                 )
                 % {"balance": euro(balance)}
             }

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.cases.selectors import case_for, current_perspectives, visible_budgets, visible_cases
+from maatwerk.cases.selectors import (
+    case_for,
+    current_perspectives,
+    may_see_receipt,
+    visible_budgets,
+    visible_cases,
+)
 from maatwerk.cases.services import ConflictError
 from maatwerk.cases.views import log_case_read
 from maatwerk.web.access import deny, permission_required
@@ -126,6 +132,7 @@ def spend_create(request, case_pk):
                 responsible_candidates=data["responsible_candidates"],
                 receipt=data["receipt"],
                 solves_request=data["solves_request"],
+                ask_approval=data["ask_approval"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -168,6 +175,7 @@ def _detail_context(request, spend, **forms) -> dict:
     context = {
         "spend": spend,
         "case_visible": visible_cases(user).filter(pk=spend.case_id).exists(),
+        "receipt_visible": bool(spend.receipt) and may_see_receipt(user, spend),
         "candidates": candidates,
         "entries": list(spend.entries.select_related("entered_by").order_by("id")),
         "settlements": list(
@@ -298,7 +306,7 @@ def spend_settle(request, pk):
 @permission_required("budgets.view_budget", hide=True)
 def receipt(request, pk):
     spend = spend_for(request.user, pk)
-    if not spend.receipt:
+    if not spend.receipt or not may_see_receipt(request.user, spend):
         raise Http404
     log_access(
         action=Action.EXPORT,

@@ -82,6 +82,17 @@ def visible_spends(user):
     return Spend.objects.filter(mine)
 
 
+def may_see_receipt(user, spend) -> bool:
+    """A receipt may name the household, so fewer people see it than the spend: those
+    who may see the case, and the budget holders of the spend's own team who approve
+    or correct its spends — not everyone who may read or settle the figures."""
+    if visible_cases(user).filter(pk=spend.case_id).exists():
+        return True
+    return (
+        user.has_perm("budgets.approve_spend") or user.has_perm("budgets.reverse_spend")
+    ) and user.teams.filter(pk=spend.budget.team_id, active=True).exists()
+
+
 def may_see_case_of(user, req) -> bool:
     """Whether the user sees the whole case behind a request (not only what was shared)."""
     return visible_cases(user).filter(pk=req.case_id).exists()

@@ -368,3 +368,50 @@ def test_budget_holder_sets_and_changes_a_budget_with_conflict_detection(
     assert "in de tussentijd" in stale.content.decode()
     created.refresh_from_db()
     assert created.amount == Decimal("6000.00") and created.revisions.count() == 2
+
+
+def test_coordinator_settles_but_never_gets_the_receipt(
+    client, login, budget, case, professional, coordinator, budget_holder, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    insurer = OrganisationFactory(name="Zorgverzekeraar Bon", type="health_insurer")
+    login(professional)
+    upload = SimpleUploadedFile("bon.pdf", b"%PDF-1.4 bon", "application/pdf")
+    data = {**form_data(budget, bridging="on", responsible_candidates=[insurer.pk])}
+    client.post(f"/budget/cases/{case.pk}/spend/", {**data, "receipt": upload})
+    row = Spend.objects.get()
+    client.logout()
+    login(coordinator)
+    page = client.get(f"/budget/spends/{row.pk}/").content.decode()
+    assert f"/budget/spends/{row.pk}/receipt/" not in page
+    assert client.get(f"/budget/spends/{row.pk}/receipt/").status_code == 404
+    client.logout()
+    login(budget_holder)  # the team's budget holder checks spends: may see the receipt
+    assert client.get(f"/budget/spends/{row.pk}/receipt/").status_code == 200
+
+
+def test_asking_approval_lets_a_budget_holder_allow_a_negative_balance(
+    client, login, budget, case, professional, budget_holder, rf_request
+):
+    spend(professional, case, budget, rf_request, amount="200.00")
+    spend(professional, case, budget, rf_request, amount="200.00")
+    spend(professional, case, budget, rf_request, amount="200.00")
+    spend(professional, case, budget, rf_request, amount="200.00")
+    login(professional)
+    client.post(
+        f"/budget/cases/{case.pk}/spend/",
+        form_data(budget, amount="240,00", ask_approval="on"),
+    )
+    asked = Spend.objects.get(amount=Decimal("240.00"))
+    assert asked.state == Spend.State.AWAITING_APPROVAL  # below the threshold, but asked
+    client.logout()
+    login(budget_holder)
+    response = client.post(f"/budget/spends/{asked.pk}/approve/", {})
+    assert "maakt het saldo negatief" in response.content.decode()
+    response = client.post(f"/budget/spends/{asked.pk}/approve/", {"override": "on"})
+    assert response.status_code == 302
+    entry = LedgerEntry.objects.get(spend=asked)
+    assert entry.override is True
+    assert AccessLogEntry.objects.filter(
+        object_type="budgets.ledgerentry", object_id=str(entry.pk), detail__contains="negative"
+    ).exists()
