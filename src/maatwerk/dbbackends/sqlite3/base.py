@@ -1,7 +1,7 @@
 """SQLite backend that knows about append-only tables.
 
-The access log table carries triggers that refuse UPDATE and DELETE. Django's
-``flush`` (used by ``maatwerk flush`` and by transactional tests to wipe the whole
+The access log and the budget ledger tables carry triggers that refuse UPDATE and
+DELETE. Django's ``flush`` (used by ``maatwerk flush`` and by transactional tests to wipe the whole
 database) deletes every row of every table, which those triggers rightly refuse.
 Wiping the whole database is not tampering with the log, so ``sql_flush`` drops the
 triggers for the duration of the wipe and recreates them afterwards, in the same
@@ -14,17 +14,20 @@ docs/audit.md).
 
 from django.db.backends.sqlite3 import base, operations
 
-from maatwerk.audit.triggers import SQLITE_CREATE, SQLITE_DROP
+from maatwerk.audit.triggers import APPEND_ONLY_TABLES, statements
 
 
 class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = super().sql_flush(
+        sql = super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if not statements or "audit_accesslogentry" not in tables:
-            return statements
-        return [*SQLITE_DROP, *statements, *SQLITE_CREATE]
+        guarded = [table for table in APPEND_ONLY_TABLES if table in tables]
+        if not sql or not guarded:
+            return sql
+        drop = [s for table in guarded for s in statements("sqlite", create=False, table=table)]
+        create = [s for table in guarded for s in statements("sqlite", create=True, table=table)]
+        return [*drop, *sql, *create]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
