@@ -2,11 +2,13 @@
 
 import base64
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 HERE = Path(__file__).resolve().parent
+TIMEOUT_MS = 10_000  # as the ``context`` fixture: the live server answers in ms
 AXE_JS = HERE / "vendor" / "axe.min.js"
 # WCAG 2.0 and 2.1, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -99,3 +101,19 @@ def assert_accessible(page, *, context: str = "") -> list[dict]:
         blocking
     )
     return results
+
+
+@contextmanager
+def logged_in(browser, site: Site, username: str, password: str):
+    """A browser context of its own for one user (like the ``context`` fixture), so
+    several users can work side by side in one test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        log_in(page, site, username, password)
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+        yield page
+    finally:
+        context.close()

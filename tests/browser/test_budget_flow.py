@@ -7,10 +7,9 @@ The figures are checked against the team's figures before the flow (the demo dat
 already holds spends) plus what this flow added, and against the page.
 """
 
-from contextlib import contextmanager
 from decimal import Decimal
 
-from browser_support import assert_accessible, log_in
+from browser_support import assert_accessible, logged_in
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,21 +19,7 @@ from maatwerk.budgets.selectors import team_overviews
 from maatwerk.cases.models import Case
 from maatwerk.register.models import Organisation
 
-TIMEOUT_MS = 10_000
 TEAM = "Wijkteam Zaandam-Oost"
-
-
-@contextmanager
-def logged_in(browser, site, username: str, password: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        log_in(page, site, username, password)
-        yield page
-    finally:
-        context.close()
 
 
 def euro(amount: Decimal) -> str:

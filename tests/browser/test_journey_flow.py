@@ -11,10 +11,9 @@ assertions rest on data, URLs, state values, test ids, CSS classes and counts.
 """
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
-from browser_support import assert_accessible, log_in
+from browser_support import assert_accessible, logged_in
 from playwright.sync_api import expect
 
 from maatwerk.accounts.models import User
@@ -31,8 +30,6 @@ from maatwerk.journeys.models import (
 )
 from maatwerk.register.models import LegalGround, LifeDomain, Organisation, Regulation
 
-TIMEOUT_MS = 10_000  # as the ``context`` fixture
-
 PERSPECTIVE = "We willen dat mijn bijbaan niet van de uitkering af gaat. Dan komen we rond."
 NEEDED = "Een uitzondering op de verrekening van de inkomsten uit de bijbaan."
 SUBJECT = "Inkomsten uit de bijbaan een half jaar niet verrekenen met de WW-uitkering."
@@ -43,21 +40,6 @@ CONDITION = "Alleen als het gezin meedoet aan budgetcoaching."
 APPROVAL = "Geen verrekening van de bijbaan van 1 maart tot 1 september; daarna opnieuw kijken."
 
 T = EventType
-
-
-@contextmanager
-def logged_in(browser, site, username: str, password: str):
-    """A browser context of its own for one user (like the ``context`` fixture)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        log_in(page, site, username, password)
-        expect(page.locator("html")).to_have_attribute("lang", "nl")
-        yield page
-    finally:
-        context.close()
 
 
 def create_case(page, site) -> int:
