@@ -30,7 +30,8 @@ def parse_amount(raw, *, allow_zero: bool = False) -> Decimal:
             raise _invalid()
         too_precise = value != value.quantize(CENT) if abs(value) <= MAX_AMOUNT else False
     else:
-        text = str(raw if raw is not None else "").strip().replace("€", "").replace(" ", "")
+        # "€ 125,50" and "125,50 €" are fine; a space inside the number is not.
+        text = str(raw if raw is not None else "").strip().strip("€").strip()
         if not text:
             raise ValidationError(_("Enter an amount."), code="required")
         match = _AMOUNT.match(text)

@@ -15,11 +15,11 @@ Definitions (also in docs/budgets.md):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     Min,
@@ -29,8 +29,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,10 +44,16 @@ MONEY_FIELD = DecimalField(**MONEY)
 K = LedgerEntry.Kind
 
 
+def _cents(expression):
+    """``expression`` rounded to whole cents in SQL. SQLite computes decimals as floating
+    point (1000 − 999.99 = 0.00999999999999091 there); PostgreSQL's numeric is exact."""
+    return Round(expression, 2, output_field=MONEY_FIELD)
+
+
 def _sum(queryset, column: str = "amount"):
     """A correlated subquery summing ``column`` over ``queryset`` (0 without rows)."""
     total = queryset.order_by().annotate(total=Func(F(column), function="SUM")).values("total")
-    return Coalesce(Subquery(total[:1], output_field=MONEY_FIELD), ZERO)
+    return _cents(Coalesce(Subquery(total[:1], output_field=MONEY_FIELD), ZERO))
 
 
 def with_figures(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
@@ -58,10 +65,8 @@ def with_figures(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
         reversed=_sum(entries.filter(kind=K.REVERSAL)),
         committed=_sum(pending),
     ).annotate(
-        balance=ExpressionWrapper(F("amount") - F("spent") + F("reversed"), MONEY_FIELD),
-        remaining=ExpressionWrapper(
-            F("amount") - F("spent") + F("reversed") - F("committed"), MONEY_FIELD
-        ),
+        balance=_cents(F("amount") - F("spent") + F("reversed")),
+        remaining=_cents(F("amount") - F("spent") + F("reversed") - F("committed")),
     )
 
 
@@ -118,8 +123,13 @@ def with_receivable(spends: QuerySet[Spend]) -> QuerySet[Spend]:
         reimbursed=_sum(settlements),
         closed=Exists(settlements.filter(final=True)),
     )
+    # A receivable closed by a final settlement has nothing open, whatever was paid.
     return spends.annotate(
-        open_amount=ExpressionWrapper(F("booked") - F("reversed") - F("reimbursed"), MONEY_FIELD),
+        open_amount=CaseWhen(
+            When(closed=True, then=ZERO),
+            default=_cents(F("booked") - F("reversed") - F("reimbursed")),
+            output_field=MONEY_FIELD,
+        ),
     )
 
 
@@ -150,11 +160,10 @@ def receivables_by_organisation(user) -> list[dict]:
     settlements = Settlement.objects.filter(spend=OuterRef("spend_id"))
     rows = (
         links.annotate(
-            open_amount=ExpressionWrapper(
+            open_amount=_cents(
                 _sum(entries.filter(kind=K.SPEND))
                 - _sum(entries.filter(kind=K.REVERSAL))
-                - _sum(settlements),
-                MONEY_FIELD,
+                - _sum(settlements)
             )
         )
         .values("organisation_id", "organisation__name")

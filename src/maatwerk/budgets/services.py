@@ -275,6 +275,9 @@ def _spend_store(
     needs_approval,
 ) -> Spend:
     with transaction.atomic():
+        _lock(budget.pk, solves_request.pk if solves_request else None)
+        budget.refresh_from_db(fields=["approval_threshold"])
+        needs_approval = needs_approval or amount > budget.approval_threshold
         spend = Spend.objects.create(
             budget=budget,
             case=case,
@@ -306,10 +309,20 @@ def _spend_store(
     return spend
 
 
+def _lock(budget_id: int, request_id: int | None = None) -> None:
+    """Lock the budget's row (and the request the spend solves) before anything is
+    written: the access log takes a lock of its own that it holds until the end of
+    the transaction, so a row lock taken after a log row can deadlock with a write that
+    took the row first (a reversal, a budget change, a journey step)."""
+    Budget.objects.select_for_update().filter(pk=budget_id).values_list("pk").get()
+    if request_id is not None:
+        Request.objects.select_for_update().filter(pk=request_id).values_list("pk").get()
+
+
 def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
     """Book a spend in the ledger. Locks the budget's row, so the balance read here
     cannot change until this transaction ends."""
-    Budget.objects.select_for_update().filter(pk=spend.budget_id).values_list("pk").get()
+    _lock(spend.budget_id, spend.request_id)
     balance = balance_of(spend.budget_id)
     goes_negative = spend.amount > balance
     if goes_negative and not override:
@@ -363,7 +376,13 @@ def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
 
 
 def _decidable(user, spend: Spend) -> Spend:
-    """Lock the spend and check that this user may decide on it now."""
+    """Lock the spend and check that this user may decide on it now. The budget (and
+    the request the spend solves) is locked first, in the same order as every other
+    budget write, so that two writes never wait for each other."""
+    budget_id, request_id = (
+        Spend.objects.filter(pk=spend.pk).values_list("budget_id", "request_id").get()
+    )
+    _lock(budget_id, request_id)
     spend = (
         Spend.objects.select_for_update(of=("self",))
         .select_related("case__household", "budget", "request")
