@@ -34,6 +34,7 @@ USERS = [
     ("decision_maker", "Dewi", "Beslisser", "UWV", None, ["decision_maker"]),
     ("coordinator", "Coen", "Regievoerder", "Landelijk Maatwerkloket", None, ["coordinator"]),
     ("budget_holder", "Bea", "Budgethouder", "Gemeente Zaanstad", 0, ["budget_holder"]),
+    ("budget_holder2", "Bram", "Budgethouder", "Gemeente Utrecht", 1, ["budget_holder"]),
     ("analyst", "Ali", "Analist", "Landelijk Maatwerkloket", None, ["analyst"]),
     (
         "privacy_officer",

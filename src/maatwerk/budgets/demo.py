@@ -165,6 +165,7 @@ BUDGETS = [
                 PurposeCategory.HOUSING,
                 PayeeCategory.LANDLORD,
                 "Huurachterstand betalen uit het maatwerkbudget, zodat de ontruiming stopt",
+                solves="Woningcorporatie Voorbeeld Wonen",
             ),
         ),
     ),

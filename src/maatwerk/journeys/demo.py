@@ -131,7 +131,14 @@ def create_demo_journeys() -> int:
             (20, "escalated", {"level": 2}),
             (27, "approved", {"text": "WIA-uitkering hersteld per de eerste van de maand."}),
         ], decision_maker)  # fmt: skip
-        created += 1
+        # Solved another way: the team pays the arrears from the maatwerk budget
+        # (budgets.demo), which appears on this request's lane as the intervention.
+        landlord = _request(
+            case, "Woningcorporatie Voorbeeld Wonen",
+            "De ontruiming opschorten; de huurachterstand wordt betaald.",
+        )  # fmt: skip
+        _steps(landlord, _Clock(case), [(3, "submitted", {})], decision_maker)  # fmt: skip
+        created += 2
 
     case = _case("Zorg op school")
     if case and not case.requests.exists():
