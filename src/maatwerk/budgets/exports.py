@@ -3,6 +3,7 @@ and by purpose per team. No case, household or spend description ever leaves her
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -21,8 +22,6 @@ def _money(value: Decimal) -> Decimal:
 
 
 def _month_name(year: int, month: int) -> str:
-    from datetime import date
-
     return date_format(date(year, month, 1), "F")
 
 

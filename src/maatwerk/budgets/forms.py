@@ -127,12 +127,23 @@ class SpendForm(forms.Form):
 
 
 def _budget_label(budget) -> str:
+    """The budget with what is left and its threshold (``budget`` comes annotated by
+    selectors.with_figures), so the professional sees before saving whether the spend
+    fits and whether it needs approval."""
+    from .services import euro
+
     if budget.professional_id:
-        return _("%(year)s · personal budget of %(name)s") % {
+        name = _("%(year)s · personal budget of %(name)s") % {
             "year": budget.year,
             "name": budget.professional.display_name,
         }
-    return _("%(year)s · %(team)s") % {"year": budget.year, "team": budget.team.name}
+    else:
+        name = _("%(year)s · %(team)s") % {"year": budget.year, "team": budget.team.name}
+    return _("%(name)s (remaining %(remaining)s; approval above %(threshold)s)") % {
+        "name": name,
+        "remaining": euro(budget.remaining),
+        "threshold": euro(budget.approval_threshold),
+    }
 
 
 class ApproveForm(forms.Form):
