@@ -321,9 +321,23 @@ def receipt(request, pk):
     return FileResponse(handle, as_attachment=True, filename=f"bon-{spend.reference}.{extension}")
 
 
+def _log_list(request, name: str, spends) -> None:
+    """One access-log row for a page that lists spends (amounts and descriptions of
+    spends for households), naming the spends it showed."""
+    log_access(
+        action=Action.READ,
+        processing_activity=ProcessingActivity.BUDGET,
+        request=request,
+        object_type="budgets.spend",
+        detail=f"{name}: " + ", ".join(spend.reference for spend in spends)[:480],
+    )
+
+
 @permission_required("budgets.approve_spend")
 def approvals(request):
-    spends = list(awaiting_approval(request.user))
+    with transaction.atomic():
+        spends = list(awaiting_approval(request.user))
+        _log_list(request, "awaiting approval", spends)
     return render(
         request,
         "budgets/approvals.html",
@@ -333,7 +347,9 @@ def approvals(request):
 
 @permission_required("budgets.settle_spend")
 def receivables(request):
-    rows = list(open_receivables(request.user))
+    with transaction.atomic():
+        rows = list(open_receivables(request.user))
+        _log_list(request, "open receivables", rows)
     today = timezone.localdate()
     for row in rows:
         row.age_days = (today - row.on).days

@@ -415,3 +415,25 @@ def test_asking_approval_lets_a_budget_holder_allow_a_negative_balance(
     assert AccessLogEntry.objects.filter(
         object_type="budgets.ledgerentry", object_id=str(entry.pk), detail__contains="negative"
     ).exists()
+
+
+def test_lists_of_spends_are_logged_with_what_they_showed(
+    client, login, budget, case, professional, budget_holder, coordinator, rf_request
+):
+    pending = spend(professional, case, budget, rf_request, amount="300.00")
+    login(budget_holder)
+    before = AccessLogEntry.objects.count()
+    client.get("/budget/approvals/")
+    (row,) = AccessLogEntry.objects.order_by("id")[before:]
+    assert row.action == Action.READ and pending.reference in row.detail
+    client.logout()
+    insurer = OrganisationFactory(name="Zorgverzekeraar Lijst", type="health_insurer")
+    bridging = spend(
+        professional, case, budget, rf_request, amount="50.00", bridging=True,
+        responsible_candidates=[insurer],
+    )  # fmt: skip
+    login(coordinator)
+    before = AccessLogEntry.objects.count()
+    client.get("/budget/receivables/")
+    (row,) = AccessLogEntry.objects.order_by("id")[before:]
+    assert bridging.reference in row.detail
