@@ -289,3 +289,32 @@ class Settlement(AppendOnlyModel):
                 condition=models.Q(amount__gte=0), name="settlement_amount_gte_0"
             ),
         ]
+
+
+class ApprovalNotice(models.Model):
+    """An e-mail to a budget holder that a spend waits for their approval (``waiting``)
+    or still waits (``reminder``). Sent by the scheduler (budgets.jobs), once per
+    (spend, kind, recipient): the unique constraint makes that a database guarantee."""
+
+    class Kind(models.TextChoices):
+        WAITING = "waiting", _("awaits approval")
+        REMINDER = "reminder", _("still awaits approval")
+
+    spend = models.ForeignKey(Spend, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval notice")
+        verbose_name_plural = _("approval notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spend", "kind", "recipient"], name="approval_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.spend_id} {self.kind} → {self.recipient_id}"

@@ -387,3 +387,6 @@ LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}  # the scheduler logs e
 # MAATWERK_REFUSAL_FOLLOW_UP_DAYS: a refused request without a next step for this many
 # days needs attention (work queue). Default 10.
 REFUSAL_FOLLOW_UP_DAYS = env_int("MAATWERK_REFUSAL_FOLLOW_UP_DAYS", 10)
+# MAATWERK_APPROVAL_REMINDER_DAYS: a spend still awaiting approval this many working
+# days after it was asked for gets one reminder e-mail to the team's budget holders.
+APPROVAL_REMINDER_DAYS = env_int("MAATWERK_APPROVAL_REMINDER_DAYS", 2)

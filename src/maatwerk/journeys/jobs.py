@@ -364,6 +364,9 @@ def run_due_jobs(*, today: date | None = None) -> dict:
         "no_longer_overdue": clear_overdue(),
     }
     counts.update(notify_overdue())
+    from maatwerk.budgets.jobs import notify_awaiting_approval
+
+    counts.update(notify_awaiting_approval(today=today))
     return counts
 
 

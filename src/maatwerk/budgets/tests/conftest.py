@@ -25,12 +25,12 @@ def rf_request():
 
 @pytest.fixture
 def budget_holder(make_user, teams):
-    return make_user("budget_holder", teams=[teams[0]])
+    return make_user("budget_holder", teams=[teams[0]], email="bea@zaanstad.example.org")
 
 
 @pytest.fixture
 def budget_holder2(make_user, teams):
-    return make_user("budget_holder", teams=[teams[0]])
+    return make_user("budget_holder", teams=[teams[0]], email="bram@zaanstad.example.org")
 
 
 @pytest.fixture

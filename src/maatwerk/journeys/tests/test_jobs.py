@@ -168,6 +168,8 @@ def test_the_job_notifies_once(world, clock):
         "notifications": 0,
         "emails": 0,
         "refused": 0,
+        "approval_notices": 0,
+        "approval_reminders": 0,
     }
     clock(date(2027, 3, 31))
     run_due_jobs()

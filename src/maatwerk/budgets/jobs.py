@@ -1,0 +1,129 @@
+"""The budget's scheduled job: tell the budget holders that a spend waits for them.
+
+A spend above the threshold is meant to be quick help; it must not wait unseen for a
+second pair of eyes. On the scheduler's next run after a spend starts waiting, every
+budget holder of its team who may approve it (not the requester) gets an e-mail; when
+it still waits ``MAATWERK_APPROVAL_REMINDER_DAYS`` working days after its request,
+they get one reminder. Once per (spend, kind, recipient), kept in the database
+(ApprovalNotice) and written in the same transaction that sends the mail, with the
+spend's row locked (a second scheduler skips it).
+
+The e-mail carries no case data: the spend's reference, the team, the amount and a
+link — never the household, the purpose or the description.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from maatwerk.journeys.calendar import working_days_between
+
+from .models import ApprovalNotice, Spend
+
+logger = logging.getLogger(__name__)
+
+
+def approvers(spend: Spend) -> list:
+    """The active budget holders of the spend's team who may approve it (never the
+    requester), with an e-mail address."""
+    permission = Permission.objects.get(content_type__app_label="budgets", codename="approve_spend")
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, teams=spend.budget.team_id)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .exclude(pk=spend.requested_by_id)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _link(spend: Spend) -> str:
+    path = reverse("budgets:spend_detail", args=[spend.pk])
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path
+
+
+def _texts(spend: Spend, kind: str) -> tuple[str, str]:
+    from .services import euro
+
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "reference": spend.reference,
+            "team": spend.budget.team.name,
+            "amount": euro(spend.amount),
+            "link": _link(spend),
+        }
+        if kind == ApprovalNotice.Kind.WAITING:
+            subject = _("Spend %(reference)s awaits your approval") % values
+        else:
+            subject = _("Reminder: spend %(reference)s still awaits approval") % values
+        body = (
+            _(
+                "Spend %(reference)s of %(team)s (%(amount)s) is above the approval "
+                "threshold and waits for a second budget holder.\n\n"
+                "Approve or refuse it in Maatwerk: %(link)s\n"
+            )
+            % values
+        )
+    return subject, body
+
+
+def _notify_one(spend_id: int, kind: str, mail) -> int:
+    """Send notice ``kind`` for one spend to its approvers who did not get it yet."""
+    with transaction.atomic():
+        spend = (
+            Spend.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("budget__team")
+            .filter(pk=spend_id, state=Spend.State.AWAITING_APPROVAL)
+            .first()
+        )
+        if spend is None:
+            return 0
+        done = set(
+            ApprovalNotice.objects.filter(spend=spend, kind=kind).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        recipients = [user for user in approvers(spend) if user.pk not in done]
+        if not recipients:
+            return 0
+        ApprovalNotice.objects.bulk_create(
+            [ApprovalNotice(spend=spend, kind=kind, recipient=user) for user in recipients]
+        )
+        subject, body = _texts(spend, kind)
+        for user in recipients:
+            # A failure rolls this spend's notices back; the next run tries again.
+            EmailMessage(
+                subject=subject,
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+                connection=mail,
+            ).send()
+    return len(recipients)
+
+
+def notify_awaiting_approval(*, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    waiting = Spend.objects.filter(state=Spend.State.AWAITING_APPROVAL).values_list(
+        "pk", "created_at"
+    )
+    counts = {"approval_notices": 0, "approval_reminders": 0}
+    mail = get_connection()
+    for pk, created_at in waiting.order_by("pk").iterator():
+        counts["approval_notices"] += _notify_one(pk, ApprovalNotice.Kind.WAITING, mail)
+        asked_on = timezone.localdate(created_at)
+        if working_days_between(asked_on, today) >= settings.APPROVAL_REMINDER_DAYS:
+            counts["approval_reminders"] += _notify_one(pk, ApprovalNotice.Kind.REMINDER, mail)
+    return counts
