@@ -402,6 +402,22 @@ def _decidable(user, spend: Spend) -> Spend:
     return spend
 
 
+def _decided(*, request, user, spend: Spend, state: str, **fields) -> None:
+    """Record the budget holder's decision on the spend's row, and log it."""
+    Spend.objects.filter(pk=spend.pk).update(
+        state=state, decided_by=user, decided_at=timezone.now(), **fields
+    )
+    outcome = "approved" if state == Spend.State.BOOKED else "refused"
+    _log(
+        request=request,
+        user=user,
+        action=Action.UPDATE,
+        obj=spend,
+        household=spend.case.household.pseudonym,
+        detail=f"{spend.reference}: {outcome}",
+    )
+
+
 def spend_approve(*, request, user, spend: Spend, override: bool = False) -> Spend:
     """The second pair of eyes: a budget holder who is not the requester approves a
     spend above the threshold, which books it. ``override`` allows a negative balance
@@ -411,17 +427,7 @@ def spend_approve(*, request, user, spend: Spend, override: bool = False) -> Spe
         if override and not user.has_perm("budgets.override_balance"):
             raise ValidationError({"override": _("You may not allow a negative balance.")})
         _book(request=request, user=user, spend=spend, override=override)
-        Spend.objects.filter(pk=spend.pk).update(
-            state=Spend.State.BOOKED, decided_by=user, decided_at=timezone.now()
-        )
-        _log(
-            request=request,
-            user=user,
-            action=Action.UPDATE,
-            obj=spend,
-            household=spend.case.household.pseudonym,
-            detail=f"{spend.reference}: approved",
-        )
+        _decided(request=request, user=user, spend=spend, state=Spend.State.BOOKED)
     spend.refresh_from_db()
     return spend
 
@@ -432,19 +438,12 @@ def spend_refuse(*, request, user, spend: Spend, reason: str) -> Spend:
         raise ValidationError({"reason": _("Say why the spend is refused.")})
     with transaction.atomic():
         spend = _decidable(user, spend)
-        Spend.objects.filter(pk=spend.pk).update(
-            state=Spend.State.REFUSED,
-            decided_by=user,
-            decided_at=timezone.now(),
-            refusal_reason=reason[:500],
-        )
-        _log(
+        _decided(
             request=request,
             user=user,
-            action=Action.UPDATE,
-            obj=spend,
-            household=spend.case.household.pseudonym,
-            detail=f"{spend.reference}: refused",
+            spend=spend,
+            state=Spend.State.REFUSED,
+            refusal_reason=reason[:500],
         )
     spend.refresh_from_db()
     return spend
