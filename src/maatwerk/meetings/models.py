@@ -24,8 +24,16 @@ class Meeting(models.Model):
         related_name="+",
     )
     # The organiser's team: its members see the meeting (selectors.visible_meetings).
+    # Empty for an organiser without a team — a coordinator of the national desk who
+    # runs the table for escalated cases: then only the organiser sees the meeting
+    # (what is decided and minuted there shows with each case, for its team).
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     cases = models.ManyToManyField(Case, through="AgendaItem", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

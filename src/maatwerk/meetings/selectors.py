@@ -9,7 +9,7 @@ is shown, and no warnings, requests or minutes.
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,8 @@ def visible_meetings(user) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     if not user.has_perm("meetings.view_meeting"):
         return Meeting.objects.none()
-    return Meeting.objects.filter(team__members=user)
+    mine = Meeting.objects.filter(Q(team__members=user) | Q(organiser=user)).values("pk")
+    return Meeting.objects.filter(pk__in=mine)
 
 
 def meeting_for(user, pk) -> Meeting:

@@ -39,10 +39,13 @@ def meeting_create(
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Give the meeting a title.")
-    if team is None or not user.teams.filter(pk=team.pk, active=True).exists():
-        errors["title" if "title" not in errors else "__all__"] = _(
-            "You are not in a team, so you cannot plan a breakthrough table."
-        )
+    # A team's member plans it for the team; someone without a team (a coordinator of
+    # the national desk, for escalated cases) plans it for themselves.
+    if team is None:
+        if user.teams.filter(active=True).exists():
+            errors["__all__"] = _("Plan the breakthrough table for your team.")
+    elif not user.teams.filter(pk=team.pk, active=True).exists():
+        errors["__all__"] = _("You can only plan a breakthrough table for your own team.")
     case_ids = [case.pk for case in cases]
     if not case_ids:
         errors["cases"] = _("Put at least one case on the agenda.")

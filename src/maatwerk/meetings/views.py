@@ -41,10 +41,8 @@ def meeting_list(request):
 
 @permission_required("meetings.add_meeting")
 def meeting_create(request):
+    # The organiser's (first) team; none for a coordinator without a team.
     team = request.user.teams.filter(active=True).order_by("pk").first()
-    if team is None:
-        messages.error(request, _("You are not in a team, so you cannot plan a meeting yet."))
-        return redirect("meetings:meeting_list")
     data = request.POST if request.method == "POST" else None
     initial = {"cases": [request.GET["case"]]} if request.GET.get("case", "").isdigit() else {}
     form = MeetingForm(data, user=request.user, initial=initial)

@@ -265,3 +265,48 @@ def test_service_refuses_cases_the_organiser_cannot_see(professional, outsider, 
         plan(professional, teams[0], [foreign])
     assert "cases" in error.value.message_dict
     assert not Meeting.objects.exists()
+
+
+def test_a_coordinator_without_a_team_runs_the_table_for_an_escalated_case(
+    client, login, make_user, professional, case, req, uwv
+):
+    """The regievoerder runs the doorbraaktafel (docs/domain.md): a coordinator of the
+    national desk, in no team, plans one for a case escalated to the national team,
+    records minutes and a decision; only the organiser sees the meeting, the case's
+    team sees the minutes and the decision with the case."""
+    Request.objects.filter(pk=req.pk).update(escalation_level=4)
+    coordinator = make_user("coordinator")
+    other = make_user("coordinator")
+    login(coordinator)
+    response = client.get(reverse("meetings:meeting_create") + f"?case={case.pk}")
+    assert response.status_code == 200
+    meeting = plan(coordinator, None, [case])
+    assert meeting.team is None
+    assert client.get(detail_url(meeting)).status_code == 200
+    decision_record(
+        request=None,
+        user=coordinator,
+        meeting=meeting,
+        req=req,
+        type=EventType.APPROVED,
+        text="WW zonder kostendelersnorm voor zes maanden",
+    )
+    req.refresh_from_db()
+    assert req.state == Request.State.APPROVED
+    client.logout()
+    login(other)
+    assert client.get(detail_url(meeting)).status_code == 404
+    client.logout()
+    login(professional)
+    assert client.get(detail_url(meeting)).status_code == 404
+    # The decision is a journey event of the case's request, for the case's team.
+    page = client.get(reverse("journeys:request_detail", args=[req.pk])).content.decode()
+    assert "WW zonder kostendelersnorm" in page
+
+
+def test_a_team_member_plans_only_for_their_own_team(professional, teams, case):
+    with pytest.raises(ValidationError) as caught:
+        plan(professional, teams[1], [case])
+    assert "__all__" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        plan(professional, None, [case])
