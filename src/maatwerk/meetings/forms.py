@@ -45,6 +45,29 @@ class MeetingForm(forms.Form):
         return timezone.make_aware(datetime.combine(data["date"], data["time"]))
 
 
+class AgendaForm(forms.Form):
+    """One more case for the agenda: the cases the user may see that are not on it."""
+
+    case = forms.ModelChoiceField(
+        label=_("Case"),
+        queryset=None,
+        empty_label="–",
+        error_messages={"required": _("Choose a case.")},
+    )
+
+    def __init__(self, *args, user, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = (
+            visible_cases(user)
+            .exclude(pk__in=meeting.agenda.values("case_id"))
+            .select_related("household")
+            .order_by("household__pseudonym")
+        )
+        self.fields["case"].label_from_instance = lambda case: (
+            f"{case.household.pseudonym} ({case.reference})"
+        )
+
+
 class AttendeeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     organisation = forms.ModelChoiceField(

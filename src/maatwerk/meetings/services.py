@@ -79,6 +79,26 @@ def meeting_create(
     return meeting
 
 
+def agenda_add(*, request, user, meeting, case) -> AgendaItem:
+    """Put one more case on the agenda: one the user may see, not on it yet."""
+    if case is None or not visible_cases(user).filter(pk=case.pk).exists():
+        raise ValidationError({"case": _("Only cases you may see can be put on the agenda.")})
+    with transaction.atomic():
+        if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
+            raise ValidationError({"case": _("This case is already on the agenda.")})
+        order = AgendaItem.objects.filter(meeting=meeting).count()
+        item = AgendaItem.objects.create(meeting=meeting, case=case, order=order)
+        _log(
+            request,
+            user,
+            Action.UPDATE,
+            meeting,
+            household=case.household.pseudonym,
+            detail=f"agenda: case {case.pk}",
+        )
+    return item
+
+
 def attendee_add(*, request, user, meeting, name, organisation=None, knows_household=False):
     if not (name or "").strip():
         raise ValidationError({"name": _("Give the attendee's name.")})

@@ -26,7 +26,14 @@ from maatwerk.web.access import permission_required
 from maatwerk.web.forms import add_service_errors
 
 from . import services
-from .forms import AttendeeForm, AttendeeFormSet, DecisionForm, MeetingForm, MinutesForm
+from .forms import (
+    AgendaForm,
+    AttendeeForm,
+    AttendeeFormSet,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+)
 from .selectors import agenda_for, attendee_warnings, meeting_for, visible_meetings
 
 
@@ -91,6 +98,17 @@ def _post(request, meeting, entries):
             except ValidationError as error:
                 add_service_errors(form, error)
         return ("attendee", None, form)
+    if action == "agenda":
+        form = AgendaForm(request.POST, prefix="agenda", user=request.user, meeting=meeting)
+        if form.is_valid():
+            try:
+                services.agenda_add(
+                    request=request, user=request.user, meeting=meeting, **form.cleaned_data
+                )
+                return None
+            except ValidationError as error:
+                add_service_errors(form, error)
+        return ("agenda", None, form)
     visible = {entry.case.pk: entry for entry in entries if entry.visible}
     if action == "minutes":
         entry = visible.get(_int(request.POST.get("case")))
@@ -163,6 +181,9 @@ def meeting_detail(request, pk):
         for req in entry.requests:
             req.decision_form = bound("decide", req.pk, DecisionForm, f"decide-{req.pk}")
     attendee_form = bound("attendee", None, AttendeeForm, "attendee")
+    agenda_form = failed[2] if failed and failed[0] == "agenda" else None
+    if agenda_form is None:
+        agenda_form = AgendaForm(prefix="agenda", user=request.user, meeting=meeting)
     with transaction.atomic():
         for entry in entries:
             log_case_read(request, entry.case, detail=f"meeting {meeting.pk}")
@@ -177,5 +198,13 @@ def meeting_detail(request, pk):
             "attendee_form": attendee_form,
             "in_future": meeting.starts_at > timezone.now(),
             "may_change": request.user.has_perm("meetings.change_meeting"),
+            # The table's decisions are recorded by whoever may log journey steps, or
+            # by the organiser (a coordinator, whose access to the case is read-only).
+            "may_decide": request.user.has_perm("meetings.change_meeting")
+            and (
+                request.user.has_perm("journeys.add_journeyevent")
+                or meeting.organiser_id == request.user.pk
+            ),
+            "agenda_form": agenda_form,
         },
     )

@@ -310,3 +310,47 @@ def test_a_team_member_plans_only_for_their_own_team(professional, teams, case):
     assert "__all__" in caught.value.message_dict
     with pytest.raises(ValidationError):
         plan(professional, None, [case])
+
+
+def test_a_case_is_put_on_the_agenda_after_planning(
+    client, login, professional, teams, case, outsider
+):
+    meeting = plan(professional, teams[0], [case])
+    second = make_cases(teams[0], professional, 1, start=50)[0]
+    foreign = make_cases(teams[1], outsider, 1, start=60)[0]
+    login(professional)
+    url = detail_url(meeting)
+    response = client.post(url, {"action": "agenda", "agenda-case": second.pk})
+    assert response.status_code == 302
+    assert list(meeting.agenda.order_by("order").values_list("case_id", flat=True)) == [
+        case.pk,
+        second.pk,
+    ]
+    client.cookies["django_language"] = "en"
+    # Another team's case is not offered and refused when posted; a double too.
+    page = client.post(url, {"action": "agenda", "agenda-case": foreign.pk})
+    assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
+    assert meeting.agenda.count() == 2
+
+
+def test_the_coordinator_records_the_tables_decision_on_the_page(
+    client, login, make_user, case, req
+):
+    Request.objects.filter(pk=req.pk).update(escalation_level=4)
+    coordinator = make_user("coordinator")
+    meeting = plan(coordinator, None, [case])
+    login(coordinator)
+    page = client.get(detail_url(meeting)).content.decode()
+    assert 'name="action" value="decide"' in page
+    response = client.post(
+        detail_url(meeting),
+        {
+            "action": "decide",
+            "request": req.pk,
+            f"decide-{req.pk}-type": "approved",
+            f"decide-{req.pk}-text": "Uitzondering toegestaan aan tafel",
+        },
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.state == Request.State.APPROVED
