@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maatwerk.budgets.demo import create_demo_budgets
 from maatwerk.cases.demo import create_demo_cases
 from maatwerk.journeys.demo import create_demo_journeys
+from maatwerk.meetings.demo import create_demo_meetings
 from maatwerk.register.models import Organisation
 from maatwerk.register.seed import seed_register
 
@@ -90,4 +91,5 @@ def create_demo_data() -> list[DemoLogin]:
     create_demo_cases()
     create_demo_journeys()
     create_demo_budgets()
+    create_demo_meetings()
     return logins

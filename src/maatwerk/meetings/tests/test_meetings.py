@@ -354,3 +354,18 @@ def test_the_coordinator_records_the_tables_decision_on_the_page(
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.state == Request.State.APPROVED
+
+
+def test_the_demo_has_a_table_run_by_the_coordinator(client, login):
+    from maatwerk.accounts.demo import create_demo_data
+    from maatwerk.accounts.models import User
+
+    create_demo_data()
+    create_demo_data()
+    (meeting,) = Meeting.objects.all()
+    assert meeting.organiser.username == "coordinator" and meeting.team is None
+    assert meeting.starts_at > timezone.now()
+    login(User.objects.get(username="coordinator"))
+    page = client.get(detail_url(meeting))
+    assert page.status_code == 200
+    assert meeting.agenda.get().case.household.pseudonym in page.content.decode()

@@ -1,0 +1,49 @@
+"""Demo doorbraaktafel (maatwerk demo): the coordinator of the national desk plans a
+breakthrough table for the case escalated to the national team ("De schuldregeling
+afmaken"), next week, with the case manager and UWV at the table. Its warnings show
+who is still missing. Through the services; idempotent (one demo meeting at most).
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from maatwerk.accounts.models import User
+from maatwerk.cases.models import Case
+from maatwerk.register.models import Organisation
+
+from .models import Meeting
+from .services import meeting_create
+
+TITLE = "Doorbraaktafel: de schuldregeling afmaken"
+
+
+def create_demo_meetings() -> int:
+    coordinator = User.objects.filter(username="coordinator").first()
+    case = Case.objects.filter(plans__title="De schuldregeling afmaken").first()
+    if coordinator is None or case is None or Meeting.objects.filter(title=TITLE).exists():
+        return 0
+    day = timezone.localdate() + timedelta(days=7)
+    starts_at = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    meeting_create(
+        request=None,
+        user=coordinator,
+        team=None,
+        title=TITLE,
+        starts_at=starts_at,
+        location="Landelijk Maatwerkloket (online)",
+        cases=[case],
+        attendees=[
+            {
+                "name": case.owner.display_name,
+                "organisation": case.team.organisation,
+                "knows_household": True,
+            },
+            {
+                "name": "Maatwerkfunctionaris UWV",
+                "organisation": Organisation.objects.filter(name="UWV").first(),
+                "knows_household": False,
+            },
+        ],
+    )
+    return 1
