@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -188,17 +188,72 @@ def earlier_approvals(req: Request) -> dict:
     return counts
 
 
+# --- The work queue and the decision maker's inbox -------------------------------
+
+QUEUE_SECTION_SIZE = 25
+
+
+def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
+    """The four lists of the work queue (each at most QUEUE_SECTION_SIZE rows) and
+    their totals: a constant number of queries, whatever the number of requests."""
+    requests = visible_requests(user)
+    if scope == "mine":
+        requests = requests.filter(case__owner=user)
+    else:
+        requests = requests.filter(case__team__members=user, case__team__active=True)
+    requests = with_request_attention(requests)
+    conditions = attention_conditions(today)
+    orderings = {
+        "overdue": ["due_on", "id"],
+        "conditions": ["last_on", "id"],
+        "refusals": ["last_on", "id"],
+        "waiting": ["first_submitted_on", "id"],
+    }
+    totals = requests.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    sections = {}
+    for name, condition in conditions.items():
+        rows = list(
+            requests.filter(condition)
+            .select_related("case__household", "case__owner", "organisation")
+            .order_by(*orderings[name])[:QUEUE_SECTION_SIZE]
+        )
+        for row in rows:
+            row.days_since_last = (today - row.last_on).days if row.last_on else None
+            row.days_since_first = (
+                (today - row.first_submitted_on).days if row.first_submitted_on else None
+            )
+        sections[name] = rows
+    return sections, totals
+
+
+def inbox_requests(user) -> QuerySet[Request]:
+    """The submitted requests addressed to the user's organisation, within what the
+    access policy lets the user see."""
+    if not user.organisation_id:
+        return Request.objects.none()
+    return (
+        visible_requests(user)
+        .filter(organisation_id=user.organisation_id)
+        .exclude(state=Request.State.DRAFT)
+    )
+
+
 __all__ = [
     "OPEN_STATES",
+    "QUEUE_SECTION_SIZE",
     "Lane",
     "SharedView",
     "Step",
     "attention_conditions",
     "counter_arguments",
     "earlier_approvals",
+    "inbox_requests",
     "journey_lanes",
     "last_working_day",
     "may_see_case_of",
+    "queue_sections",
     "request_for",
     "requests_needing_attention",
     "shared_view",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import BooleanField, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, F, Q, Value, When
 from django.db.models import Case as CaseWhen
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -24,23 +24,11 @@ from maatwerk.web.forms import add_service_errors
 
 from .forms_decide import DECISION_FORMS, InboxFilterForm
 from .models import Request
-from .selectors import request_for, shared_view, visible_requests
+from .selectors import inbox_requests, request_for, shared_view
 from .services import TRANSITIONS, record_event
 
 PAGE_SIZE = 25
 OPEN_STATES = (Request.State.WAITING, Request.State.INFORMATION_REQUESTED)
-
-
-def _addressed_to_organisation(user) -> QuerySet[Request]:
-    """The submitted requests addressed to the user's organisation, within what the
-    access policy lets the user see."""
-    if not user.organisation_id:
-        return Request.objects.none()
-    return (
-        visible_requests(user)
-        .filter(organisation_id=user.organisation_id)
-        .exclude(state=Request.State.DRAFT)
-    )
 
 
 # Overdue: still waiting for this organisation's answer and marked overdue by the
@@ -57,7 +45,7 @@ def _is_late(req: Request) -> bool:
 def inbox(request):
     form = InboxFilterForm(request.GET)
     show = form.wanted()
-    requests = _addressed_to_organisation(request.user)
+    requests = inbox_requests(request.user)
     if show == InboxFilterForm.OPEN:
         requests = requests.filter(state__in=OPEN_STATES)
     requests = (

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
-from maatwerk.cases.selectors import case_for, current_perspectives, visible_requests
+from maatwerk.cases.selectors import case_for, current_perspectives
 from maatwerk.cases.views import log_case_read
 from maatwerk.web.access import deny, permission_required
 from maatwerk.web.forms import add_service_errors
@@ -36,17 +35,16 @@ from .forms_work import (
 )
 from .models import EventType, JourneyEvent, Request
 from .selectors import (
-    attention_conditions,
+    QUEUE_SECTION_SIZE,
     counter_arguments,
     earlier_approvals,
     journey_lanes,
     may_see_case_of,
+    queue_sections,
     request_for,
-    with_request_attention,
 )
 
 S = Request.State
-QUEUE_SECTION_SIZE = 25
 
 
 def _plan_excerpt(case) -> str:
@@ -370,41 +368,6 @@ def timeline(request, case_pk):
 
 
 # --- Work queue ----------------------------------------------------------------------
-
-
-def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
-    """The four lists of the work queue (each at most QUEUE_SECTION_SIZE rows) and
-    their totals: a constant number of queries, whatever the number of requests."""
-    requests = visible_requests(user)
-    if scope == "mine":
-        requests = requests.filter(case__owner=user)
-    else:
-        requests = requests.filter(case__team__members=user, case__team__active=True)
-    requests = with_request_attention(requests)
-    conditions = attention_conditions(today)
-    orderings = {
-        "overdue": ["due_on", "id"],
-        "conditions": ["last_on", "id"],
-        "refusals": ["last_on", "id"],
-        "waiting": ["first_submitted_on", "id"],
-    }
-    totals = requests.aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
-    )
-    sections = {}
-    for name, condition in conditions.items():
-        rows = list(
-            requests.filter(condition)
-            .select_related("case__household", "case__owner", "organisation")
-            .order_by(*orderings[name])[:QUEUE_SECTION_SIZE]
-        )
-        for row in rows:
-            row.days_since_last = (today - row.last_on).days if row.last_on else None
-            row.days_since_first = (
-                (today - row.first_submitted_on).days if row.first_submitted_on else None
-            )
-        sections[name] = rows
-    return sections, totals
 
 
 @permission_required("journeys.add_journeyevent")
