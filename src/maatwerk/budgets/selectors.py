@@ -99,15 +99,15 @@ def spend_for(user, pk) -> Spend:
     return spend
 
 
-def spendable_budgets(user, case, year: int | None = None) -> QuerySet[Budget]:
+def spendable_budgets(user, case) -> QuerySet[Budget]:
     """The budgets a professional may spend from for this case: the case team's budget
     and the professional's own budget in that team."""
-    budgets = Budget.objects.filter(team_id=case.team_id).filter(
-        Q(professional__isnull=True) | Q(professional=user)
+    return (
+        Budget.objects.filter(team_id=case.team_id)
+        .filter(Q(professional__isnull=True) | Q(professional=user))
+        .select_related("team", "professional")
+        .order_by("-year", "professional")
     )
-    if year is not None:
-        budgets = budgets.filter(year=year)
-    return budgets.select_related("team", "professional").order_by("-year", "professional")
 
 
 # --- Receivables (bridging) ----------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,13 +214,13 @@ def spend_detail(request, pk):
     return _render_detail(request, spend_for(request.user, pk))
 
 
-def _act(request, pk, form_class, form_name, action, success, **form_kwargs):
+def _act(request, pk, form_class, form_name, action, success):
     """POST one decision form for a spend; on an error the detail page again, with
     the form's errors and nothing stored."""
     if request.method != "POST":
         return redirect("budgets:spend_detail", pk=pk)
     spend = spend_for(request.user, pk)
-    form = form_class(request.POST, **form_kwargs(spend) if callable(form_kwargs) else {})
+    form = form_class(request.POST)
     if form.is_valid():
         try:
             action(spend, form.cleaned_data)
@@ -299,7 +300,6 @@ def spend_settle(request, pk):
         "settle_form",
         action,
         _("The reimbursement for spend %(reference)s is recorded."),
-        form_kwargs=lambda spend: {"candidates": list(spend.responsible_candidates.all())},
     )
 
 
@@ -414,16 +414,10 @@ def budget_edit(request, pk=None):
             add_service_errors(form, error)
         else:
             messages.success(request, _("The budget is saved."))
-            return redirect(f"{_overview_url()}?year={saved.year}")
+            return redirect(f"{reverse('budgets:overview')}?year={saved.year}")
     revisions = list(budget.revisions.select_related("set_by").order_by("-id")) if budget else []
     return render(
         request,
         "budgets/budget_form.html",
         {"form": form, "budget": budget, "revisions": revisions, "conflict": conflict},
     )
-
-
-def _overview_url() -> str:
-    from django.urls import reverse
-
-    return reverse("budgets:overview")
