@@ -113,24 +113,31 @@ def spendable_budgets(user, case) -> QuerySet[Budget]:
 # --- Receivables (bridging) ----------------------------------------------------------
 
 
-def with_receivable(spends: QuerySet[Spend]) -> QuerySet[Spend]:
-    """Annotate booked, reversed, reimbursed, closed and open (the open receivable)."""
-    entries = LedgerEntry.objects.filter(spend=OuterRef("pk"))
-    settlements = Settlement.objects.filter(spend=OuterRef("pk"))
-    spends = spends.annotate(
-        booked=_sum(entries.filter(kind=K.SPEND)),
-        reversed=_sum(entries.filter(kind=K.REVERSAL)),
-        reimbursed=_sum(settlements),
-        closed=Exists(settlements.filter(final=True)),
-    )
-    # A receivable closed by a final settlement has nothing open, whatever was paid.
-    return spends.annotate(
-        open_amount=CaseWhen(
-            When(closed=True, then=ZERO),
-            default=_cents(F("booked") - F("reversed") - F("reimbursed")),
+def _receivable(spend: OuterRef) -> dict:
+    """The receivable of the spend ``spend`` refers to, as SQL expressions: booked,
+    reversed, reimbursed, closed and open (0 once a final settlement closed it)."""
+    entries = LedgerEntry.objects.filter(spend=spend)
+    settlements = Settlement.objects.filter(spend=spend)
+    booked = _sum(entries.filter(kind=K.SPEND))
+    reversed_ = _sum(entries.filter(kind=K.REVERSAL))
+    reimbursed = _sum(settlements)
+    closed = Exists(settlements.filter(final=True))
+    return {
+        "booked": booked,
+        "reversed": reversed_,
+        "reimbursed": reimbursed,
+        "closed": closed,
+        "open_amount": CaseWhen(
+            When(closed, then=ZERO),
+            default=_cents(booked - reversed_ - reimbursed),
             output_field=MONEY_FIELD,
         ),
-    )
+    }
+
+
+def with_receivable(spends: QuerySet[Spend]) -> QuerySet[Spend]:
+    """Annotate booked, reversed, reimbursed, closed and open (the open receivable)."""
+    return spends.annotate(**_receivable(OuterRef("pk")))
 
 
 def open_receivables(user) -> QuerySet[Spend]:
@@ -156,16 +163,8 @@ def receivables_by_organisation(user) -> list[dict]:
     links = Spend.responsible_candidates.through.objects.filter(
         spend_id__in=open_receivables(user).values("pk")
     )
-    entries = LedgerEntry.objects.filter(spend=OuterRef("spend_id"))
-    settlements = Settlement.objects.filter(spend=OuterRef("spend_id"))
     rows = (
-        links.annotate(
-            open_amount=_cents(
-                _sum(entries.filter(kind=K.SPEND))
-                - _sum(entries.filter(kind=K.REVERSAL))
-                - _sum(settlements)
-            )
-        )
+        links.annotate(open_amount=_receivable(OuterRef("spend_id"))["open_amount"])
         .values("organisation_id", "organisation__name")
         .annotate(count=Count("spend_id"), oldest=Min("spend__on"), open_total=Sum("open_amount"))
         .order_by("organisation__name")
