@@ -199,3 +199,23 @@ def sync_roles(using: str = "default") -> None:
                 if permission is not None:  # absent while its app is still migrating
                     wanted.append(permission)
             role.group.permissions.add(*wanted)
+
+
+def users_with_permission(dotted: str):
+    """The active users for whom ``user.has_perm(dotted)`` holds: the permission
+    through a role (group), given directly, or as a superuser. For jobs that must tell
+    everyone who may act (decision makers, budget holders)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = dotted.split(".")
+    users = get_user_model().objects.filter(is_active=True)
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if permission is None:
+        return users.filter(is_superuser=True)
+    return users.filter(
+        Q(groups__permissions=permission) | Q(user_permissions=permission) | Q(is_superuser=True)
+    ).distinct()

@@ -18,15 +18,13 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from maatwerk.accounts.roles import users_with_permission
 from maatwerk.journeys.calendar import working_days_between
 
 from .models import ApprovalNotice, Spend
@@ -35,16 +33,13 @@ logger = logging.getLogger(__name__)
 
 
 def approvers(spend: Spend) -> list:
-    """The active budget holders of the spend's team who may approve it (never the
+    """The active members of the spend's team who may approve it (never the
     requester), with an e-mail address."""
-    permission = Permission.objects.get(content_type__app_label="budgets", codename="approve_spend")
     return list(
-        get_user_model()
-        .objects.filter(is_active=True, teams=spend.budget.team_id)
-        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        users_with_permission("budgets.approve_spend")
+        .filter(teams=spend.budget.team_id)
         .exclude(pk=spend.requested_by_id)
         .exclude(email="")
-        .distinct()
         .order_by("pk")
     )
 

@@ -32,16 +32,14 @@ from datetime import date
 from itertools import islice
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage, get_connection
 from django.db import close_old_connections, connections, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maatwerk.accounts.roles import users_with_permission
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.register.models import Contact, EscalationStep
@@ -147,15 +145,7 @@ def decision_makers(organisation_id: int):
     """The active users who may decide on the organisation's requests: the
     permission through a role (group) or given directly, or a superuser — the same
     users ``visible_requests`` lets see them."""
-    permission = Permission.objects.filter(
-        codename="decide_request", content_type__app_label="journeys"
-    ).first()
-    users = get_user_model().objects.filter(is_active=True, organisation_id=organisation_id)
-    if permission is None:
-        return users.filter(is_superuser=True)
-    return users.filter(
-        Q(groups__permissions=permission) | Q(user_permissions=permission) | Q(is_superuser=True)
-    ).distinct()
+    return users_with_permission("journeys.decide_request").filter(organisation_id=organisation_id)
 
 
 def _texts(req: Request, due_on: date, level: int, contact: Contact | None) -> dict:
