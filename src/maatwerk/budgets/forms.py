@@ -12,7 +12,7 @@ from maatwerk.register.models import Organisation
 from maatwerk.web.widgets import DateInput
 
 from .models import PayeeCategory, PurposeCategory
-from .money import parse_amount
+from .money import euro, parse_amount
 
 RECEIPT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
@@ -130,8 +130,6 @@ def _budget_label(budget) -> str:
     """The budget with what is left and its threshold (``budget`` comes annotated by
     selectors.with_figures), so the professional sees before saving whether the spend
     fits and whether it needs approval."""
-    from .services import euro
-
     if budget.professional_id:
         name = _("%(year)s · personal budget of %(name)s") % {
             "year": budget.year,

@@ -28,6 +28,7 @@ from maatwerk.accounts.roles import users_with_permission
 from maatwerk.journeys.calendar import working_days_between
 
 from .models import ApprovalNotice, Spend
+from .money import euro
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ def _link(spend: Spend) -> str:
 
 
 def _texts(spend: Spend, kind: str) -> tuple[str, str]:
-    from .services import euro
-
     with translation.override(settings.LANGUAGE_CODE):
         values = {
             "reference": spend.reference,

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 MAX_AMOUNT = Decimal("9999999999.99")  # what the database columns hold (12 digits)
@@ -51,3 +52,9 @@ def parse_amount(raw, *, allow_zero: bool = False) -> Decimal:
     if too_precise:
         raise ValidationError(_("Use at most two decimals (whole cents)."), code="decimals")
     return value.quantize(CENT)
+
+
+def euro(amount: Decimal) -> str:
+    """An amount for messages and e-mails: € 1.234,50 in the active language. (Pages
+    use the ``euro`` template filter, which keeps the sign and the € together.)"""
+    return "€ " + number_format(amount, 2, use_l10n=True, force_grouping=True)

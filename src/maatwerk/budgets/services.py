@@ -13,7 +13,6 @@ from uuid import uuid4
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
@@ -33,14 +32,10 @@ from .models import (
     Spend,
     private_storage,
 )
-from .money import parse_amount
+from .money import euro, parse_amount
 from .selectors import balance_of, with_receivable
 
 K = LedgerEntry.Kind
-
-
-def euro(amount: Decimal) -> str:
-    return "€ " + number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def _amount(errors: dict, field: str, raw, **kwargs) -> Decimal | None:

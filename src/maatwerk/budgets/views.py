@@ -32,6 +32,7 @@ from maatwerk.web.forms import add_service_errors
 from . import exports, services
 from .forms import ApproveForm, BudgetForm, RefuseForm, ReverseForm, SettleForm, SpendForm
 from .models import Budget, Spend
+from .money import euro
 from .selectors import (
     awaiting_approval,
     budget_for,
@@ -403,8 +404,8 @@ def budget_edit(request, pk=None):
                     "threshold of %(threshold)s. Check the figures and save again."
                 )
                 % {
-                    "amount": services.euro(conflict.amount),
-                    "threshold": services.euro(conflict.approval_threshold),
+                    "amount": euro(conflict.amount),
+                    "threshold": euro(conflict.approval_threshold),
                 },
             )
             data = form.data.copy()
