@@ -244,7 +244,7 @@ def spend_create(
             candidates=candidates,
             receipt=stored,
             solves_request=solves_request,
-            needs_approval=ask_approval or amount > budget.approval_threshold,
+            ask_approval=ask_approval,
         )
     except BaseException:
         if stored:
@@ -267,12 +267,13 @@ def _spend_store(
     candidates,
     receipt,
     solves_request,
-    needs_approval,
+    ask_approval,
 ) -> Spend:
     with transaction.atomic():
         _lock(budget.pk, solves_request.pk if solves_request else None)
+        # The threshold as it is now, under the lock (a budget holder may have changed it).
         budget.refresh_from_db(fields=["approval_threshold"])
-        needs_approval = needs_approval or amount > budget.approval_threshold
+        needs_approval = ask_approval or amount > budget.approval_threshold
         spend = Spend.objects.create(
             budget=budget,
             case=case,
