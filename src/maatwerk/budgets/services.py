@@ -1,8 +1,9 @@
 """Every write of budgets, spends, ledger entries and settlements: keyword-only,
 atomic, validating (field by field, in Dutch), and logged in the same transaction.
 
-Money only moves through :func:`_book` and :func:`spend_reverse`, which lock the
-budget's row first, so two simultaneous spends can never both take the last euros.
+Money only moves through :func:`_book` and :func:`spend_reverse`, which run with the
+budget's row locked (``_lock``, taken first in every write), so two simultaneous spends
+can never both take the last euros.
 """
 
 from datetime import date
@@ -316,9 +317,9 @@ def _lock(budget_id: int, request_id: int | None = None) -> None:
 
 
 def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
-    """Book a spend in the ledger. Locks the budget's row, so the balance read here
+    """Book a spend in the ledger. Both callers (``_spend_store``, and ``spend_approve``
+    through ``_decidable``) hold the budget's row lock already, so the balance read here
     cannot change until this transaction ends."""
-    _lock(spend.budget_id, spend.request_id)
     balance = balance_of(spend.budget_id)
     goes_negative = spend.amount > balance
     if goes_negative and not override:
