@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.accounts.roles import users_with_permission
 from maatwerk.journeys.calendar import working_days_between
+from maatwerk.journeys.jobs import absolute
 
 from .models import ApprovalNotice, Spend
 from .money import euro
@@ -45,18 +46,13 @@ def approvers(spend: Spend) -> list:
     )
 
 
-def _link(spend: Spend) -> str:
-    path = reverse("budgets:spend_detail", args=[spend.pk])
-    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path
-
-
 def _texts(spend: Spend, kind: str) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         values = {
             "reference": spend.reference,
             "team": spend.budget.team.name,
             "amount": euro(spend.amount),
-            "link": _link(spend),
+            "link": absolute(reverse("budgets:spend_detail", args=[spend.pk])),
         }
         if kind == ApprovalNotice.Kind.WAITING:
             subject = _("Spend %(reference)s awaits your approval") % values

@@ -319,6 +319,4 @@ def case_spends(case) -> QuerySet[Spend]:
 
 
 def years_with_budgets(user) -> list[int]:
-    return list(
-        visible_budgets(user).order_by("-year").values_list("year", flat=True).distinct()
-    )
+    return list(visible_budgets(user).order_by("-year").values_list("year", flat=True).distinct())
