@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.web.widgets import DateInput
+from maatwerk.core.widgets import DateInput
 
 from .models import Action
 

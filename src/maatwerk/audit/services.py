@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from maatwerk.accounts.client_address import client_address
+from maatwerk.core.http import client_address
 
 from .models import GENESIS_HASH, AccessLogEntry, Action, ProcessingActivity, Result
 

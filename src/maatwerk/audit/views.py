@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import render
 
-from maatwerk.web.access import permission_required
+from maatwerk.audit.access import permission_required
 
 from .forms import LogSearchForm
 from .models import AccessLogEntry, Action, ProcessingActivity

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "maatwerk.budgets"
     verbose_name = _("Maatwerk budgets")
+
+    def ready(self):
+        # Imported here, not at the top: models may only be imported once the app
+        # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.cases.extensions import register_case_page_section
+
+        from .selectors import case_spends
+
+        register_case_page_section(lambda user, case: {"spends": list(case_spends(case))})

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import EventType, Request
 from maatwerk.journeys.services import TRANSITIONS
 from maatwerk.register.models import Organisation
-from maatwerk.web.widgets import DateInput
 
 from .models import PayeeCategory, PurposeCategory
 from .money import euro, parse_amount

@@ -20,7 +20,8 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.cases.models import AppendOnlyModel, Case
+from maatwerk.cases.models import Case
+from maatwerk.core.models import AppendOnlyModel
 from maatwerk.register.models import Organisation
 
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -35,13 +35,53 @@ from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.http import Http404
 from django.utils import timezone
 
-from maatwerk.cases.selectors import visible_budgets, visible_spends
+from maatwerk.cases.selectors import visible_cases
 
 from .models import MONEY, Budget, LedgerEntry, PurposeCategory, Settlement, Spend
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 MONEY_FIELD = DecimalField(**MONEY)
 K = LedgerEntry.Kind
+
+
+def visible_budgets(user):
+    """The budgets whose figures this user may see: every team's with
+    ``budgets.view_all_budgets`` (coordinators), otherwise those of the user's own
+    active teams (with ``budgets.view_budget``). Figures only: which case a spend was
+    for stays behind ``visible_cases``."""
+    if not user.is_authenticated or not user.is_active:
+        return Budget.objects.none()
+    if user.has_perm("budgets.view_all_budgets"):
+        return Budget.objects.all()
+    if not user.has_perm("budgets.view_budget"):
+        return Budget.objects.none()
+    return Budget.objects.filter(team__in=user.teams.filter(active=True).values("pk"))
+
+
+def visible_spends(user):
+    """The spends this user may see one by one: those of the cases the user may see,
+    and — for whoever approves, corrects or settles spends — those of the budgets the
+    user may see (amount, purpose, payee; the case itself only under ``visible_cases``)."""
+    if not user.is_authenticated or not user.is_active:
+        return Spend.objects.none()
+    mine = Q(case__in=visible_cases(user).values("pk"))
+    if any(
+        user.has_perm(f"budgets.{perm}")
+        for perm in ("approve_spend", "reverse_spend", "settle_spend")
+    ):
+        mine |= Q(budget__in=visible_budgets(user).values("pk"))
+    return Spend.objects.filter(mine)
+
+
+def may_see_receipt(user, spend) -> bool:
+    """A receipt may name the household, so fewer people see it than the spend: those
+    who may see the case, and the budget holders of the spend's own team who approve
+    or correct its spends — not everyone who may read or settle the figures."""
+    if visible_cases(user).filter(pk=spend.case_id).exists():
+        return True
+    return (
+        user.has_perm("budgets.approve_spend") or user.has_perm("budgets.reverse_spend")
+    ) and user.teams.filter(pk=spend.budget.team_id, active=True).exists()
 
 
 def _cents(expression):

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.cases.selectors import visible_budgets, visible_cases
-from maatwerk.cases.services import ConflictError
+from maatwerk.cases.selectors import visible_cases
+from maatwerk.core.dates import date_problem
+from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import TRANSITIONS
 
@@ -34,7 +35,7 @@ from .models import (
     private_storage,
 )
 from .money import euro, parse_amount
-from .selectors import balance_of, with_receivable
+from .selectors import balance_of, visible_budgets, with_receivable
 
 K = LedgerEntry.Kind
 
@@ -213,8 +214,8 @@ def spend_create(
         errors["on"] = [
             _("The date falls outside the budget year %(year)s.") % {"year": budget.year}
         ]
-    elif on > timezone.localdate():
-        errors["on"] = [_("The date cannot be in the future.")]
+    elif problem := date_problem(on):
+        errors["on"] = [problem]
     candidates = list(responsible_candidates) if bridging else []
     if bridging and not candidates:
         errors["responsible_candidates"] = [
@@ -486,8 +487,8 @@ def spend_reverse(
             ]
         elif on < spend.on:
             errors["on"] = [_("A correction cannot be dated before the spend.")]
-        elif on > timezone.localdate():
-            errors["on"] = [_("The date cannot be in the future.")]
+        elif problem := date_problem(on):
+            errors["on"] = [problem]
         if errors:
             raise ValidationError(errors)
         entry = LedgerEntry.objects.create(
@@ -553,8 +554,8 @@ def spend_settle(
             errors["on"] = [_("Give the date.")]
         elif on < spend.on:
             errors["on"] = [_("A reimbursement cannot be dated before the spend.")]
-        elif on > timezone.localdate():
-            errors["on"] = [_("The date cannot be in the future.")]
+        elif problem := date_problem(on):
+            errors["on"] = [problem]
         if errors:
             raise ValidationError(errors)
         settlement = Settlement.objects.create(

@@ -2,7 +2,7 @@
 budget holder's approvals, one spend (approve, refuse, correct, settle), receivables,
 setting budgets, and the CSV/XLSX export.
 
-Every page starts from the one access policy (cases.selectors.visible_budgets /
+Every page starts from the one access policy (budgets.selectors.visible_budgets /
 visible_spends / case_for); a page that shows one spend (case data) writes one
 access-log row; every write goes through budgets.services."""
 
@@ -15,18 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.selectors import (
     case_for,
     current_perspectives,
-    may_see_receipt,
-    visible_budgets,
     visible_cases,
 )
-from maatwerk.cases.services import ConflictError
 from maatwerk.cases.views import log_case_read
-from maatwerk.web.access import deny, permission_required
+from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
 from . import exports, services
@@ -36,11 +34,13 @@ from .money import euro
 from .selectors import (
     awaiting_approval,
     budget_for,
+    may_see_receipt,
     open_receivables,
     receivables_by_organisation,
     spend_for,
     spendable_budgets,
     team_overviews,
+    visible_budgets,
     with_figures,
     years_with_budgets,
 )

@@ -46,7 +46,7 @@ from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.web.widgets import DateInput
+from maatwerk.core.widgets import DateInput
 
 __all__ = [
     "EncryptedDateField",

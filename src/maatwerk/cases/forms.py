@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LifeDomain, Organisation
-from maatwerk.web.widgets import DateInput
 
 from .models import Case, Composition, Confirmation, HouseholdIdentity
 from .validators import normalize_bsn, normalize_postcode

@@ -9,35 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.models import AppendOnlyModel
 from maatwerk.register.models import LifeDomain, Organisation
 
 from .fields import EncryptedDateField, EncryptedTextField
 from .validators import validate_bsn, validate_house_number, validate_postcode
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValueError(f"{self.model.__name__} rows are append-only")
-
-    def delete(self):
-        raise ValueError(f"{self.model.__name__} rows are append-only")
-
-
-class AppendOnlyModel(models.Model):
-    """History that is only ever added to: a correction is a new row."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} rows are append-only")
 
 
 class Composition(models.TextChoices):

@@ -5,9 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.web.access import permission_required
+from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
 from .models import Plan
@@ -27,7 +28,6 @@ from .plans import (
     sentences,
 )
 from .selectors import case_for, current_perspectives
-from .services import ConflictError
 from .views import log_case_read
 
 

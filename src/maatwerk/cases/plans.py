@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.core.dates import date_problem
+from maatwerk.core.errors import ConflictError
 
 from .models import (
     Agreement,
@@ -26,7 +28,6 @@ from .models import (
     PlanAction,
     PlanVersion,
 )
-from .services import ConflictError
 
 REVERSE_TEST = ["intended_effect", "impact", "purpose_of_law", "ethics", "legal_check"]
 TEXT_FIELDS = [*REVERSE_TEST, "legality", "safety"]
@@ -246,10 +247,8 @@ def plan_record_agreement(
     errors = {}
     if not words.strip():
         errors["words"] = _("Write down how the household put its agreement, in its words.")
-    if agreed_on > timezone.localdate():
-        errors["agreed_on"] = _("The date cannot be in the future.")
-    elif agreed_on < case.opened_on:
-        errors["agreed_on"] = _("The date cannot be before the case was opened.")
+    if problem := date_problem(agreed_on, opened_on=case.opened_on):
+        errors["agreed_on"] = problem
     latest = version.plan.versions.order_by("-number").values_list("number", flat=True).first()
     if latest != version.number:
         errors["__all__"] = _("Only the newest version of the plan can be agreed to.")

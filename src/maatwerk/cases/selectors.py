@@ -1,20 +1,17 @@
-"""Reads of case data. ``visible_cases`` is THE access policy for cases: every list,
-search and detail page starts from it, so a list can never show what a detail page
-would refuse. Later capabilities extend it here (decision makers for their own
-requests, coordinators after escalation), never elsewhere.
+"""Reads of case data. ``visible_cases`` is the root of the need-to-know policy: every
+list, search and detail page of case data starts from it, so a list can never show
+what a detail page would refuse. Who sees a case is decided here and nowhere else;
+the apps above cases own the policy of their own rows and derive it from
+``visible_cases`` (``journeys.selectors.visible_requests``,
+``budgets.selectors.visible_spends``, ``meetings.selectors.visible_meetings``, …).
+The whole policy as a table: docs/access.md.
 """
 
-from datetime import timedelta
-
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models import Case as CaseWhen
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from .extensions import annotate_case_list
 from .models import Case, Perspective
-
-INTAKE_ATTENTION_DAYS = 14
-
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
@@ -34,70 +31,6 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
 
 
-def visible_requests(user):
-    """The requests this user may see, part of the same policy: those of the cases the
-    user may see, and — for a decision maker — the submitted requests addressed to
-    the user's own organisation (only their shared parts are shown; see
-    journeys.selectors.shared_view)."""
-    from maatwerk.journeys.models import Request
-
-    if not user.is_authenticated or not user.is_active:
-        return Request.objects.none()
-    mine = Q(case__in=visible_cases(user).values("pk"))
-    if user.has_perm("journeys.decide_request") and user.organisation_id:
-        mine |= Q(organisation_id=user.organisation_id) & ~Q(state=Request.State.DRAFT)
-    return Request.objects.filter(mine)
-
-
-def visible_budgets(user):
-    """The budgets whose figures this user may see: every team's with
-    ``budgets.view_all_budgets`` (coordinators), otherwise those of the user's own
-    active teams (with ``budgets.view_budget``). Figures only: which case a spend was
-    for stays behind ``visible_cases``."""
-    from maatwerk.budgets.models import Budget
-
-    if not user.is_authenticated or not user.is_active:
-        return Budget.objects.none()
-    if user.has_perm("budgets.view_all_budgets"):
-        return Budget.objects.all()
-    if not user.has_perm("budgets.view_budget"):
-        return Budget.objects.none()
-    return Budget.objects.filter(team__in=user.teams.filter(active=True).values("pk"))
-
-
-def visible_spends(user):
-    """The spends this user may see one by one: those of the cases the user may see,
-    and — for whoever approves, corrects or settles spends — those of the budgets the
-    user may see (amount, purpose, payee; the case itself only under ``visible_cases``)."""
-    from maatwerk.budgets.models import Spend
-
-    if not user.is_authenticated or not user.is_active:
-        return Spend.objects.none()
-    mine = Q(case__in=visible_cases(user).values("pk"))
-    if any(
-        user.has_perm(f"budgets.{perm}")
-        for perm in ("approve_spend", "reverse_spend", "settle_spend")
-    ):
-        mine |= Q(budget__in=visible_budgets(user).values("pk"))
-    return Spend.objects.filter(mine)
-
-
-def may_see_receipt(user, spend) -> bool:
-    """A receipt may name the household, so fewer people see it than the spend: those
-    who may see the case, and the budget holders of the spend's own team who approve
-    or correct its spends — not everyone who may read or settle the figures."""
-    if visible_cases(user).filter(pk=spend.case_id).exists():
-        return True
-    return (
-        user.has_perm("budgets.approve_spend") or user.has_perm("budgets.reverse_spend")
-    ) and user.teams.filter(pk=spend.budget.team_id, active=True).exists()
-
-
-def may_see_case_of(user, req) -> bool:
-    """Whether the user sees the whole case behind a request (not only what was shared)."""
-    return visible_cases(user).filter(pk=req.case_id).exists()
-
-
 def case_for(user, pk) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
     existence is itself not shared)."""
@@ -113,26 +46,6 @@ def case_for(user, pk) -> Case:
     return case
 
 
-def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate ``needs_attention``: a safety concern, an intake older than
-    INTAKE_ATTENTION_DAYS days, or a request that needs attention (overdue, a condition
-    the household has not agreed to, a refusal without follow-up)."""
-    from maatwerk.journeys.selectors import requests_needing_attention
-
-    today = timezone.localdate()
-    stale_intake = today - timedelta(days=INTAKE_ATTENTION_DAYS)
-    requests = requests_needing_attention(today).filter(case=OuterRef("pk"))
-    return cases.annotate(
-        needs_attention=CaseWhen(
-            When(safety_concern=True, then=Value(True)),
-            When(status=Case.Status.INTAKE, opened_on__lte=stale_intake, then=Value(True)),
-            When(Exists(requests), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
-
-
 def case_search(
     *,
     user,
@@ -142,7 +55,7 @@ def case_search(
     domain: str = "",
     attention: bool = False,
 ) -> QuerySet[Case]:
-    cases = with_attention(visible_cases(user))
+    cases = annotate_case_list(visible_cases(user))
     if scope == "mine":
         cases = cases.filter(owner=user)
     if query:

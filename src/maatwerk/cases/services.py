@@ -10,17 +10,11 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.core.dates import date_problem
+from maatwerk.core.errors import ConflictError
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
 from .selectors import latest_version
-
-
-class ConflictError(Exception):
-    """Someone else saved first; carries what they saved."""
-
-    def __init__(self, message, current=None):
-        super().__init__(message)
-        self.current = current
 
 
 def new_pseudonym() -> str:
@@ -127,10 +121,8 @@ def perspective_record(
         raise ValidationError(
             {"confirmation": _("Say how the household confirmed this new version.")}
         )
-    if recorded_on > timezone.localdate():
-        raise ValidationError({"recorded_on": _("The date cannot be in the future.")})
-    if recorded_on < case.opened_on:
-        raise ValidationError({"recorded_on": _("The date cannot be before the case was opened.")})
+    if problem := date_problem(recorded_on, opened_on=case.opened_on):
+        raise ValidationError({"recorded_on": problem})
     try:
         with transaction.atomic():
             current = latest_version(case, member)
@@ -231,10 +223,8 @@ def case_set_status(
         errors["outcome"] = _("Choose the outcome when closing the case.")
     if status != Case.Status.CLOSED and outcome:
         errors["outcome"] = _("An outcome is only given when the case is closed.")
-    if on > timezone.localdate():
-        errors["on"] = _("The date cannot be in the future.")
-    elif on < case.opened_on:
-        errors["on"] = _("The date cannot be before the case was opened.")
+    if problem := date_problem(on, opened_on=case.opened_on):
+        errors["on"] = problem
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

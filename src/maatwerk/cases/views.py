@@ -6,13 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.budgets.selectors import case_spends
-from maatwerk.meetings.selectors import minutes_for_case
-from maatwerk.web.access import permission_required
+from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
+from .extensions import case_page_context
 from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
 from .models import Case, CaseEvent, HouseholdIdentity
 from .plans import plan_state
@@ -25,7 +25,6 @@ from .selectors import (
 )
 from .services import (
     TRANSITIONS,
-    ConflictError,
     case_open,
     case_set_status,
     identity_save,
@@ -120,6 +119,7 @@ def case_detail(request, pk):
         voices = current_perspectives(case)
         events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
         plans = [plan_state(plan) for plan in case.plans.all()]
+        sections = case_page_context(request.user, case)
         log_case_read(request, case)
     return render(
         request,
@@ -129,9 +129,7 @@ def case_detail(request, pk):
             "voices": voices,
             "events": events,
             "plans": plans,
-            "requests": list(case.requests.select_related("organisation").order_by("id")),
-            "minutes": list(minutes_for_case(case)),
-            "spends": list(case_spends(case)),
+            **sections,
             "show_identity_link": can_see_identity(request.user, case),
             "status_form": StatusForm(case=case, allowed=TRANSITIONS[case.status])
             if TRANSITIONS[case.status]

@@ -192,7 +192,7 @@ AXES_VERBOSE = False
 # recorded in the access log) is then the entry that many places from the right.
 # Default 0: the socket address, and X-Forwarded-For is ignored (it can be forged).
 TRUSTED_PROXY_COUNT = env_int("MAATWERK_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "maatwerk.accounts.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "maatwerk.core.http.client_address"
 
 # --- Two-factor authentication (django-otp, TOTP) ----------------------------
 # MAATWERK_2FA_REQUIRED_FOR_ALL: require two-factor login for every user, not only

@@ -8,10 +8,24 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Journeys")
 
     def ready(self):
+        # Imported here, not at the top: models may only be imported once the app
+        # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.cases.extensions import (
+            register_case_list_annotation,
+            register_case_page_section,
+        )
+
+        from . import selectors
+
+        register_case_list_annotation(selectors.with_attention)
+        register_case_page_section(
+            lambda user, case: {"requests": selectors.case_requests(user, case)}
+        )
         post_migrate.connect(_seed, sender=self)
 
 
 def _seed(sender, using="default", **kwargs):
+    # Imported when it runs: the seed imports models (not ready at module import).
     from .seed import seed_counter_arguments
 
     seed_counter_arguments(using=using)

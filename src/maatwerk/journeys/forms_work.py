@@ -7,8 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.dates import date_problem
+from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
-from maatwerk.web.widgets import DateInput
 
 from .models import SYSTEM_EVENTS, EventType, RefusalReason, Request
 from .services import TRANSITIONS
@@ -98,8 +99,8 @@ class RequestForm(forms.Form):
 
     def clean_extra_household_agreed_on(self):
         agreed_on = self.cleaned_data["extra_household_agreed_on"]
-        if agreed_on and agreed_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        if agreed_on and (problem := date_problem(agreed_on)):
+            raise forms.ValidationError(problem)
         return agreed_on
 
     def request_fields(self) -> dict:

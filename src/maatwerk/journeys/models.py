@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.cases.models import AppendOnlyModel, Case
+from maatwerk.cases.models import Case
+from maatwerk.core.models import AppendOnlyModel
 from maatwerk.register.models import Contact, LegalGround, Organisation, Regulation
 
 

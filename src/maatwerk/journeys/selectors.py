@@ -1,21 +1,57 @@
-"""Reads of requests and journeys. Which requests a user may see is decided by the one
-access policy in maatwerk.cases.selectors (visible_requests); everything here starts
-from it."""
+"""Reads of requests and journeys. Which requests a user may see is decided here, by
+``visible_requests``, derived from the root of the policy (``cases.selectors.visible_cases``);
+everything else here starts from it (docs/access.md)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from maatwerk.cases.models import Perspective
-from maatwerk.cases.selectors import may_see_case_of, visible_requests
+from maatwerk.cases.models import Case, Perspective
+from maatwerk.cases.selectors import visible_cases
 
 from .calendar import is_working_day
 from .models import CounterArgument, EventType, JourneyEvent, Request
+
+INTAKE_ATTENTION_DAYS = 14
+
+
+def visible_requests(user):
+    """The requests this user may see, part of the same policy: those of the cases the
+    user may see, and — for a decision maker — the submitted requests addressed to
+    the user's own organisation (only their shared parts are shown; see
+    journeys.selectors.shared_view)."""
+    if not user.is_authenticated or not user.is_active:
+        return Request.objects.none()
+    mine = Q(case__in=visible_cases(user).values("pk"))
+    if user.has_perm("journeys.decide_request") and user.organisation_id:
+        mine |= Q(organisation_id=user.organisation_id) & ~Q(state=Request.State.DRAFT)
+    return Request.objects.filter(mine)
+
+
+def case_requests(user, case: Case) -> list[Request]:
+    """The requests of a case, for its case page (the page's reader may see the case)."""
+    return list(case.requests.select_related("organisation").order_by("id"))
+
+
+def may_see_case_of(user, req) -> bool:
+    """Whether the user sees the whole case behind a request (not only what was shared)."""
+    return visible_cases(user).filter(pk=req.case_id).exists()
 
 
 def request_for(user, pk) -> Request:
@@ -260,3 +296,21 @@ __all__ = [
     "visible_requests",
     "with_request_attention",
 ]
+
+
+def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate ``needs_attention``: a safety concern, an intake older than
+    INTAKE_ATTENTION_DAYS days, or a request that needs attention (overdue, a condition
+    the household has not agreed to, a refusal without follow-up)."""
+    today = timezone.localdate()
+    stale_intake = today - timedelta(days=INTAKE_ATTENTION_DAYS)
+    requests = requests_needing_attention(today).filter(case=OuterRef("pk"))
+    return cases.annotate(
+        needs_attention=CaseWhen(
+            When(safety_concern=True, then=Value(True)),
+            When(status=Case.Status.INTAKE, opened_on__lte=stale_intake, then=Value(True)),
+            When(Exists(requests), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case, CaseEvent
+from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
 from .models import EventType, JourneyEvent, Request
@@ -64,8 +65,8 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
             errors["extra_household_agreed_on"] = _(
                 "Sharing more needs the date the household agreed to it."
             )
-        elif agreed_on > timezone.localdate():
-            errors["extra_household_agreed_on"] = _("The date cannot be in the future.")
+        elif problem := date_problem(agreed_on):
+            errors["extra_household_agreed_on"] = problem
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -103,11 +104,8 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
             "event": EventType(event_type).label,
             "state": req.get_state_display(),
         }
-    today = timezone.localdate()
-    if on > today:
-        errors["on"] = _("The date cannot be in the future.")
-    elif on < req.case.opened_on:
-        errors["on"] = _("The date cannot be before the case was opened.")
+    if problem := date_problem(on, opened_on=req.case.opened_on):
+        errors["on"] = problem
     else:
         last = req.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:

@@ -2,7 +2,7 @@
 organisation, and one request with only what was shared, where they decide.
 
 Which requests a user may see is decided by the one access policy
-(``maatwerk.cases.selectors.visible_requests``); these pages only narrow it down to
+(``maatwerk.journeys.selectors.visible_requests``); these pages only narrow it down to
 the submitted requests addressed to the user's organisation.
 """
 
@@ -17,9 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.web.access import permission_required
 from maatwerk.web.forms import add_service_errors
 
 from .forms_decide import DECISION_FORMS, InboxFilterForm

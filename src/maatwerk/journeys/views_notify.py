@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maatwerk.cases.selectors import visible_cases, visible_requests
+from maatwerk.cases.selectors import visible_cases
+from maatwerk.journeys.selectors import visible_requests
 from maatwerk.register.models import EscalationStep
 
 from .calendar import overdue_from

@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
 from maatwerk.cases.selectors import case_for, current_perspectives
 from maatwerk.cases.views import log_case_read
-from maatwerk.web.access import deny, permission_required
 from maatwerk.web.forms import add_service_errors
 
 from . import services

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "maatwerk.meetings"
     verbose_name = _("Breakthrough tables")
+
+    def ready(self):
+        # Imported here, not at the top: models may only be imported once the app
+        # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.cases.extensions import register_case_page_section
+
+        from .selectors import minutes_for_case
+
+        register_case_page_section(lambda user, case: {"minutes": list(minutes_for_case(case))})

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.selectors import visible_cases
+from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import EventType, RefusalReason
 from maatwerk.register.models import Organisation
-from maatwerk.web.widgets import DateInput
 
 
 class TimeInput(forms.TimeInput):

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from maatwerk.web.access import permission_required
+from maatwerk.audit.access import permission_required
 
 from .forms import OrganisationSearchForm
 from .selectors import organisation_detail, organisation_search

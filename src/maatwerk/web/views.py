@@ -5,8 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from maatwerk.accounts.middleware import url_with_next
 from maatwerk.accounts.models import Role
+from maatwerk.audit.access import deny
 
-from .access import deny
 from .navigation import START_SECTIONS
 
 

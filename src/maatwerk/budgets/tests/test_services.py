@@ -26,7 +26,7 @@ from maatwerk.budgets.models import (
     private_storage,
 )
 from maatwerk.budgets.services import euro
-from maatwerk.cases.services import ConflictError
+from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, Intervention, JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.testing.cases import make_cases

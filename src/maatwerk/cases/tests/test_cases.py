@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Case, CaseEvent, Perspective
-from maatwerk.cases.services import ConflictError, perspective_record
+from maatwerk.cases.services import perspective_record
+from maatwerk.core.errors import ConflictError
 from maatwerk.register.models import LifeDomain
 from maatwerk.testing.cases import make_cases
 

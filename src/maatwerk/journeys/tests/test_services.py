@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 
 from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Case
-from maatwerk.cases.selectors import visible_requests
 from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.models import JourneyEvent, Request
+from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.testing.cases import make_cases
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory

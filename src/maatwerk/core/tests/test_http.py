@@ -1,6 +1,6 @@
 from django.test import RequestFactory
 
-from maatwerk.accounts.client_address import client_address
+from maatwerk.core.http import client_address
 
 
 def request(**meta):

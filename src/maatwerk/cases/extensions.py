@@ -1,0 +1,46 @@
+"""Extension points of the case pages, for the apps above cases.
+
+The case list and the case page show what other apps know about a case (its requests
+and whether one needs attention, its spends, the doorbraaktafel's minutes), but cases
+may not import those apps: they sit above it in the layer contract
+(docs/architecture.md). So cases offers two hooks, and each app above registers into
+them in its ``AppConfig.ready()``; the dependency still points down.
+
+- ``register_case_list_annotation(fn)``: ``fn(cases) -> cases`` annotates the case
+  list's queryset (journeys adds ``needs_attention``, see
+  ``journeys.selectors.with_attention``).
+- ``register_case_page_section(fn)``: ``fn(user, case) -> dict`` adds to the case
+  page's template context (journeys: ``requests``; budgets: ``spends``; meetings:
+  ``minutes``). Each section's reads follow that app's own policy; the case page's
+  one access-log row covers them, as it always did.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+
+_case_list_annotations: list[Callable[[QuerySet], QuerySet]] = []
+_case_page_sections: list[Callable] = []
+
+
+def register_case_list_annotation(annotate: Callable[[QuerySet], QuerySet]) -> None:
+    if annotate not in _case_list_annotations:
+        _case_list_annotations.append(annotate)
+
+
+def register_case_page_section(section: Callable) -> None:
+    if section not in _case_page_sections:
+        _case_page_sections.append(section)
+
+
+def annotate_case_list(cases: QuerySet) -> QuerySet:
+    for annotate in _case_list_annotations:
+        cases = annotate(cases)
+    return cases
+
+
+def case_page_context(user, case) -> dict:
+    context: dict = {}
+    for section in _case_page_sections:
+        context.update(section(user, case))
+    return context
