@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.accounts.roles import users_with_permission
 from maatwerk.journeys.calendar import working_days_between
-from maatwerk.journeys.jobs import absolute
+from maatwerk.web.links import absolute
 
 from .models import ApprovalNotice, Spend
 from .money import euro

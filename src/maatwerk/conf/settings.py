@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "maatwerk.meetings",
     "maatwerk.budgets",
     "maatwerk.web",
+    "maatwerk.scheduler",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

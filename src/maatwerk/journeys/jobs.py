@@ -1,7 +1,5 @@
-"""The jobs that run by themselves: deadlines and escalation (docs/scheduler.md).
-
-``run_due_jobs`` is what ``maatwerk scheduler`` runs every few minutes and what
-``maatwerk run-jobs`` runs once (for cron). It
+"""The journeys' jobs that run by themselves: deadlines and escalation
+(docs/scheduler.md). ``maatwerk.scheduler.jobs`` runs them, every few minutes:
 
 1. marks the requests whose answer is late as overdue (``mark_overdue``): a request
    is overdue when it is ``waiting`` and today is on or after the next working day
@@ -33,7 +31,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -43,6 +41,7 @@ from maatwerk.accounts.roles import users_with_permission
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.register.models import Contact, EscalationStep
+from maatwerk.web.links import absolute
 
 from .calendar import overdue_from
 from .models import Notification, Request
@@ -98,10 +97,6 @@ def request_url(request_id: int, *, whole_case: bool = True) -> str:
         return reverse("journeys:decide", args=[request_id])
     except NoReverseMatch:
         return REQUEST_PATH.format(pk=request_id)
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path
 
 
 # --- 1. Overdue ------------------------------------------------------------------------
@@ -340,48 +335,4 @@ def notify_overdue() -> dict:
                 logger.info("Overdue notice %s sent", key)
                 for name, value in result.items():
                     counts[name] += value
-    return counts
-
-
-# --- The run -----------------------------------------------------------------------
-
-
-def run_due_jobs(*, today: date | None = None) -> dict:
-    """One run of every due job; safe to repeat and to run in two processes at once."""
-    today = today or timezone.localdate()
-    counts = {
-        "marked_overdue": mark_overdue(today=today),
-        "no_longer_overdue": clear_overdue(),
-    }
-    counts.update(notify_overdue())
-    from maatwerk.budgets.jobs import notify_awaiting_approval
-
-    counts.update(notify_awaiting_approval(today=today))
-    return counts
-
-
-def format_counts(counts: dict) -> str:
-    return ", ".join(f"{name}={value}" for name, value in counts.items())
-
-
-def refresh_connections() -> None:
-    """Close database connections that are broken or past DATABASE_CONN_MAX_AGE, as
-    Django does around each web request; a long-running process must do it itself.
-    Not inside a transaction (a test's), which that would end."""
-    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
-        close_old_connections()
-
-
-def run_scheduled() -> dict | None:
-    """``run_due_jobs`` as the scheduler runs it: fresh database connections around
-    it, and a failure logged (the next interval tries again) instead of raised."""
-    refresh_connections()
-    try:
-        counts = run_due_jobs()
-    except Exception:
-        logger.exception("The due jobs failed; the next run tries again")
-        return None
-    finally:
-        refresh_connections()
-    logger.info("Due jobs ran: %s", format_counts(counts))
     return counts

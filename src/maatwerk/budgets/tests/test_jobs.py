@@ -13,7 +13,7 @@ from django.core import mail
 
 from maatwerk.budgets import services
 from maatwerk.budgets.models import ApprovalNotice
-from maatwerk.journeys.jobs import run_due_jobs
+from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_cases
 
 pytestmark = pytest.mark.django_db

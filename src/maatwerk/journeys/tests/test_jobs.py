@@ -21,9 +21,11 @@ from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Case
 from maatwerk.journeys import jobs
 from maatwerk.journeys.calendar import add_working_days
-from maatwerk.journeys.jobs import mark_overdue, notice_key, run_due_jobs
+from maatwerk.journeys.jobs import mark_overdue, notice_key
 from maatwerk.journeys.models import Notification, Request
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.scheduler import jobs as scheduler_jobs
+from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_cases
 from maatwerk.testing.factories import (
     ContactFactory,
@@ -35,7 +37,7 @@ from maatwerk.testing.factories import (
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SUBMITTED = date(2027, 3, 11)  # a Thursday; + 10 working days = Thursday 25 March 2027
-SCHEDULER = importlib.import_module("maatwerk.journeys.management.commands.scheduler")
+SCHEDULER = importlib.import_module("maatwerk.scheduler.management.commands.scheduler")
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -352,7 +354,7 @@ def test_scheduler_once(world, clock):
 
 
 def test_scheduler_once_reports_a_failure(world, clock, monkeypatch):
-    monkeypatch.setattr(jobs, "run_due_jobs", lambda **kw: 1 / 0)
+    monkeypatch.setattr(scheduler_jobs, "run_due_jobs", lambda **kw: 1 / 0)
     with pytest.raises(CommandError):
         call_command("scheduler", "--once")
 

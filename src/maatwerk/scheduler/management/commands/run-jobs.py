@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from maatwerk.journeys.jobs import format_counts, refresh_connections, run_due_jobs
+from maatwerk.scheduler.jobs import format_counts, refresh_connections, run_due_jobs
 
 
 class Command(BaseCommand):

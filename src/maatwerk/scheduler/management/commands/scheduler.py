@@ -1,4 +1,4 @@
-"""``maatwerk scheduler``: runs the due jobs (maatwerk.journeys.jobs) at the start and
+"""``maatwerk scheduler``: runs the due jobs (maatwerk.scheduler.jobs) at the start and
 then every MAATWERK_SCHEDULER_INTERVAL_SECONDS, until SIGINT or SIGTERM.
 
 One run at a time (``max_instances=1``); runs missed while a run took long or the
@@ -27,9 +27,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from maatwerk.journeys.jobs import run_scheduled
+from maatwerk.scheduler.jobs import run_scheduled
 
-logger = logging.getLogger("maatwerk.journeys.scheduler")
+logger = logging.getLogger("maatwerk.scheduler")
 JOB_ID = "due-jobs"
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # Held while a run is busy, so a stop waits for it instead of cutting it off.
@@ -52,7 +52,7 @@ def build_scheduler(interval: int) -> BlockingScheduler:
         run_job,
         trigger=IntervalTrigger(seconds=interval, timezone=zone),
         id=JOB_ID,
-        name="Maatwerk due jobs (overdue requests, escalation notices)",
+        name="Maatwerk due jobs (scheduler.jobs.DUE_JOBS)",
         next_run_time=timezone.now(),  # once at the start, then every interval
         max_instances=1,
         coalesce=True,

@@ -1,0 +1,84 @@
+"""The due jobs, and one run of them.
+
+``run_due_jobs`` is what ``maatwerk scheduler`` runs every few minutes and what
+``maatwerk run-jobs`` runs once (for cron). ``DUE_JOBS`` is the explicit list of every
+app's jobs, in the order they run; each job is a function taking ``today`` that returns
+its counts (a dict of name → number), is safe to repeat, and safe to run in two
+processes at once (each keeps its "once" in the database; see the job's module).
+
+A new app adds its job here, not in another app's jobs: the domain apps do not know
+each other's jobs (the layer contract, docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from django.db import close_old_connections, connections
+from django.utils import timezone
+
+from maatwerk.budgets import jobs as budget_jobs
+from maatwerk.journeys import jobs as journey_jobs
+
+logger = logging.getLogger(__name__)
+
+
+def _overdue(today: date) -> dict:
+    return {
+        "marked_overdue": journey_jobs.mark_overdue(today=today),
+        "no_longer_overdue": journey_jobs.clear_overdue(),
+    }
+
+
+def _overdue_notices(today: date) -> dict:
+    return journey_jobs.notify_overdue()
+
+
+def _approval_notices(today: date) -> dict:
+    return budget_jobs.notify_awaiting_approval(today=today)
+
+
+# (name, job): the order is the order of a run.
+DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
+    ("overdue requests", _overdue),
+    ("overdue notices", _overdue_notices),
+    ("approval notices", _approval_notices),
+]
+
+
+def run_due_jobs(*, today: date | None = None) -> dict:
+    """One run of every due job; safe to repeat and to run in two processes at once."""
+    today = today or timezone.localdate()
+    counts: dict = {}
+    for _name, job in DUE_JOBS:
+        counts.update(job(today))
+    return counts
+
+
+def format_counts(counts: dict) -> str:
+    return ", ".join(f"{name}={value}" for name, value in counts.items())
+
+
+def refresh_connections() -> None:
+    """Close database connections that are broken or past DATABASE_CONN_MAX_AGE, as
+    Django does around each web request; a long-running process must do it itself.
+    Not inside a transaction (a test's), which that would end."""
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        close_old_connections()
+
+
+def run_scheduled() -> dict | None:
+    """``run_due_jobs`` as the scheduler runs it: fresh database connections around
+    it, and a failure logged (the next interval tries again) instead of raised."""
+    refresh_connections()
+    try:
+        counts = run_due_jobs()
+    except Exception:
+        logger.exception("The due jobs failed; the next run tries again")
+        return None
+    finally:
+        refresh_connections()
+    logger.info("Due jobs ran: %s", format_counts(counts))
+    return counts
