@@ -74,7 +74,7 @@ def page(context):
 @pytest.fixture
 def demo(transactional_db):
     """The demo data (organisations, teams, one user per role), keyed by username."""
-    from maatwerk.accounts.demo import create_demo_data
+    from maatwerk.demo.load import create_demo_data
 
     return {login.username: login for login in create_demo_data()}
 

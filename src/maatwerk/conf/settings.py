@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "maatwerk.budgets",
     "maatwerk.web",
     "maatwerk.scheduler",
+    "maatwerk.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

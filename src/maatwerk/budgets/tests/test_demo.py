@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from maatwerk.accounts.demo import create_demo_data
 from maatwerk.accounts.models import User
-from maatwerk.budgets import demo, selectors
+from maatwerk.budgets import selectors
 from maatwerk.budgets.models import Budget, BudgetRevision, LedgerEntry, Settlement, Spend
+from maatwerk.demo import budgets as demo
+from maatwerk.demo.load import create_demo_data
 from maatwerk.journeys.models import JourneyEvent
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from maatwerk.accounts.demo import create_demo_data
 from maatwerk.accounts.models import User
 from maatwerk.audit.models import AccessLogEntry, Action
-from maatwerk.cases.demo import SITUATIONS, create_demo_cases
 from maatwerk.cases.models import (
     Agreement,
     Case,
@@ -20,6 +18,8 @@ from maatwerk.cases.models import (
 from maatwerk.cases.plans import plan_state
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.cases.services import case_open
+from maatwerk.demo.cases import SITUATIONS, create_demo_cases
+from maatwerk.demo.load import create_demo_data
 from maatwerk.register.models import LifeDomain
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 import pytest
 
-from maatwerk.accounts.demo import create_demo_data
 from maatwerk.accounts.models import User
 from maatwerk.cases.selectors import visible_cases
+from maatwerk.demo.load import create_demo_data
 from maatwerk.journeys.models import JourneyEvent, Request
 
 pytestmark = pytest.mark.django_db

@@ -357,8 +357,8 @@ def test_the_coordinator_records_the_tables_decision_on_the_page(
 
 
 def test_the_demo_has_a_table_run_by_the_coordinator(client, login):
-    from maatwerk.accounts.demo import create_demo_data
     from maatwerk.accounts.models import User
+    from maatwerk.demo.load import create_demo_data
 
     create_demo_data()
     create_demo_data()

@@ -1,4 +1,4 @@
-"""Demo data: organisations, two teams in two municipalities and one user per role.
+"""Demo users: two teams in two municipalities and one user per role.
 
 Idempotent: running it again resets the demo users' passwords and roles but creates
 nothing twice. Every demo user's password is settings.DEMO_PASSWORD.
@@ -9,19 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from maatwerk.budgets.demo import create_demo_budgets
-from maatwerk.cases.demo import create_demo_cases
-from maatwerk.journeys.demo import create_demo_journeys
-from maatwerk.meetings.demo import create_demo_meetings
+from maatwerk.accounts.models import Team, User
+from maatwerk.accounts.twofactor import two_factor_required
 from maatwerk.register.models import Organisation
-from maatwerk.register.seed import seed_register
-
-from .models import Team, User
-from .roles import sync_roles
-from .twofactor import two_factor_required
 
 TEAMS = [
     ("Wijkteam Zaandam-Oost", "Gemeente Zaanstad"),
@@ -61,10 +53,7 @@ def totp_secret(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode()
 
 
-@transaction.atomic
-def create_demo_data() -> list[DemoLogin]:
-    sync_roles()
-    seed_register()
+def create_demo_users() -> list[DemoLogin]:
     teams = []
     for name, organisation_name in TEAMS:
         organisation = Organisation.objects.get(name=organisation_name)
@@ -88,8 +77,4 @@ def create_demo_data() -> list[DemoLogin]:
                 device = TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
             secret = totp_secret(device)
         logins.append(DemoLogin(username, role_codes, secret))
-    create_demo_cases()
-    create_demo_journeys()
-    create_demo_budgets()
-    create_demo_meetings()
     return logins

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from maatwerk.accounts.demo import create_demo_data
+from maatwerk.demo.load import create_demo_data
 
 
 class Command(BaseCommand):

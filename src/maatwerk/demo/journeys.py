@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from maatwerk.accounts.models import User
 from maatwerk.cases.models import Case
+from maatwerk.journeys.models import Request
+from maatwerk.journeys.services import record_event, request_create
 from maatwerk.register.models import LegalGround, Organisation, Regulation
-
-from .models import Request
-from .services import record_event, request_create
 
 
 def _case(plan_title: str) -> Case | None:

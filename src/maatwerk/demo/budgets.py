@@ -28,13 +28,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from maatwerk.accounts.models import Team, User
+from maatwerk.budgets import services
+from maatwerk.budgets.models import Budget, PayeeCategory, PurposeCategory, Spend
 from maatwerk.cases.models import Case
 from maatwerk.journeys.models import EventType, Request
 from maatwerk.journeys.services import TRANSITIONS
 from maatwerk.register.models import Organisation
-
-from . import services
-from .models import Budget, PayeeCategory, PurposeCategory, Spend
 
 HOLDER_PERMISSIONS = (
     "budgets.change_budget",

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from maatwerk.accounts.models import User
 from maatwerk.cases.models import Case
+from maatwerk.meetings.models import Meeting
+from maatwerk.meetings.services import meeting_create
 from maatwerk.register.models import Organisation
-
-from .models import Meeting
-from .services import meeting_create
 
 TITLE = "Doorbraaktafel: de schuldregeling afmaken"
 
