@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.widgets import DateInput
-from maatwerk.journeys.models import EventType, Request
-from maatwerk.journeys.services import TRANSITIONS
+from maatwerk.journeys.models import Request
+from maatwerk.journeys.workflow import SOLVABLE_STATES
 from maatwerk.register.models import Organisation
 
 from .models import PayeeCategory, PurposeCategory
@@ -115,7 +115,7 @@ class SpendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["budget"].queryset = budgets
         self.fields["budget"].label_from_instance = _budget_label
-        solvable = TRANSITIONS[EventType.SOLVED][0]
+        solvable = SOLVABLE_STATES
         self.fields["solves_request"].queryset = (
             Request.objects.filter(case=case, state__in=solvable)
             .select_related("organisation")

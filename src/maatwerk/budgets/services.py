@@ -22,7 +22,7 @@ from maatwerk.cases.selectors import visible_cases
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
-from maatwerk.journeys.services import TRANSITIONS
+from maatwerk.journeys.workflow import SOLVABLE_STATES
 
 from .models import (
     Budget,
@@ -156,7 +156,7 @@ def _check_journey_link(errors: dict, case, req: Request | None, on: date) -> No
     if req.case_id != case.pk:
         errors["request"] = [_("Choose a request of this case.")]
         return
-    if req.state not in TRANSITIONS[EventType.SOLVED][0]:
+    if req.state not in SOLVABLE_STATES:
         errors["request"] = [
             _("A request that is “%(state)s” cannot be solved by a spend any more.")
             % {"state": req.get_state_display()}

@@ -15,6 +15,7 @@ from maatwerk.core.errors import ConflictError
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
 from .selectors import latest_version
+from .workflow import TRANSITIONS
 
 
 def new_pseudonym() -> str:
@@ -197,16 +198,6 @@ def identity_save(*, request, user, case: Case, form) -> HouseholdIdentity:
             detail="fields: " + ",".join(form.changed_data),
         )
     return identity
-
-
-# The case life cycle: which status may follow which.
-TRANSITIONS = {
-    Case.Status.INTAKE: [Case.Status.PLAN, Case.Status.CLOSED],
-    Case.Status.PLAN: [Case.Status.JOURNEY, Case.Status.EXECUTING, Case.Status.CLOSED],
-    Case.Status.JOURNEY: [Case.Status.PLAN, Case.Status.EXECUTING, Case.Status.CLOSED],
-    Case.Status.EXECUTING: [Case.Status.JOURNEY, Case.Status.CLOSED],
-    Case.Status.CLOSED: [],
-}
 
 
 def case_set_status(

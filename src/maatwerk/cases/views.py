@@ -24,12 +24,12 @@ from .selectors import (
     latest_version,
 )
 from .services import (
-    TRANSITIONS,
     case_open,
     case_set_status,
     identity_save,
     perspective_record,
 )
+from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
 

@@ -31,8 +31,8 @@ from maatwerk.accounts.models import Team, User
 from maatwerk.budgets import services
 from maatwerk.budgets.models import Budget, PayeeCategory, PurposeCategory, Spend
 from maatwerk.cases.models import Case
-from maatwerk.journeys.models import EventType, Request
-from maatwerk.journeys.services import TRANSITIONS
+from maatwerk.journeys.models import Request
+from maatwerk.journeys.workflow import SOLVABLE_STATES
 from maatwerk.register.models import Organisation
 
 HOLDER_PERMISSIONS = (
@@ -194,7 +194,7 @@ class _Dates:
 
 def _solvable(case: Case, organisation: str) -> Request | None:
     req = case.requests.filter(organisation__name=organisation).order_by("id").first()
-    if req is None or req.state not in TRANSITIONS[EventType.SOLVED][0]:
+    if req is None or req.state not in SOLVABLE_STATES:
         return None
     return req
 

@@ -78,6 +78,13 @@ def overdue_from(due_on: date) -> date:
     return next_working_day(due_on)
 
 
+def last_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, otherwise the working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
     days, day = 0, start

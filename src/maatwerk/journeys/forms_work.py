@@ -12,7 +12,7 @@ from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 
 from .models import SYSTEM_EVENTS, EventType, RefusalReason, Request
-from .services import TRANSITIONS
+from .workflow import TRANSITIONS
 
 # The household's answer to a condition: a tri-state in the model (None: not asked).
 AGREES_CHOICES = [("", _("not yet asked")), ("yes", _("agrees")), ("no", _("disagrees"))]
@@ -120,7 +120,7 @@ class RequestForm(forms.Form):
 
 
 def allowed_events(state: str) -> list[tuple[str, str]]:
-    """The event types that may follow a request in ``state`` (from services.TRANSITIONS)."""
+    """The event types that may follow a request in ``state`` (from workflow.TRANSITIONS)."""
     return [
         (event.value, event.label)
         for event in EventType

@@ -3,7 +3,7 @@
 
 1. marks the requests whose answer is late as overdue (``mark_overdue``): a request
    is overdue when it is ``waiting`` and today is on or after the next working day
-   after its due date (``calendar.overdue_from``); the flag is cleared again for
+   after its due date (``workflow.overdue_q``); the flag is cleared again for
    requests that no longer wait (``clear_overdue``);
 2. sends one notice per overdue request, due date and proposed escalation level
    (``notify_overdue``): in the app to the case owner and to the decision makers of
@@ -45,6 +45,7 @@ from maatwerk.web.links import absolute
 
 from .calendar import overdue_from
 from .models import Notification, Request
+from .workflow import overdue_q
 
 logger = logging.getLogger(__name__)
 
@@ -103,27 +104,11 @@ def request_url(request_id: int, *, whole_case: bool = True) -> str:
 
 
 def mark_overdue(*, today: date | None = None) -> int:
-    """Mark the waiting requests whose answer is late as overdue; returns how many
-    were newly marked.
-
-    The candidates are narrowed in SQL (waiting, not marked yet, due on or before
-    today); ``overdue_from`` (the next working day after the due date) decides on the
-    distinct due dates among them, and one UPDATE marks them. Filtering the UPDATE on
-    state and due date again keeps it right when a request changes meanwhile.
-    """
+    """Mark the waiting requests whose answer is late as overdue (``workflow.overdue_q``:
+    from the next working day after the due date); returns how many were newly marked.
+    One UPDATE, so a request that changes meanwhile is judged on its row as it is."""
     today = today or timezone.localdate()
-    due_dates = (
-        Request.objects.filter(state=WAITING, overdue=False, due_on__lte=today)
-        .values_list("due_on", flat=True)
-        .distinct()
-        .order_by()
-    )
-    late = [due_on for due_on in due_dates if today >= overdue_from(due_on)]
-    if not late:
-        return 0
-    return Request.objects.filter(state=WAITING, overdue=False, due_on__in=late).update(
-        overdue=True
-    )
+    return Request.objects.filter(overdue_q(today), overdue=False).update(overdue=True)
 
 
 def clear_overdue() -> int:

@@ -25,8 +25,8 @@ from django.utils.translation import get_language
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
 
-from .calendar import is_working_day
 from .models import CounterArgument, EventType, JourneyEvent, Request
+from .workflow import AWAITING_ORGANISATION, OPEN_STATES, overdue_q
 
 INTAKE_ATTENTION_DAYS = 14
 
@@ -139,7 +139,7 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
             previous = event.on
             lane.rounds += event.type == EventType.SUBMITTED
             lane.redirects += event.type == EventType.REDIRECTED
-        if req.state in (Request.State.WAITING, Request.State.INFORMATION_REQUESTED) and previous:
+        if req.state in AWAITING_ORGANISATION and previous:
             lane.waiting_days = (today - previous).days
         lanes.append(lane)
     return lanes, origin
@@ -148,13 +148,6 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
 # --- What needs attention (work queue, case list) ---------------------------------
 
 S = Request.State
-OPEN_STATES = [S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED]
-
-
-def last_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def with_request_attention(requests):
@@ -179,10 +172,9 @@ def attention_conditions(today: date) -> dict[str, Q]:
     """On requests annotated by with_request_attention: overdue (from the working day
     after the due date, or flagged by the job), a condition the household has not
     agreed to, a refusal without follow-up for REFUSAL_FOLLOW_UP_DAYS, and waiting."""
-    overdue_before = last_working_day(today)
     follow_up = today - timedelta(days=settings.REFUSAL_FOLLOW_UP_DAYS)
     return {
-        "overdue": Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=overdue_before)),
+        "overdue": overdue_q(today),
         "conditions": Q(condition_open=True) & Q(state__in=[*OPEN_STATES, S.APPROVED]),
         "refusals": Q(state=S.REFUSED, last_on__lte=follow_up),
         "waiting": Q(state__in=OPEN_STATES, first_submitted_on__isnull=False),
@@ -277,7 +269,6 @@ def inbox_requests(user) -> QuerySet[Request]:
 
 
 __all__ = [
-    "OPEN_STATES",
     "QUEUE_SECTION_SIZE",
     "Lane",
     "SharedView",
@@ -287,7 +278,6 @@ __all__ = [
     "earlier_approvals",
     "inbox_requests",
     "journey_lanes",
-    "last_working_day",
     "may_see_case_of",
     "queue_sections",
     "request_for",

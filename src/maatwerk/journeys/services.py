@@ -13,39 +13,9 @@ from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
 from .models import EventType, JourneyEvent, Request
+from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
 
 S = Request.State
-# Which event may follow which state, and the state it leads to (None: unchanged).
-TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
-    EventType.SUBMITTED: (
-        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
-        S.WAITING,
-    ),
-    EventType.REDIRECTED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REDIRECTED),
-    EventType.INFORMATION_REQUESTED: ({S.WAITING}, S.INFORMATION_REQUESTED),
-    EventType.INFORMATION_PROVIDED: ({S.INFORMATION_REQUESTED}, S.WAITING),
-    EventType.REFUSED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REFUSED),
-    EventType.CONDITION_ADDED: ({S.WAITING, S.INFORMATION_REQUESTED, S.APPROVED}, None),
-    EventType.ESCALATED: (
-        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
-        S.WAITING,
-    ),
-    EventType.APPROVED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.APPROVED),
-    EventType.WITHDRAWN: (
-        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
-        S.WITHDRAWN,
-    ),
-    # Solved another way, for example paid from the maatwerk budget (budgets.services).
-    EventType.SOLVED: (
-        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
-        S.SOLVED,
-    ),
-}
-# The household's later answer to a condition (a condition_added correcting the first)
-# can be recorded in any state in which the request is still alive.
-CONDITION_ANSWER_STATES = TRANSITIONS[EventType.CONDITION_ADDED][0] | {S.REFUSED, S.REDIRECTED}
-# Events that (re)start the organisation's response time.
-RESTARTS_CLOCK = {EventType.SUBMITTED, EventType.INFORMATION_PROVIDED, EventType.ESCALATED}
 
 
 def _next_reference(case: Case) -> str:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import BooleanField, F, Q, Value, When
+from django.db.models import BooleanField, F, Value, When
 from django.db.models import Case as CaseWhen
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -25,20 +25,10 @@ from maatwerk.web.forms import add_service_errors
 from .forms_decide import DECISION_FORMS, InboxFilterForm
 from .models import Request
 from .selectors import inbox_requests, request_for, shared_view
-from .services import TRANSITIONS, record_event
+from .services import record_event
+from .workflow import AWAITING_ORGANISATION, TRANSITIONS, is_overdue, overdue_q
 
 PAGE_SIZE = 25
-OPEN_STATES = (Request.State.WAITING, Request.State.INFORMATION_REQUESTED)
-
-
-# Overdue: still waiting for this organisation's answer and marked overdue by the
-# scheduler (journeys.jobs.mark_overdue decides when, in working days); a flag left on
-# a request that no longer waits does not count.
-LATE = Q(state=Request.State.WAITING, overdue=True)
-
-
-def _is_late(req: Request) -> bool:
-    return req.state == Request.State.WAITING and req.overdue
 
 
 @permission_required("journeys.decide_request")
@@ -47,12 +37,12 @@ def inbox(request):
     show = form.wanted()
     requests = inbox_requests(request.user)
     if show == InboxFilterForm.OPEN:
-        requests = requests.filter(state__in=OPEN_STATES)
+        requests = requests.filter(state__in=AWAITING_ORGANISATION)
     requests = (
         requests.annotate(
             pseudonym=F("case__household__pseudonym"),
             late=CaseWhen(
-                When(LATE, then=Value(True)),
+                When(overdue_q(timezone.localdate()), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -140,7 +130,7 @@ def decide(request, pk):
             "req": req,
             "view": view,
             "pseudonym": req.case.household.pseudonym,
-            "late": _is_late(req),
+            "late": is_overdue(req, timezone.localdate()),
             "decisions": decisions,
             "failed": posted is not None,
         },

@@ -25,7 +25,6 @@ from maatwerk.cases.views import log_case_read
 from maatwerk.web.forms import add_service_errors
 
 from . import services
-from .calendar import overdue_from
 from .forms_work import (
     AGREES_VALUES,
     ConditionAnswerForm,
@@ -43,6 +42,7 @@ from .selectors import (
     queue_sections,
     request_for,
 )
+from .workflow import CONDITION_ANSWER_STATES, is_overdue
 
 S = Request.State
 
@@ -116,13 +116,6 @@ def request_create(request, case_pk):
         log_case_read(request, case, detail="request form")
     return render(
         request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
-    )
-
-
-def is_overdue(req: Request, today: date) -> bool:
-    """Past its due date without an answer (the scheduled job also sets ``overdue``)."""
-    return req.state == S.WAITING and (
-        req.overdue or (req.due_on is not None and overdue_from(req.due_on) <= today)
     )
 
 
@@ -239,7 +232,7 @@ def request_detail(request, pk):
                 "approvals": earlier_approvals(req),
             }
         log_case_read(request, case, detail=f"request {req.reference}")
-    may_answer = may_log and req.state in services.CONDITION_ANSWER_STATES
+    may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
         if bound_answer and bound_answer[0] == condition.pk:

@@ -16,16 +16,10 @@ from django.utils.translation import gettext as _
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import Request
+from maatwerk.journeys.workflow import OPEN_STATES
 from maatwerk.register.models import Organisation
 
 from .models import Attendee, Meeting, Minutes
-
-OPEN_STATES = [
-    Request.State.WAITING,
-    Request.State.INFORMATION_REQUESTED,
-    Request.State.REFUSED,
-    Request.State.REDIRECTED,
-]
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:

@@ -12,9 +12,9 @@ from maatwerk.audit.services import log_access
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
+from maatwerk.journeys.workflow import OPEN_STATES
 
 from .models import AgendaItem, Attendee, Meeting, Minutes
-from .selectors import OPEN_STATES
 
 DECISION_TYPES = (EventType.APPROVED, EventType.REFUSED, EventType.CONDITION_ADDED)
 

@@ -1,0 +1,16 @@
+"""The case's life cycle, in one place: which status may follow which (the services
+move a case only along ``TRANSITIONS``; closing needs an outcome)."""
+
+from .models import Case
+
+# Which status may follow which.
+TRANSITIONS = {
+    Case.Status.INTAKE: [Case.Status.PLAN, Case.Status.CLOSED],
+    Case.Status.PLAN: [Case.Status.JOURNEY, Case.Status.EXECUTING, Case.Status.CLOSED],
+    Case.Status.JOURNEY: [Case.Status.PLAN, Case.Status.EXECUTING, Case.Status.CLOSED],
+    Case.Status.EXECUTING: [Case.Status.JOURNEY, Case.Status.CLOSED],
+    Case.Status.CLOSED: [],
+}
+
+# Open: not closed.
+OPEN_STATUSES = tuple(status for status in Case.Status if status != Case.Status.CLOSED)

@@ -1,0 +1,78 @@
+"""The request's state machine, in one place: which journey event may follow which
+state and the state it leads to, which states count as open, which events restart the
+organisation's clock, and what "overdue" means.
+
+``Request.state`` is a cache of the journey events (ADR 0003): only
+``journeys.services.record_event`` moves it, along ``TRANSITIONS``. "Overdue" is
+defined once (``is_overdue`` for one request, ``overdue_q`` for a queryset), and the
+work queue, the inbox, the request page, the timeline and the scheduled job all use it.
+"""
+
+from datetime import date
+
+from django.db.models import Q
+
+from .calendar import last_working_day, overdue_from
+from .models import EventType, Request
+
+S = Request.State
+
+# Which event may follow which state, and the state it leads to (None: unchanged).
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
+    EventType.SUBMITTED: (
+        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WAITING,
+    ),
+    EventType.REDIRECTED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REDIRECTED),
+    EventType.INFORMATION_REQUESTED: ({S.WAITING}, S.INFORMATION_REQUESTED),
+    EventType.INFORMATION_PROVIDED: ({S.INFORMATION_REQUESTED}, S.WAITING),
+    EventType.REFUSED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.REFUSED),
+    EventType.CONDITION_ADDED: ({S.WAITING, S.INFORMATION_REQUESTED, S.APPROVED}, None),
+    EventType.ESCALATED: (
+        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WAITING,
+    ),
+    EventType.APPROVED: ({S.WAITING, S.INFORMATION_REQUESTED}, S.APPROVED),
+    EventType.WITHDRAWN: (
+        {S.DRAFT, S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.WITHDRAWN,
+    ),
+    # Solved another way, for example paid from the maatwerk budget (budgets.services).
+    EventType.SOLVED: (
+        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        S.SOLVED,
+    ),
+}
+
+# The household's later answer to a condition (a condition_added correcting the first)
+# can be recorded in any state in which the request is still alive.
+CONDITION_ANSWER_STATES = TRANSITIONS[EventType.CONDITION_ADDED][0] | {S.REFUSED, S.REDIRECTED}
+
+# Events that (re)start the organisation's response time.
+RESTARTS_CLOCK = {EventType.SUBMITTED, EventType.INFORMATION_PROVIDED, EventType.ESCALATED}
+
+# Open: submitted and not finished (not approved, withdrawn or solved): the request
+# still needs someone's work — the organisation's or, after a refusal or a redirect,
+# the professional's.
+OPEN_STATES = (S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED)
+
+# With the organisation: waiting for its answer, or for the information it asked for.
+AWAITING_ORGANISATION = (S.WAITING, S.INFORMATION_REQUESTED)
+
+# The states that a budget spend (or another way) can still solve.
+SOLVABLE_STATES = TRANSITIONS[EventType.SOLVED][0]
+
+
+def is_overdue(req: Request, today: date) -> bool:
+    """Overdue: waiting for the organisation's answer, and today is on or after the next
+    working day after the due date (the whole due date is the organisation's), or the
+    scheduled job has flagged it so."""
+    if req.state != S.WAITING:
+        return False
+    return req.overdue or (req.due_on is not None and overdue_from(req.due_on) <= today)
+
+
+def overdue_q(today: date) -> Q:
+    """``is_overdue`` as a filter: due before the last working day up to today is the
+    same as "overdue from the next working day after the due date"."""
+    return Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=last_working_day(today)))
