@@ -43,9 +43,12 @@ test: setup
 test-fast: setup
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
+# lint-imports checks the layer contract in pyproject.toml ([tool.importlinter]; see
+# docs/architecture.md, "The layer contract").
 lint: setup
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
+	$(BIN)/lint-imports --no-logo
 
 format: setup
 	$(BIN)/ruff check --fix
@@ -62,7 +65,7 @@ check-translations: setup
 	$(BIN)/python scripts/check_translations.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .import_linter_cache
 
 bench: setup
 	$(BIN)/python scripts/bench.py
