@@ -14,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -28,29 +26,6 @@ def f():
 
     return models
 '''
-
-# TEMPORARY (until the layering refactor on main has landed): the upward imports the
-# source tree still has. test_the_source_tree_keeps_the_layer_contract skips while the
-# tree breaks the contract with these and only these; any other violation fails it.
-# Delete this set and the skip once lint-imports passes on main.
-KNOWN_VIOLATIONS = {
-    "maatwerk.accounts.demo -> maatwerk.budgets.demo",
-    "maatwerk.accounts.demo -> maatwerk.cases.demo",
-    "maatwerk.accounts.demo -> maatwerk.journeys.demo",
-    "maatwerk.accounts.demo -> maatwerk.meetings.demo",
-    "maatwerk.accounts.demo -> maatwerk.register.models",
-    "maatwerk.accounts.demo -> maatwerk.register.seed",
-    "maatwerk.accounts.oidc -> maatwerk.register.models",
-    "maatwerk.audit.forms -> maatwerk.web.widgets",
-    "maatwerk.audit.services -> maatwerk.accounts.client_address",
-    "maatwerk.audit.views -> maatwerk.web.access",
-    "maatwerk.cases.selectors -> maatwerk.budgets.models",
-    "maatwerk.cases.selectors -> maatwerk.journeys.models",
-    "maatwerk.cases.selectors -> maatwerk.journeys.selectors",
-    "maatwerk.cases.views -> maatwerk.budgets.selectors",
-    "maatwerk.cases.views -> maatwerk.meetings.selectors",
-    "maatwerk.journeys.jobs -> maatwerk.budgets.jobs",
-}
 
 
 def _lint_imports(root: Path) -> subprocess.CompletedProcess:
@@ -111,9 +86,4 @@ def test_an_upward_import_inside_a_function_breaks_the_contract(tmp_path):
 
 def test_the_source_tree_keeps_the_layer_contract():
     result = _lint_imports(ROOT)
-    violations = _imports_named(result.stdout)
-    if result.returncode != 0 and violations and violations <= KNOWN_VIOLATIONS:
-        pytest.skip(  # TEMPORARY: see KNOWN_VIOLATIONS
-            "known upward imports, being removed on main: " + ", ".join(sorted(violations))
-        )
     assert result.returncode == 0, result.stdout + result.stderr
