@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
+        # Imported here: the signal handlers import models, which the app registry only
+        # allows once it is ready (the Django rule for AppConfig.ready).
         from . import signals  # noqa: F401
 
         # Permissions are created app by app during post_migrate, so the roles are
@@ -16,6 +18,7 @@ class AccountsConfig(AppConfig):
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs):
+    # Imported when it runs: roles imports models (not ready at module import).
     from .roles import sync_roles
 
     sync_roles(using=using)

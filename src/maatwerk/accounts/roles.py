@@ -9,7 +9,10 @@ permissions listed here, and never removes what an administrator added by hand.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+
+from .models import Role
 
 REGISTER_VIEW = [
     "register.view_organisation",
@@ -169,10 +172,6 @@ ROLE_CODES = [role.code for role in ROLES]
 
 def sync_roles(using: str = "default") -> None:
     """Create the roles and grant their permissions (idempotent, additive)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from .models import Role
-
     with transaction.atomic(using=using):
         for order, definition in enumerate(ROLES):
             role = Role.objects.using(using).filter(code=definition.code).first()

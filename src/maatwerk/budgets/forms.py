@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.accounts.models import User
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.workflow import SOLVABLE_STATES
@@ -232,8 +233,6 @@ class BudgetForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from maatwerk.accounts.models import User
-
         super().__init__(*args, **kwargs)
         teams = user.teams.filter(active=True).order_by("name")
         self.fields["team"].queryset = teams

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
 from maatwerk.core.models import AppendOnlyModel
+from maatwerk.journeys.models import Intervention
 from maatwerk.register.models import Organisation
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -217,8 +218,6 @@ class Spend(models.Model):
 
     @property
     def intervention(self) -> str:
-        from maatwerk.journeys.models import Intervention
-
         return Intervention.BRIDGING_PROCEDURE if self.bridging else Intervention.BUDGET_PAYMENT
 
 

@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maatwerk.audit.models import Action, ProcessingActivity
-from maatwerk.audit.services import log_access
+from maatwerk.audit import events
+from maatwerk.audit.models import Action
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
+from maatwerk.journeys.services import record_event
 from maatwerk.journeys.workflow import SOLVABLE_STATES
 
 from .models import (
@@ -46,18 +47,6 @@ def _amount(errors: dict, field: str, raw, **kwargs) -> Decimal | None:
     except ValidationError as error:
         errors[field] = error.messages
         return None
-
-
-def _log(*, request, user, action, obj, household: str = "", detail: str = "") -> None:
-    log_access(
-        action=action,
-        processing_activity=ProcessingActivity.BUDGET,
-        request=request,
-        actor=user,
-        obj=obj,
-        household=household,
-        detail=detail,
-    )
 
 
 def _manages(user, budget_team_id: int, permission: str) -> bool:
@@ -143,7 +132,7 @@ def budget_set(
             reason=reason.strip()[:300],
             set_by=user,
         )
-        _log(request=request, user=user, action=action, obj=budget, detail=detail)
+        events.budget_event(request, user=user, action=action, obj=budget, detail=detail)
     return budget
 
 
@@ -292,8 +281,8 @@ def _spend_store(
         )
         if candidates:
             spend.responsible_candidates.set(candidates)
-        _log(
-            request=request,
+        events.budget_event(
+            request,
             user=user,
             action=Action.CREATE,
             obj=spend,
@@ -344,8 +333,8 @@ def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
     )
     household = spend.case.household.pseudonym
     if goes_negative:
-        _log(
-            request=request,
+        events.budget_event(
+            request,
             user=user,
             action=Action.UPDATE,
             obj=entry,
@@ -354,8 +343,6 @@ def _book(*, request, user, spend: Spend, override: bool) -> LedgerEntry:
             f"{euro(balance - spend.amount)})",
         )
     if spend.request_id:
-        from maatwerk.journeys.services import record_event
-
         try:
             record_event(
                 request=request,
@@ -406,8 +393,8 @@ def _decided(*, request, user, spend: Spend, state: str, **fields) -> None:
         state=state, decided_by=user, decided_at=timezone.now(), **fields
     )
     outcome = "approved" if state == Spend.State.BOOKED else "refused"
-    _log(
-        request=request,
+    events.budget_event(
+        request,
         user=user,
         action=Action.UPDATE,
         obj=spend,
@@ -500,8 +487,8 @@ def spend_reverse(
             reason=reason[:500],
             entered_by=user,
         )
-        _log(
-            request=request,
+        events.budget_event(
+            request,
             user=user,
             action=Action.UPDATE,
             obj=entry,
@@ -567,8 +554,8 @@ def spend_settle(
             note=(note or "").strip()[:500],
             entered_by=user,
         )
-        _log(
-            request=request,
+        events.budget_event(
+            request,
             user=user,
             action=Action.UPDATE,
             obj=settlement,

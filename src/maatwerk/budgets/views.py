@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit import events
 from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.selectors import (
     case_for,
-    current_perspectives,
     visible_cases,
 )
-from maatwerk.cases.views import log_case_read
+from maatwerk.cases.services import case_frame
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
@@ -153,9 +153,7 @@ def spend_create(request, case_pk):
                     request, _("Spend %(reference)s is booked.") % {"reference": spend.reference}
                 )
             return redirect("budgets:spend_detail", pk=spend.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail="spend form")
+    voices = case_frame(request, case, detail="spend form")
     return render(
         request,
         "budgets/spend_form.html",
@@ -322,23 +320,11 @@ def receipt(request, pk):
     return FileResponse(handle, as_attachment=True, filename=f"bon-{spend.reference}.{extension}")
 
 
-def _log_list(request, name: str, spends) -> None:
-    """One access-log row for a page that lists spends (amounts and descriptions of
-    spends for households), naming the spends it showed."""
-    log_access(
-        action=Action.READ,
-        processing_activity=ProcessingActivity.BUDGET,
-        request=request,
-        object_type="budgets.spend",
-        detail=f"{name}: " + ", ".join(spend.reference for spend in spends)[:480],
-    )
-
-
 @permission_required("budgets.approve_spend")
 def approvals(request):
     with transaction.atomic():
         spends = list(awaiting_approval(request.user))
-        _log_list(request, "awaiting approval", spends)
+        events.spends_listed(request, name="awaiting approval", spends=spends)
     return render(
         request,
         "budgets/approvals.html",
@@ -350,7 +336,7 @@ def approvals(request):
 def receivables(request):
     with transaction.atomic():
         rows = list(open_receivables(request.user))
-        _log_list(request, "open receivables", rows)
+        events.spends_listed(request, name="open receivables", spends=rows)
     today = timezone.localdate()
     for row in rows:
         row.age_days = (today - row.on).days

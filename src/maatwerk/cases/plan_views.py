@@ -28,7 +28,7 @@ from .plans import (
     sentences,
 )
 from .selectors import case_for, current_perspectives
-from .views import log_case_read
+from .services import case_frame
 
 
 def _plan_for(case, plan_id) -> Plan:
@@ -146,9 +146,7 @@ def plan_edit(request, pk, plan_id=None):
                 _("Version %(number)s of the plan has been saved.") % {"number": version.number},
             )
             return redirect("cases:plan_detail", pk=case.pk, plan_id=version.plan_id)
-    with transaction.atomic():
-        voices_shown = current_perspectives(case)
-        log_case_read(request, case, detail="plan form")
+    voices_shown = case_frame(request, case, detail="plan form")
     return render(
         request,
         "cases/plan_form.html",
@@ -167,22 +165,22 @@ def plan_edit(request, pk, plan_id=None):
 
 
 def _shown_plan(request, pk, plan_id):
-    """The case, the plan state of the version asked for (?version=N, default the
-    newest) and the voices for the page header; 404 when any of them is not there."""
+    """The case, the plan and the plan state of the version asked for (?version=N,
+    default the newest); 404 when any of them is not there."""
     case = case_for(request.user, pk)
     plan = _plan_for(case, plan_id)
     number = request.GET.get("version", "")
     state = plan_state(plan, int(number) if number.isdigit() else None)
     if state.version is None:
         raise Http404
-    return case, plan, state, current_perspectives(case)
+    return case, plan, state
 
 
 @permission_required("cases.view_case", hide=True)
 def plan_detail(request, pk, plan_id):
     with transaction.atomic():
-        case, plan, state, voices = _shown_plan(request, pk, plan_id)
-        log_case_read(request, case, detail=f"plan {plan.pk} v{state.version.number}")
+        case, plan, state = _shown_plan(request, pk, plan_id)
+        voices = case_frame(request, case, detail=f"plan {plan.pk} v{state.version.number}")
     return render(
         request,
         "cases/plan_detail.html",
@@ -214,9 +212,7 @@ def agreement_add(request, pk, plan_id):
         else:
             messages.success(request, _("The household's agreement has been recorded."))
             return redirect("cases:plan_detail", pk=case.pk, plan_id=plan.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail=f"agreement form plan {plan.pk}")
+    voices = case_frame(request, case, detail=f"agreement form plan {plan.pk}")
     return render(
         request,
         "cases/agreement_form.html",
@@ -227,7 +223,8 @@ def agreement_add(request, pk, plan_id):
 @permission_required("cases.view_case", hide=True)
 def plan_pdf_view(request, pk, plan_id):
     with transaction.atomic():
-        case, _plan, state, voices = _shown_plan(request, pk, plan_id)
+        case, _plan, state = _shown_plan(request, pk, plan_id)
+        voices = current_perspectives(case)
         log_access(
             action=Action.EXPORT,
             processing_activity=ProcessingActivity.CASE_WORK,

@@ -8,14 +8,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit import events
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
-from .selectors import latest_version
+from .selectors import current_perspectives, latest_version
 from .workflow import TRANSITIONS
+
+
+def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
+    """The read every page of one case does: the household's voices, shown in the page's
+    header (``cases/_case_header.html``), and the page's access-log row, in one
+    transaction (inside the caller's, when it has one). Returns the voices."""
+    with transaction.atomic():
+        voices = current_perspectives(case)
+        events.case_read(request, case, detail=detail)
+    return voices
 
 
 def new_pseudonym() -> str:

@@ -20,10 +20,10 @@ from .selectors import (
     can_see_identity,
     case_for,
     case_search,
-    current_perspectives,
     latest_version,
 )
 from .services import (
+    case_frame,
     case_open,
     case_set_status,
     identity_save,
@@ -32,19 +32,6 @@ from .services import (
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
-
-
-def log_case_read(request, case, action=Action.READ, detail=""):
-    """One access-log row for a page that shows this case's data (used by every app
-    whose pages show case data: cases, journeys, meetings)."""
-    log_access(
-        action=action,
-        processing_activity=ProcessingActivity.CASE_WORK,
-        request=request,
-        obj=case,
-        household=case.household.pseudonym,
-        detail=detail,
-    )
 
 
 @permission_required("cases.view_case")
@@ -116,11 +103,10 @@ def case_create(request):
 def case_detail(request, pk):
     with transaction.atomic():
         case = case_for(request.user, pk)
-        voices = current_perspectives(case)
+        voices = case_frame(request, case)
         events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
         plans = [plan_state(plan) for plan in case.plans.all()]
         sections = case_page_context(request.user, case)
-        log_case_read(request, case)
     return render(
         request,
         "cases/case_detail.html",
@@ -176,9 +162,7 @@ def perspective_add(request, pk):
         else:
             messages.success(request, _("The new version of the perspective has been saved."))
             return redirect("cases:case_detail", pk=case.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail="perspective form")
+    voices = case_frame(request, case, detail="perspective form")
     return render(
         request,
         "cases/perspective_form.html",
@@ -211,9 +195,7 @@ def identity_edit(request, pk):
         else:
             messages.success(request, _("The household's details have been saved."))
             return redirect("cases:identity_edit", pk=case.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail="identity")
+    voices = case_frame(request, case, detail="identity")
     current = (
         HouseholdIdentity.objects.filter(household=case.household).first() if conflict else None
     )
@@ -247,7 +229,5 @@ def case_status(request, pk):
         else:
             messages.success(request, _("The status of the case has been changed."))
             return redirect("cases:case_detail", pk=case.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail="status form")
+    voices = case_frame(request, case, detail="status form")
     return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})

@@ -5,6 +5,8 @@ from functools import cache
 from maatwerk.accounts.middleware import OPEN_PREFIXES
 from maatwerk.accounts.twofactor import two_factor_needed
 
+from .selectors import unread_count
+
 
 def notifications(request):
     """``notifications_unread``: the number of the user's unread notifications,
@@ -20,6 +22,4 @@ def notifications(request):
         and two_factor_needed(user)
     ):
         return {}  # half logged in: nothing to show yet
-    from .views_notify import unread_count
-
     return {"show_notifications": True, "notifications_unread": cache(lambda: unread_count(user))}

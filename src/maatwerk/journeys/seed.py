@@ -3,6 +3,10 @@ words. Seeded after migrate when missing; editable in functional management."""
 
 from django.db import transaction
 
+from maatwerk.register.models import LegalGround
+
+from .models import CounterArgument
+
 # reason, Dutch, English, legal ground codes
 COUNTER_ARGUMENTS = [
     ("not_allowed_by_law",
@@ -68,10 +72,6 @@ COUNTER_ARGUMENTS = [
 
 
 def seed_counter_arguments(using: str = "default") -> None:
-    from maatwerk.register.models import LegalGround
-
-    from .models import CounterArgument
-
     with transaction.atomic(using=using):
         if CounterArgument.objects.using(using).exists():
             return  # seeded before: the list is the administrators' now

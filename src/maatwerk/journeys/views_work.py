@@ -20,8 +20,8 @@ from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
-from maatwerk.cases.selectors import case_for, current_perspectives
-from maatwerk.cases.views import log_case_read
+from maatwerk.cases.selectors import case_for
+from maatwerk.cases.services import case_frame
 from maatwerk.web.forms import add_service_errors
 
 from . import services
@@ -111,9 +111,7 @@ def request_create(request, case_pk):
                     % {"reference": req.reference},
                 )
             return redirect("journeys:request_detail", pk=req.pk)
-    with transaction.atomic():
-        voices = current_perspectives(case)
-        log_case_read(request, case, detail="request form")
+    voices = case_frame(request, case, detail="request form")
     return render(
         request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
     )
@@ -219,7 +217,7 @@ def request_detail(request, pk):
                 messages.success(request, _("The step has been added to the journey."))
                 return redirect("journeys:request_detail", pk=req.pk)
     with transaction.atomic():
-        voices = current_perspectives(case)
+        voices = case_frame(request, case, detail=f"request {req.reference}")
         lanes, _origin = journey_lanes(case)
         lane = next(lane for lane in lanes if lane.request.pk == req.pk)
         events = [step.event for step in lane.steps]
@@ -231,7 +229,6 @@ def request_detail(request, pk):
                 "arguments": counter_arguments(last.reason),
                 "approvals": earlier_approvals(req),
             }
-        log_case_read(request, case, detail=f"request {req.reference}")
     may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -329,9 +326,8 @@ def timeline(request, case_pk):
     today = timezone.localdate()
     with transaction.atomic():
         case = case_for(request.user, case_pk)
-        voices = current_perspectives(case)
+        voices = case_frame(request, case, detail="journey timeline")
         lanes, origin = journey_lanes(case, today=today)
-        log_case_read(request, case, detail="journey timeline")
     total, ticks = _timeline_axis(lanes, origin, today)
     rows = []
     for lane in lanes:

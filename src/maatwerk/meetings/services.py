@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maatwerk.audit.models import Action, ProcessingActivity
-from maatwerk.audit.services import log_access
+from maatwerk.audit import events
+from maatwerk.audit.models import Action
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
@@ -17,18 +17,6 @@ from maatwerk.journeys.workflow import OPEN_STATES
 from .models import AgendaItem, Attendee, Meeting, Minutes
 
 DECISION_TYPES = (EventType.APPROVED, EventType.REFUSED, EventType.CONDITION_ADDED)
-
-
-def _log(request, user, action, obj, household="", detail=""):
-    log_access(
-        action=action,
-        processing_activity=ProcessingActivity.CASE_WORK,
-        request=request,
-        actor=user,
-        obj=obj,
-        household=household,
-        detail=detail,
-    )
 
 
 def meeting_create(
@@ -75,7 +63,9 @@ def meeting_create(
                 for a in attendees
             ]
         )
-        _log(request, user, Action.CREATE, meeting, detail=f"{len(case_ids)} cases")
+        events.case_work(
+            request, user=user, action=Action.CREATE, obj=meeting, detail=f"{len(case_ids)} cases"
+        )
     return meeting
 
 
@@ -88,11 +78,11 @@ def agenda_add(*, request, user, meeting, case) -> AgendaItem:
             raise ValidationError({"case": _("This case is already on the agenda.")})
         order = AgendaItem.objects.filter(meeting=meeting).count()
         item = AgendaItem.objects.create(meeting=meeting, case=case, order=order)
-        _log(
+        events.case_work(
             request,
-            user,
-            Action.UPDATE,
-            meeting,
+            user=user,
+            action=Action.UPDATE,
+            obj=meeting,
             household=case.household.pseudonym,
             detail=f"agenda: case {case.pk}",
         )
@@ -109,7 +99,9 @@ def attendee_add(*, request, user, meeting, name, organisation=None, knows_house
             organisation=organisation,
             knows_household=knows_household,
         )
-        _log(request, user, Action.UPDATE, meeting, detail=f"attendee {attendee.pk}")
+        events.case_work(
+            request, user=user, action=Action.UPDATE, obj=meeting, detail=f"attendee {attendee.pk}"
+        )
     return attendee
 
 
@@ -127,11 +119,11 @@ def minutes_add(*, request, user, meeting, case, text) -> Minutes:
         row = Minutes.objects.create(
             meeting=meeting, case=case, text=text.strip(), recorded_by=user
         )
-        _log(
+        events.case_work(
             request,
-            user,
-            Action.CREATE,
-            row,
+            user=user,
+            action=Action.CREATE,
+            obj=row,
             household=case.household.pseudonym,
             detail=f"meeting {meeting.pk}",
         )

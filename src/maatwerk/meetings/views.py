@@ -18,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maatwerk.audit import events
 from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
-from maatwerk.cases.views import log_case_read
 from maatwerk.web.forms import add_service_errors
 
 from . import services
@@ -186,7 +186,7 @@ def meeting_detail(request, pk):
         agenda_form = AgendaForm(prefix="agenda", user=request.user, meeting=meeting)
     with transaction.atomic():
         for entry in entries:
-            log_case_read(request, entry.case, detail=f"meeting {meeting.pk}")
+            events.case_read(request, entry.case, detail=f"meeting {meeting.pk}")
     return render(
         request,
         "meetings/meeting_detail.html",

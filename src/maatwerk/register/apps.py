@@ -12,6 +12,7 @@ class RegisterConfig(AppConfig):
 
 
 def _seed_reference_lists(sender, using="default", **kwargs):
+    # Imported when it runs: the seed imports models (not ready at module import).
     from .seed import seed_reference_lists
 
     seed_reference_lists(using=using)

@@ -14,6 +14,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from .models import (
+    Contact,
+    EscalationStep,
+    LegalGround,
+    LifeDomain,
+    Organisation,
+    ReferenceCost,
+    Regulation,
+)
+
 LIFE_DOMAINS = [
     ("finances", "Financiën en schulden", "Finances and debts"),
     ("income_work", "Werk en inkomen", "Work and income"),
@@ -192,8 +202,6 @@ REFERENCE_COST_SOURCE = "Indicatief bedrag voor de kostenvergelijking; pas aan n
 
 
 def seed_reference_lists(using: str = "default") -> None:
-    from .models import LegalGround, LifeDomain, ReferenceCost, Regulation
-
     with transaction.atomic(using=using):
         for order, (code, name_nl, name_en) in enumerate(LIFE_DOMAINS):
             LifeDomain.objects.using(using).get_or_create(
@@ -387,8 +395,6 @@ LAST_NAMES = ["de Vries", "Jansen", "Bakker", "El Amrani", "Visser", "Smit", "Yi
 
 def seed_register(using: str = "default") -> None:
     """Add the demo organisations, contacts and escalation routes (idempotent)."""
-    from .models import Contact, EscalationStep, LifeDomain, Organisation, Regulation
-
     seed_reference_lists(using=using)
     domains = {d.code: d for d in LifeDomain.objects.using(using).all()}
     regulations = {r.code: r for r in Regulation.objects.using(using).all()}

@@ -1,0 +1,67 @@
+"""The catalogue of what is logged: one named helper per kind of event, so that what
+Maatwerk writes to the access log can be read in one file (docs/audit.md points here).
+
+Every helper writes one row through ``services.log_access``, inside the caller's
+transaction. Rows that are written directly with ``log_access`` are the one-off events
+of a single place (a login, an export, an admin change); they name their action and
+processing activity where they are written.
+
+The helpers take the objects duck-typed (``case.household.pseudonym``,
+``spend.reference``): audit is the bottom layer and imports no app above it.
+"""
+
+from .models import Action, ProcessingActivity
+from .services import log_access
+
+
+def case_read(request, case, *, detail: str = "") -> None:
+    """A page that shows this case's data was read (every app whose pages show case
+    data: cases, journeys, meetings, budgets). ``detail`` names the page."""
+    log_access(
+        action=Action.READ,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=case,
+        household=case.household.pseudonym,
+        detail=detail,
+    )
+
+
+def case_work(request, *, user, action, obj, household: str = "", detail: str = "") -> None:
+    """A change in the work on a case outside the case itself (the doorbraaktafel: a
+    meeting planned, an attendee added, a case put on the agenda, a decision)."""
+    log_access(
+        action=action,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        actor=user,
+        obj=obj,
+        household=household,
+        detail=detail,
+    )
+
+
+def budget_event(request, *, user, action, obj, household: str = "", detail: str = "") -> None:
+    """A change in the maatwerkbudget: a budget set or changed, a spend booked, asked
+    for approval, approved or refused, reversed, settled, a balance overridden."""
+    log_access(
+        action=action,
+        processing_activity=ProcessingActivity.BUDGET,
+        request=request,
+        actor=user,
+        obj=obj,
+        household=household,
+        detail=detail,
+    )
+
+
+def spends_listed(request, *, name: str, spends) -> None:
+    """A page that lists spends (amounts and descriptions of spends for households) was
+    read; the row names the spends it showed."""
+    log_access(
+        action=Action.READ,
+        processing_activity=ProcessingActivity.BUDGET,
+        request=request,
+        object_type="budgets.spend",
+        detail=f"{name}: " + ", ".join(spend.reference for spend in spends)[:480],
+    )
