@@ -111,7 +111,8 @@ def with_figures(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
 
 
 def balance_of(budget_id: int) -> Decimal:
-    """The balance by its definition, in one SQL query."""
+    """The balance by its definition, in one SQL query. Not scoped: used by the services
+    (under the budget's lock) after they checked who may act on the budget."""
     return with_figures(Budget.objects.filter(pk=budget_id)).values_list("balance", flat=True)[0]
 
 
@@ -141,7 +142,10 @@ def spend_for(user, pk) -> Spend:
 
 def spendable_budgets(user, case) -> QuerySet[Budget]:
     """The budgets a professional may spend from for this case: the case team's budget
-    and the professional's own budget in that team."""
+    and the professional's own budget in that team. Not scoped through
+    ``visible_budgets`` on purpose: a professional spends from the case team's budget
+    without seeing its figures; the case comes from ``visible_cases`` and
+    ``services.spend_create`` checks again who may spend."""
     return (
         Budget.objects.filter(team_id=case.team_id)
         .filter(Q(professional__isnull=True) | Q(professional=user))

@@ -75,7 +75,8 @@ def case_search(
 
 
 def current_perspectives(case: Case) -> list[dict]:
-    """Per voice: the current version and, when different, the first one."""
+    """Per voice: the current version and, when different, the first one. Not scoped
+    here: it starts from a case the caller got from ``visible_cases`` (``case_for``)."""
     rows = list(
         Perspective.objects.filter(case=case)
         .select_related("problems_start_domain", "recorded_by")
@@ -89,6 +90,8 @@ def current_perspectives(case: Case) -> list[dict]:
 
 
 def latest_version(case: Case, member: str) -> int:
+    """The number of a voice's newest perspective version (0: none yet). Not scoped
+    here: it starts from a case the caller got from ``visible_cases``."""
     return (
         Perspective.objects.filter(case=case, member=member)
         .order_by("-version")

@@ -83,6 +83,9 @@ class SharedView:
 
 
 def shared_view(req: Request) -> SharedView:
+    """What the decision maker's page shows. Not scoped here: ``req`` comes from
+    ``request_for`` (the policy); this narrows it down to what the household agreed to
+    share."""
     perspective = None
     if req.share_perspective:
         perspective = (
@@ -114,7 +117,10 @@ class Lane:
 
 
 def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date | None]:
-    """One lane per request of the case, with day counts for the time axis."""
+    """One lane per request of the case, with day counts for the time axis.
+
+    Not scoped here: it starts from a case the caller got from ``visible_cases``
+    (``case_for``), and everyone who sees the case sees all its requests."""
     today = today or timezone.localdate()
     requests = list(Request.objects.filter(case=case).select_related("organisation").order_by("id"))
     events = (
@@ -186,7 +192,10 @@ def attention_conditions(today: date) -> dict[str, Q]:
 
 def requests_needing_attention(today: date):
     """Requests that are overdue, carry a condition the household has not agreed to, or
-    were refused without a follow-up (for the case list's "needs attention")."""
+    were refused without a follow-up (for the case list's "needs attention").
+
+    Not scoped here: it is only ever used as a correlated subquery on cases that
+    already come from ``visible_cases`` (``with_attention``)."""
     rules = attention_conditions(today)
     return with_request_attention(Request.objects.all()).filter(
         rules["overdue"] | rules["conditions"] | rules["refusals"]
@@ -194,6 +203,8 @@ def requests_needing_attention(today: date):
 
 
 def counter_arguments(reason: str) -> list[dict]:
+    """The active counter-arguments for a refusal reason: reference data, no case data,
+    so not scoped."""
     english = (get_language() or "nl").startswith("en")
     return [
         {
@@ -208,7 +219,9 @@ def counter_arguments(reason: str) -> list[dict]:
 
 def earlier_approvals(req: Request) -> dict:
     """How often the same organisation, or any organisation for the same rule, granted
-    an approval before — counted across all cases, so no case data is shown."""
+    an approval before — counted across all cases, so no case data is shown.
+
+    Not scoped on purpose: it returns counts only, never a row of another case."""
     approved = Request.objects.filter(state=Request.State.APPROVED).exclude(pk=req.pk)
     counts = approved.aggregate(
         same_organisation=Count("pk", filter=Q(organisation_id=req.organisation_id)),

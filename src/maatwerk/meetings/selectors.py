@@ -41,6 +41,8 @@ def meeting_for(user, pk) -> Meeting:
 
 
 def open_requests(case_ids) -> QuerySet[Request]:
+    """The open requests of these cases. Not scoped here: ``case_ids`` are the agenda
+    cases the viewer may see (``agenda_for`` takes them from ``visible_cases``)."""
     return (
         Request.objects.filter(case_id__in=case_ids, state__in=OPEN_STATES)
         .select_related("organisation")
@@ -85,7 +87,8 @@ def agenda_for(meeting: Meeting, user) -> list[AgendaEntry]:
 def case_warnings(meeting: Meeting, case_ids) -> dict[int, list[str]]:
     """Per agenda case: who is missing at the table. The organisations deciding on its
     open requests must be represented, and so must an organisation covering its
-    primary life domain."""
+    primary life domain. Not scoped here: ``case_ids`` come from ``agenda_for``, which
+    takes them from ``visible_cases``; the warnings name organisations, not case data."""
     case_ids = set(case_ids)
     present = set(
         meeting.attendees.exclude(organisation=None).values_list("organisation_id", flat=True)
@@ -124,6 +127,8 @@ def case_warnings(meeting: Meeting, case_ids) -> dict[int, list[str]]:
 
 
 def attendee_warnings(meeting: Meeting) -> list[str]:
+    """Attendees who do not know the household. Not scoped here: ``meeting`` comes from
+    ``meeting_for`` (the policy)."""
     return [
         _(
             "%(name)s has no relation to the household: only people who know the family "
@@ -135,5 +140,6 @@ def attendee_warnings(meeting: Meeting) -> list[str]:
 
 
 def minutes_for_case(case: Case) -> QuerySet[Minutes]:
-    """The minutes kept with a case (shown on the case page, to whoever sees the case)."""
+    """The minutes kept with a case (shown on the case page, to whoever sees the case).
+    Not scoped here: it starts from a case the caller got from ``visible_cases``."""
     return Minutes.objects.filter(case=case).select_related("meeting", "recorded_by")
