@@ -1,4 +1,18 @@
-from . import urls_decide, urls_notify, urls_work
+from django.urls import path
+
+from .views import decide, notify, work
 
 app_name = "journeys"
-urlpatterns = [*urls_work.urlpatterns, *urls_decide.urlpatterns, *urls_notify.urlpatterns]
+urlpatterns = [
+    # The professional's side: requests, the timeline, the work queue.
+    path("cases/<int:case_pk>/requests/new/", work.request_create, name="request_create"),
+    path("cases/<int:case_pk>/timeline/", work.timeline, name="timeline"),
+    path("requests/<int:pk>/", work.request_detail, name="request_detail"),
+    path("queue/", work.queue, name="queue"),
+    # The decision maker's side: the inbox and deciding.
+    path("inbox/", decide.inbox, name="inbox"),
+    path("inbox/<int:pk>/", decide.decide, name="decide"),
+    # Everyone's notifications.
+    path("notifications/", notify.notification_list, name="notifications"),
+    path("notifications/read/", notify.mark_all_read, name="notifications_read"),
+]

@@ -8,7 +8,7 @@ event fits the request's state is the service's call, not the form's.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventType, RefusalReason
+from ..models import EventType, RefusalReason
 
 
 class InboxFilterForm(forms.Form):

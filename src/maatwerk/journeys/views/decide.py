@@ -22,11 +22,11 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.web.forms import add_service_errors
 
-from .forms_decide import DECISION_FORMS, InboxFilterForm
-from .models import Request
-from .selectors import inbox_requests, request_for, shared_view
-from .services import record_event
-from .workflow import AWAITING_ORGANISATION, TRANSITIONS, is_overdue, overdue_q
+from ..forms.decide import DECISION_FORMS, InboxFilterForm
+from ..models import Request
+from ..selectors import inbox_requests, request_for, shared_view
+from ..services import record_event
+from ..workflow import AWAITING_ORGANISATION, TRANSITIONS, is_overdue, overdue_q
 
 PAGE_SIZE = 25
 

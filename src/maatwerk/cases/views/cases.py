@@ -12,24 +12,24 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
-from .extensions import case_page_context
-from .forms import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
-from .models import Case, CaseEvent, HouseholdIdentity
-from .plans import plan_state
-from .selectors import (
+from ..extensions import case_page_context
+from ..forms.cases import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
+from ..models import Case, CaseEvent, HouseholdIdentity
+from ..plans import plan_state
+from ..selectors import (
     can_see_identity,
     case_for,
     case_search,
     latest_version,
 )
-from .services import (
+from ..services import (
     case_frame,
     case_open,
     case_set_status,
     identity_save,
     perspective_record,
 )
-from .workflow import TRANSITIONS
+from ..workflow import TRANSITIONS
 
 PAGE_SIZE = 25
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .selectors import notification_rows, notifications_for, unread_count
-from .services import notifications_mark_all_read
+from ..selectors import notification_rows, notifications_for, unread_count
+from ..services import notifications_mark_all_read
 
 PAGE_SIZE = 25
 

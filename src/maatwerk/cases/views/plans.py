@@ -11,10 +11,10 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
-from .models import Plan
-from .pdf import plan_pdf
-from .plan_forms import ActionFormSet, AgreementForm, CostFormSet, GoalFormSet, PlanForm
-from .plans import (
+from ..forms.plans import ActionFormSet, AgreementForm, CostFormSet, GoalFormSet, PlanForm
+from ..models import Plan
+from ..pdf import plan_pdf
+from ..plans import (
     TEXT_FIELDS,
     ActionInput,
     CostInput,
@@ -27,8 +27,8 @@ from .plans import (
     plan_state,
     sentences,
 )
-from .selectors import case_for, current_perspectives
-from .services import case_frame
+from ..selectors import case_for, current_perspectives
+from ..services import case_frame
 
 
 def _plan_for(case, plan_id) -> Plan:

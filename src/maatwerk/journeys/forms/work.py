@@ -11,8 +11,8 @@ from maatwerk.core.dates import date_problem
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 
-from .models import SYSTEM_EVENTS, EventType, RefusalReason, Request
-from .workflow import TRANSITIONS
+from ..models import SYSTEM_EVENTS, EventType, RefusalReason, Request
+from ..workflow import TRANSITIONS
 
 # The household's answer to a condition: a tri-state in the model (None: not asked).
 AGREES_CHOICES = [("", _("not yet asked")), ("yes", _("agrees")), ("no", _("disagrees"))]

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LifeDomain, Organisation
 
-from .models import Case, Composition, Confirmation, HouseholdIdentity
-from .validators import normalize_bsn, normalize_postcode
+from ..models import Case, Composition, Confirmation, HouseholdIdentity
+from ..validators import normalize_bsn, normalize_postcode
 
 
 class IntakeForm(forms.Form):

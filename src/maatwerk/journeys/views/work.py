@@ -24,16 +24,16 @@ from maatwerk.cases.selectors import case_for
 from maatwerk.cases.services import case_frame
 from maatwerk.web.forms import add_service_errors
 
-from . import services
-from .forms_work import (
+from .. import services
+from ..forms.work import (
     AGREES_VALUES,
     ConditionAnswerForm,
     EventForm,
     QueueFilterForm,
     RequestForm,
 )
-from .models import EventType, JourneyEvent, Request
-from .selectors import (
+from ..models import EventType, JourneyEvent, Request
+from ..selectors import (
     QUEUE_SECTION_SIZE,
     counter_arguments,
     earlier_approvals,
@@ -42,7 +42,7 @@ from .selectors import (
     queue_sections,
     request_for,
 )
-from .workflow import CONDITION_ANSWER_STATES, is_overdue
+from ..workflow import CONDITION_ANSWER_STATES, is_overdue
 
 S = Request.State
 

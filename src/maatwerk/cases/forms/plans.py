@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
 
-from .models import Confirmation, CostLine
+from ..models import Confirmation, CostLine
 
 TEXTAREA = {"rows": 3}
 
