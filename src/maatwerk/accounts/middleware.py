@@ -24,9 +24,16 @@ def url_with_next(url_name: str, target: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': target})}"
 
 
+# How stale the session's "last seen" may be before a request writes it again. Writing
+# it on every request would cost a database write per page view (issue: national
+# scale); the idle timeout is then exact to within this many seconds.
+LAST_SEEN_RESOLUTION = 60
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after SESSION_IDLE_MINUTES without a request, and always
-    SESSION_ABSOLUTE_HOURS after login."""
+    SESSION_ABSOLUTE_HOURS after login. "Last seen" is written at most once every
+    LAST_SEEN_RESOLUTION seconds, so most page views do not write the session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,7 +52,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, reason)
                 return redirect(url_with_next(settings.LOGIN_URL, request.get_full_path()))
-            request.session[SESSION_LAST_SEEN] = now
+            if SESSION_LAST_SEEN not in request.session or (
+                now - last_seen >= LAST_SEEN_RESOLUTION
+            ):
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 
