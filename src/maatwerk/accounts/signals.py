@@ -12,15 +12,18 @@ from django.dispatch import receiver
 from maatwerk.audit.models import Action, ProcessingActivity, Result
 from maatwerk.audit.services import log_access
 
-from .middleware import SESSION_STARTED
+from .middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from .models import User, UserSession
 
 
 @receiver(user_logged_in, dispatch_uid="maatwerk_login")
 def on_login(sender, request, user, **kwargs):
     if request is not None:
-        # The absolute session timeout counts from here (see middleware).
-        request.session[SESSION_STARTED] = int(time.time())
+        # The absolute session timeout counts from here, the idle one too (see
+        # middleware): so the first page after the login has nothing to write.
+        now = int(time.time())
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_LAST_SEEN] = now
     with transaction.atomic():
         if request is not None and request.session.session_key:
             UserSession.objects.get_or_create(

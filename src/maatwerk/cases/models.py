@@ -145,6 +145,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_on", "-id"]
+        indexes = [
+            # The case list: a team's cases, newest first (and "mine": the owner's).
+            models.Index(fields=["team", "-opened_on", "-id"], name="case_team_newest"),
+            models.Index(fields=["owner", "-opened_on", "-id"], name="case_owner_newest"),
+        ]
         permissions = [
             ("maintain_case", _("Can open any case for maintenance (logged)")),
             ("view_escalated_case", _("Can see cases escalated to the national team")),

@@ -25,10 +25,13 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.none()
     if user.has_perm("cases.maintain_case"):
         return Case.objects.all()
-    scope = Q(team__members=user, team__active=True)
+    # IN-subqueries, not joins: no duplicate rows, so no DISTINCT over every visible
+    # case (which made the case list grow with the number of cases).
+    scope = Q(team__in=user.teams.filter(active=True).values("pk"))
     if user.has_perm("cases.view_escalated_case"):
-        scope |= Q(requests__escalation_level__gte=ESCALATED_LEVEL)
-    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
+        escalated = Case.objects.filter(requests__escalation_level__gte=ESCALATED_LEVEL)
+        scope |= Q(pk__in=escalated.values("pk"))
+    return Case.objects.filter(scope)
 
 
 def case_for(user, pk) -> Case:
@@ -55,7 +58,11 @@ def case_search(
     domain: str = "",
     attention: bool = False,
 ) -> QuerySet[Case]:
-    cases = annotate_case_list(visible_cases(user))
+    """The case list: the visible cases matching the filters, newest first. Plain rows
+    (no DISTINCT, no per-case subqueries) so that counting and paging stay cheap; what
+    the list shows per row comes from ``case_list_rows`` for the shown page only. The
+    "needs attention" filter is the one that annotates the whole list."""
+    cases = visible_cases(user)
     if scope == "mine":
         cases = cases.filter(owner=user)
     if query:
@@ -63,15 +70,25 @@ def case_search(
     if status:
         cases = cases.filter(status=status)
     if domain:
-        cases = cases.filter(life_domains__code=domain)
+        with_domain = Case.life_domains.through.objects.filter(lifedomain__code=domain)
+        cases = cases.filter(pk__in=with_domain.values("case_id"))
     if attention:
-        cases = cases.filter(needs_attention=True)
-    return (
-        cases.select_related("household", "primary_domain", "owner")
+        cases = annotate_case_list(cases).filter(needs_attention=True)
+    return cases.order_by("-opened_on", "-id")
+
+
+def case_list_rows(case_ids: list[int]) -> list[Case]:
+    """The shown page of the case list, in the order of ``case_ids``, with what each row
+    shows (household, domains, owner, and the annotations registered in
+    ``cases.extensions``, such as journeys' ``needs_attention``), computed for these
+    rows only. The ids come from ``case_search`` (the policy)."""
+    rows = (
+        annotate_case_list(Case.objects.filter(pk__in=case_ids))
+        .select_related("household", "primary_domain", "owner")
         .prefetch_related("life_domains")
-        .distinct()
-        .order_by("-opened_on", "-id")
+        .in_bulk()
     )
+    return [rows[pk] for pk in case_ids if pk in rows]
 
 
 def current_perspectives(case: Case) -> list[dict]:

@@ -19,6 +19,7 @@ from ..plans import plan_state
 from ..selectors import (
     can_see_identity,
     case_for,
+    case_list_rows,
     case_search,
     latest_version,
 )
@@ -47,8 +48,10 @@ def case_list(request):
             domain=filters.get("domain", ""),
             attention=filters.get("attention", False),
         )
-        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
+        page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        page.object_list = case_list_rows(list(page.object_list))
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
