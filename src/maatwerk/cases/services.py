@@ -12,6 +12,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
+from .numbering import next_number
 from .selectors import latest_version
 
 
@@ -32,9 +33,18 @@ def new_pseudonym() -> str:
 
 
 def new_reference(source: str, year: int) -> str:
+    """The next case reference of ``source`` in ``year``: ``MW-<year>-<00001>``.
+    Inside the caller's transaction, which keeps the numbering locked until it ends
+    (``numbering``): take it before the transaction's first access-log row."""
     prefix = f"MW-{year}-"
-    count = Case.objects.filter(source=source, reference__startswith=prefix).count()
-    return f"{prefix}{count + 1:05d}"
+
+    def highest_used() -> int:
+        used = Case.objects.filter(source=source, reference__startswith=prefix)
+        numbers = (ref.removeprefix(prefix) for ref in used.values_list("reference", flat=True))
+        return max((int(n) for n in numbers if n.isdigit()), default=0)
+
+    number = next_number(f"case:{source}:{year}", highest_used=highest_used)
+    return f"{prefix}{number:05d}"
 
 
 def case_open(
@@ -62,7 +72,11 @@ def case_open(
     if team not in user.teams.all():
         raise ValidationError(_("You can only open a case for a team you belong to."))
     opened_on = opened_on or timezone.localdate()
+    source = team.organisation.name
     with transaction.atomic():
+        # First the reference: it locks this source's numbering for the year until
+        # the commit, before the access log's lock (see numbering).
+        reference = new_reference(source, opened_on.year)
         household = Household.objects.create(
             pseudonym=new_pseudonym(),
             composition=composition,
@@ -70,9 +84,8 @@ def case_open(
             children=children,
             municipality=team.organisation.name if team.organisation.type == "municipality" else "",
         )
-        source = team.organisation.name
         case = Case.objects.create(
-            reference=new_reference(source, opened_on.year),
+            reference=reference,
             source=source,
             household=household,
             team=team,
