@@ -24,11 +24,19 @@ class ConflictError(Exception):
         self.current = current
 
 
-def new_pseudonym() -> str:
+def _create_household(**fields) -> Household:
+    """A household with a new random pseudonym. A pseudonym that is taken — also by a
+    household created at the same moment, which the unique index finds and a check
+    beforehand would not see — is drawn again (in a savepoint, so the caller's
+    transaction goes on)."""
     for digits in (4, 4, 4, 4, 5, 5, 6, 6, 8):
         candidate = f"HH-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
-        if not Household.objects.filter(pseudonym=candidate).exists():
-            return candidate
+        try:
+            with transaction.atomic():
+                return Household.objects.create(pseudonym=candidate, **fields)
+        except IntegrityError:
+            if not Household.objects.filter(pseudonym=candidate).exists():
+                raise  # not the pseudonym
     raise RuntimeError("could not find a free pseudonym")
 
 
@@ -77,8 +85,7 @@ def case_open(
         # First the reference: it locks this source's numbering for the year until
         # the commit, before the access log's lock (see numbering).
         reference = new_reference(source, opened_on.year)
-        household = Household.objects.create(
-            pseudonym=new_pseudonym(),
+        household = _create_household(
             composition=composition,
             adults=adults,
             children=children,

@@ -119,6 +119,14 @@ def test_a_case_that_is_not_opened_gives_its_number_back(professional, teams, mo
     assert open_by_service(professional, teams[0]).reference == f"MW-{year}-00001"
 
 
+def test_a_taken_pseudonym_is_drawn_again(professional, teams, monkeypatch):
+    Household.objects.create(pseudonym="HH-1000", composition="single", adults=1)
+    draws = iter([0, 0, 5])  # HH-1000 twice, then HH-1005
+    monkeypatch.setattr(services.secrets, "randbelow", lambda _n: next(draws))
+    assert open_by_service(professional, teams[0]).household.pseudonym == "HH-1005"
+    assert Household.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -4,6 +4,9 @@ Every case gets a reference numbered per source organisation and year, and its
 household a random pseudonym; both are unique in the database. Opening cases at once
 must give every case a reference of its own, without gaps, and no user a 500."""
 
+import itertools
+import threading
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -14,6 +17,7 @@ from maatwerk.cases import services
 from maatwerk.cases.models import Case, Household
 from maatwerk.register.models import LifeDomain
 from maatwerk.testing.concurrency import run_in_threads
+from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +74,30 @@ def test_two_sources_opening_at_once_each_number_from_one(make_user, teams):
     assert [o for o in outcomes if not isinstance(o, Case)] == []
     for team in teams:
         assert references(team.organisation.name) == numbered(THREADS // 2)
+
+
+def test_households_drawing_the_same_pseudonym_at_once_all_get_one(make_user, monkeypatch):
+    """Eight teams of eight organisations (so no reference counter is shared) draw the
+    same random pseudonyms in the same order: one insert wins each time, and the others
+    draw again instead of failing on the unique pseudonym."""
+    teams = [
+        TeamFactory(organisation=OrganisationFactory(name=f"Gemeente {i}")) for i in range(THREADS)
+    ]
+    users = [make_user("professional", teams=[team]) for team in teams]
+    draws = threading.local()
+
+    def randbelow(_n):
+        if not hasattr(draws, "numbers"):
+            draws.numbers = itertools.count()
+        return next(draws.numbers)  # HH-1000, HH-1001, … the same in every thread
+
+    monkeypatch.setattr(services.secrets, "randbelow", randbelow)
+    outcomes = run_in_threads(
+        *(lambda u=u, t=t: open_case(u, t) for u, t in zip(users, teams, strict=True))
+    )
+    assert [o for o in outcomes if not isinstance(o, Case)] == []
+    pseudonyms = set(Household.objects.values_list("pseudonym", flat=True))
+    assert len(pseudonyms) == THREADS and "HH-1000" in pseudonyms
 
 
 def test_intake_forms_posted_at_once_never_give_a_500(make_user, teams):
