@@ -235,3 +235,19 @@ def test_a_spend_that_solves_a_request_waits_for_a_journey_step_on_it(
         "information_requested",
         "solved",
     ]
+
+
+def test_spends_recorded_at_once_each_get_a_reference_of_their_own(
+    budget, professional, colleague, spend
+):
+    """A spend's reference (``U-<year>-<id>``) is made from its primary key, which the
+    database hands out: spends recorded at once never share one."""
+    threads = 8
+    users = [(professional, colleague)[i % 2] for i in range(threads)]
+    outcomes = run_in_threads(*(lambda u=u: spend(u, "10", budget=budget) for u in users))
+    assert [o for o in outcomes if not isinstance(o, Spend)] == [], outcomes
+    references = {o.reference for o in outcomes}
+    year = timezone.localdate().year
+    assert len(references) == threads
+    assert all(ref.startswith(f"U-{year}-") for ref in references)
+    assert selectors.balance_of(budget.pk) == Decimal("920")
