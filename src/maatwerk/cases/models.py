@@ -82,6 +82,18 @@ class HouseholdIdentity(models.Model):
         return f"{self.household_id}"
 
 
+class ReferenceCounter(models.Model):
+    """The last number handed out in one numbering scope, for example the case
+    references of one source organisation in one year (``cases.numbering``). Not
+    shown anywhere; the row is the lock that hands out numbers one at a time."""
+
+    scope = models.CharField(max_length=255, unique=True)
+    value = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.scope}: {self.value}"
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")

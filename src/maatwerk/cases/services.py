@@ -15,8 +15,13 @@ from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
+<<<<<<< HEAD
 from .selectors import current_perspectives, latest_version
 from .workflow import TRANSITIONS
+=======
+from .numbering import next_number
+from .selectors import latest_version
+>>>>>>> wip/refs
 
 
 def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
@@ -29,18 +34,35 @@ def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
     return voices
 
 
-def new_pseudonym() -> str:
+def _create_household(**fields) -> Household:
+    """A household with a new random pseudonym. A pseudonym that is taken — also by a
+    household created at the same moment, which the unique index finds and a check
+    beforehand would not see — is drawn again (in a savepoint, so the caller's
+    transaction goes on)."""
     for digits in (4, 4, 4, 4, 5, 5, 6, 6, 8):
         candidate = f"HH-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
-        if not Household.objects.filter(pseudonym=candidate).exists():
-            return candidate
+        try:
+            with transaction.atomic():
+                return Household.objects.create(pseudonym=candidate, **fields)
+        except IntegrityError:
+            if not Household.objects.filter(pseudonym=candidate).exists():
+                raise  # not the pseudonym
     raise RuntimeError("could not find a free pseudonym")
 
 
 def new_reference(source: str, year: int) -> str:
+    """The next case reference of ``source`` in ``year``: ``MW-<year>-<00001>``.
+    Inside the caller's transaction, which keeps the numbering locked until it ends
+    (``numbering``): take it before the transaction's first access-log row."""
     prefix = f"MW-{year}-"
-    count = Case.objects.filter(source=source, reference__startswith=prefix).count()
-    return f"{prefix}{count + 1:05d}"
+
+    def highest_used() -> int:
+        used = Case.objects.filter(source=source, reference__startswith=prefix)
+        numbers = (ref.removeprefix(prefix) for ref in used.values_list("reference", flat=True))
+        return max((int(n) for n in numbers if n.isdigit()), default=0)
+
+    number = next_number(f"case:{source}:{year}", highest_used=highest_used)
+    return f"{prefix}{number:05d}"
 
 
 def case_open(
@@ -68,17 +90,19 @@ def case_open(
     if team not in user.teams.all():
         raise ValidationError(_("You can only open a case for a team you belong to."))
     opened_on = opened_on or timezone.localdate()
+    source = team.organisation.name
     with transaction.atomic():
-        household = Household.objects.create(
-            pseudonym=new_pseudonym(),
+        # First the reference: it locks this source's numbering for the year until
+        # the commit, before the access log's lock (see numbering).
+        reference = new_reference(source, opened_on.year)
+        household = _create_household(
             composition=composition,
             adults=adults,
             children=children,
             municipality=team.organisation.name if team.organisation.type == "municipality" else "",
         )
-        source = team.organisation.name
         case = Case.objects.create(
-            reference=new_reference(source, opened_on.year),
+            reference=reference,
             source=source,
             household=household,
             team=team,

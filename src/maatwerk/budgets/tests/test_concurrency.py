@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from maatwerk.budgets import selectors, services
 from maatwerk.budgets.models import Budget, LedgerEntry, Spend
 from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.testing.concurrency import run_in_threads
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -47,33 +48,6 @@ def spend(rf_request, case):
         )
 
     return make
-
-
-def run_in_threads(*targets, together: bool = True) -> list:
-    """Run each target in its own thread (and database connection), all starting at
-    the same moment unless ``together`` is false; returns what each returned or
-    raised, in order."""
-    outcomes: list = [None] * len(targets)
-    barrier = threading.Barrier(len(targets))
-
-    def runner(i, target):
-        try:
-            if together:
-                barrier.wait(timeout=10)
-            with translation.override("en"):
-                outcomes[i] = target()
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a thread hangs (a lock that is never released?)"
-    return outcomes
 
 
 def watching_balance(budget_id: int, stop: threading.Event, seen: list) -> list:
@@ -261,3 +235,19 @@ def test_a_spend_that_solves_a_request_waits_for_a_journey_step_on_it(
         "information_requested",
         "solved",
     ]
+
+
+def test_spends_recorded_at_once_each_get_a_reference_of_their_own(
+    budget, professional, colleague, spend
+):
+    """A spend's reference (``U-<year>-<id>``) is made from its primary key, which the
+    database hands out: spends recorded at once never share one."""
+    threads = 8
+    users = [(professional, colleague)[i % 2] for i in range(threads)]
+    outcomes = run_in_threads(*(lambda u=u: spend(u, "10", budget=budget) for u in users))
+    assert [o for o in outcomes if not isinstance(o, Spend)] == [], outcomes
+    references = {o.reference for o in outcomes}
+    year = timezone.localdate().year
+    assert len(references) == threads
+    assert all(ref.startswith(f"U-{year}-") for ref in references)
+    assert selectors.balance_of(budget.pk) == Decimal("920")

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry, Action
-from maatwerk.cases.models import Case, CaseEvent, Perspective
+from maatwerk.cases import services
+from maatwerk.cases.models import Case, CaseEvent, Household, Perspective
 from maatwerk.cases.services import perspective_record
 from maatwerk.core.errors import ConflictError
 from maatwerk.register.models import LifeDomain
@@ -57,6 +58,74 @@ def test_intake_opens_a_case_with_pseudonym_and_first_perspective(client, login,
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert "rust in mijn hoofd" in page
     assert page.index("rust in mijn hoofd") < page.index("Huurachterstand bevriezen")
+
+
+def open_by_service(user, team, opened_on=None):
+    return services.case_open(
+        request=None,
+        user=user,
+        team=team,
+        perspective="Wij willen rust.",
+        needed="Rust",
+        life_domains=[domain("finances")],
+        primary_domain=domain("finances"),
+        composition="single",
+        adults=1,
+        children=0,
+        safety_concern=False,
+        opened_on=opened_on,
+    )
+
+
+def test_references_are_numbered_per_source_and_year(make_user, professional, teams):
+    other = make_user("professional", teams=[teams[1]])
+    year = timezone.localdate().year
+    last_year = datetime.date(year - 1, 6, 1)
+    opened = [
+        open_by_service(professional, teams[0]),
+        open_by_service(professional, teams[0]),
+        open_by_service(other, teams[1]),
+        open_by_service(professional, teams[0], opened_on=last_year),
+        open_by_service(professional, teams[0]),
+    ]
+    assert [(c.source, c.reference) for c in opened] == [
+        ("Gemeente Zaanstad", f"MW-{year}-00001"),
+        ("Gemeente Zaanstad", f"MW-{year}-00002"),
+        ("Gemeente Utrecht", f"MW-{year}-00001"),
+        ("Gemeente Zaanstad", f"MW-{year - 1}-00001"),
+        ("Gemeente Zaanstad", f"MW-{year}-00003"),
+    ]
+
+
+def test_references_continue_after_the_highest_existing_number(professional, teams):
+    """Cases numbered before the counter existed keep their numbers: the first
+    reference of the year counts on from the highest one (not from how many there are)."""
+    year = timezone.localdate().year
+    for case, number in zip(make_cases(teams[0], professional, 3), (1, 2, 7), strict=True):
+        Case.objects.filter(pk=case.pk).update(reference=f"MW-{year}-{number:05d}")
+    assert open_by_service(professional, teams[0]).reference == f"MW-{year}-00008"
+    assert open_by_service(professional, teams[0]).reference == f"MW-{year}-00009"
+
+
+def test_a_case_that_is_not_opened_gives_its_number_back(professional, teams, monkeypatch):
+    def failing_log(**kwargs):
+        raise RuntimeError("the log is down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "log_access", failing_log)
+        with pytest.raises(RuntimeError):
+            open_by_service(professional, teams[0])
+    assert not Case.objects.exists() and not Household.objects.exists()
+    year = timezone.localdate().year
+    assert open_by_service(professional, teams[0]).reference == f"MW-{year}-00001"
+
+
+def test_a_taken_pseudonym_is_drawn_again(professional, teams, monkeypatch):
+    Household.objects.create(pseudonym="HH-1000", composition="single", adults=1)
+    draws = iter([0, 0, 5])  # HH-1000 twice, then HH-1005
+    monkeypatch.setattr(services.secrets, "randbelow", lambda _n: next(draws))
+    assert open_by_service(professional, teams[0]).household.pseudonym == "HH-1005"
+    assert Household.objects.count() == 2
 
 
 @pytest.mark.parametrize(

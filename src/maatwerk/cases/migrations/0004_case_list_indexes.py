@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('cases', '0002_escalated_case_permission'),
+        ('cases', '0003_reference_counter'),
         ('register', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
