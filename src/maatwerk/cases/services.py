@@ -15,13 +15,9 @@ from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
 from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
-<<<<<<< HEAD
+from .numbering import next_number
 from .selectors import current_perspectives, latest_version
 from .workflow import TRANSITIONS
-=======
-from .numbering import next_number
-from .selectors import latest_version
->>>>>>> wip/refs
 
 
 def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
