@@ -147,6 +147,12 @@ def test_permissions_policy_switches_off_camera_microphone_and_location(client):
     assert set(features.values()) == {"()"}
 
 
+def test_hsts_is_on_without_debug(client):
+    # The test settings run with DEBUG off, like production. HSTS goes out over HTTPS.
+    response = client.get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
 # What a strict CSP refuses: style attributes, inline <style> and <script> elements
 # without a nonce, and event-handler attributes. The printable plan is only ever
 # rendered by WeasyPrint into a PDF (maatwerk.cases.pdf), never served as a page.
