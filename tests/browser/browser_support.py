@@ -81,7 +81,9 @@ def assert_accessible(page, *, context: str = "") -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now; fail on any
     serious or critical violation. Returns all violations (for the curious)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-
+        # Policy does not govern (a <script> tag, add_script_tag, would be refused).
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     results = page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -103,6 +105,25 @@ def assert_accessible(page, *, context: str = "") -> list[dict]:
     return results
 
 
+POLICY_HEADERS = ("Content Security Policy", "Permissions-Policy")
+
+
+def watch_policy_errors(context) -> list[str]:
+    """What Chromium reports about the security headers on any page of the context: a
+    style, script or resource that the Content-Security-Policy refused (the page would
+    look or work differently), or a Permissions-Policy it cannot read. The caller
+    asserts the list is empty when the context is done."""
+    errors: list[str] = []
+
+    def on_console(message):
+        if any(header in message.text for header in POLICY_HEADERS):
+            url = message.page.url if message.page else "?"
+            errors.append(f"{url}: {message.text}")
+
+    context.on("console", on_console)
+    return errors
+
+
 @contextmanager
 def logged_in(browser, site: Site, username: str, password: str):
     """A browser context of its own for one user (like the ``context`` fixture), so
@@ -110,6 +131,7 @@ def logged_in(browser, site: Site, username: str, password: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    policy_errors = watch_policy_errors(context)
     try:
         page = context.new_page()
         log_in(page, site, username, password)
@@ -117,3 +139,4 @@ def logged_in(browser, site: Site, username: str, password: str):
         yield page
     finally:
         context.close()
+    assert not policy_errors, "\n".join(policy_errors)

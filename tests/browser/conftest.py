@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_support import Site
+from browser_support import Site, watch_policy_errors
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # check would otherwise refuse every ORM call made from the test (demo data, asserts).
@@ -62,8 +62,10 @@ def context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    policy_errors = watch_policy_errors(context)
     yield context
     context.close()
+    assert not policy_errors, "\n".join(policy_errors)
 
 
 @pytest.fixture

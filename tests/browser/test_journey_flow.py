@@ -13,6 +13,7 @@ assertions rest on data, URLs, state values, test ids, CSS classes and counts.
 import re
 from datetime import timedelta
 
+import pytest
 from browser_support import assert_accessible, logged_in
 from playwright.sync_api import expect
 
@@ -322,6 +323,15 @@ def test_request_journey_with_two_logins(browser, site, demo, demo_password):
             assert [
                 re.search(r"maatwerk-lane__step--(?!row|end)([a-z_]+)", c).group(1) for c in classes
             ] == [step[0] for step in steps], classes
+            # Each marker at its day's share of the 50-day axis: placed by the page's
+            # <style> with the response's nonce (the CSP refuses style attributes).
+            shares = markers.evaluate_all(
+                """(els) => els.map((el) => {
+                    const track = el.parentElement.getBoundingClientRect();
+                    return (el.getBoundingClientRect().left - track.left) / track.width;
+                })"""
+            )
+            assert shares == pytest.approx([step[2] / 50 for step in steps], abs=0.005), shares
 
         # The table: every step with its date, its day on the axis and the days waited.
         table_rows = pro.locator("main #journey-table + .maatwerk-table-scroll table tbody tr")

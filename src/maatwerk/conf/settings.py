@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -102,16 +103,21 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "mozilla_django_oidc",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: the static files it serves get neither of these headers.
+    "csp.middleware.CSPMiddleware",
+    "maatwerk.web.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maatwerk.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maatwerk.web.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "maatwerk.accounts.middleware.SessionTimeoutMiddleware",
@@ -226,16 +232,42 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # SECURE_COOKIES: send cookies over HTTPS only. Default: true unless DEBUG.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-# SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS (when no proxy does). Default: false.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-# SECURE_HSTS_SECONDS: Strict-Transport-Security max-age. Default: 0 (off).
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS. Behind a proxy, needs
+# MAATWERK_BEHIND_HTTPS_PROXY (or every request is redirected). Default: true unless DEBUG.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# SECURE_HSTS_SECONDS: Strict-Transport-Security max-age; 0 sends no header.
+# Default: a year (31536000) unless DEBUG, then 0.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+# SECURE_HSTS_INCLUDE_SUBDOMAINS: the HSTS header covers the host's subdomains too.
+# Default: true.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# SECURE_HSTS_PRELOAD: add "preload" to the HSTS header. Default: false, because being on
+# the browsers' preload list is the decision of the owner of the whole domain, and hard
+# to undo; Django's deployment check that asks for it (security.W021) is silenced then.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("MAATWERK_BEHIND_HTTPS_PROXY", False):
     # MAATWERK_BEHIND_HTTPS_PROXY: trust X-Forwarded-Proto from the proxy. Default: false.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp). The application ships no JavaScript of its own;
+# the only scripts are the admin's, from this origin. No 'unsafe-inline': an inline
+# style or script is refused. The journey timeline positions its markers in a <style>
+# element with the request's nonce (request.csp_nonce); the Utrecht checkboxes draw
+# their tick as a data: SVG. The Permissions-Policy header: maatwerk.web.middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- OpenID Connect (optional) -----------------------------------------------
 # OIDC_ENABLED: offer login through the organisation's identity provider. Default false.

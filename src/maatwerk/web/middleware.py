@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -14,3 +15,65 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (Django's never-cache headers) on every response to
+    a logged-in user: case pages, identities, PDFs, receipts and exports must stay out
+    of the browser's cache and out of any proxy's, on a shared computer too. It also
+    covers the response that logs a user in or out (the user was or is authenticated).
+
+    Views for anonymous visitors mark themselves with Django's ``never_cache`` (the
+    login page does). Static files never get here: WhiteNoise answers them earlier in
+    MIDDLEWARE, with its own long cache lifetime.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_authenticated = request.user.is_authenticated
+        response = self.get_response(request)
+        if was_authenticated or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+# Browser features the application never uses, switched off for the page and for
+# anything it might embed. Only feature names that Chromium and Firefox know: an
+# unknown one makes the browser log an error on every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """The ``Permissions-Policy`` header on every response that passes the middleware
+    (a single fixed header: a dependency for it would be more code than this)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

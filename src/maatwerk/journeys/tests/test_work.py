@@ -1,6 +1,7 @@
 """The professional's side of the journey: sending requests, logging steps, the journey
 timeline of a case and the work queue."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -445,6 +446,34 @@ def test_timeline_day_counts_rounds_and_redirects(client, login, professional, c
     assert "left: 66.67%" in content
     log = AccessLogEntry.objects.filter(action=Action.READ, detail="journey timeline")
     assert log.count() == 1
+
+
+def test_timeline_places_its_markers_under_the_content_security_policy(
+    client, login, professional, case, uwv
+):
+    """The policy refuses style attributes and inline styles without this response's
+    nonce; the positions are rules in one <style> element that carries it."""
+    login(professional)
+    first = new_request(professional, case, uwv)
+    step(professional, first, "submitted", ago(10))
+    step(professional, first, "information_requested", ago(5), text="Het jaaroverzicht")
+    response = client.get(reverse("journeys:timeline", args=[case.pk]))
+    content = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    styles = re.findall(r"<style([^>]*)>(.*?)</style>", content, re.DOTALL)
+    assert [attributes for attributes, _rules in styles] == [f' nonce="{nonce}"']
+    rules = styles[0][1]
+    # day 5 of 10, and the wait since then runs to today, day 10
+    assert "#timeline-step-1-2 { left: 50.00%; }" in rules
+    assert "#timeline-wait-1 { left: 50.00%; width: 50.00%; }" in rules
+    assert 'id="timeline-step-1-2"' in content and 'id="timeline-wait-1"' in content
+    assert " style=" not in content
+    # Every element a rule places is on the page, and the other way round.
+    placed = set(re.findall(r"#(timeline-[a-z0-9-]+) \{", rules))
+    assert placed == set(re.findall(r'id="(timeline-[a-z0-9-]+)"', content))
+    # A new nonce for every response.
+    again = client.get(reverse("journeys:timeline", args=[case.pk]))
+    assert f'nonce="{nonce}"' not in again.content.decode()
 
 
 def test_timeline_without_requests(client, login, professional, case):
