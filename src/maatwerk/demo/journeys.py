@@ -131,7 +131,7 @@ def create_demo_journeys() -> int:
             (27, "approved", {"text": "WIA-uitkering hersteld per de eerste van de maand."}),
         ], decision_maker)  # fmt: skip
         # Solved another way: the team pays the arrears from the maatwerk budget
-        # (budgets.demo), which appears on this request's lane as the intervention.
+        # (demo.budgets), which appears on this request's lane as the intervention.
         landlord = _request(
             case, "Woningcorporatie Voorbeeld Wonen",
             "De ontruiming opschorten; de huurachterstand wordt betaald.",

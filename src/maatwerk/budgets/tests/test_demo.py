@@ -87,7 +87,7 @@ def check_figures():
     assert set(by_organisation) == {"Zorgverzekeraar Voorbeeld", "Gemeente Zaanstad"}
     assert all(row["open_total"] == Decimal("875.00") for row in by_organisation.values())
 
-    # The demo keeps the insurer's refusal open (see budgets.demo): no spend solves it.
+    # The demo keeps the insurer's refusal open (see demo.budgets): no spend solves it.
     assert receivable.request is None
     # Utrecht: the rent arrears, approved by the second budget holder, solve the request
     # to the housing association (the intervention shows on the journey timeline).

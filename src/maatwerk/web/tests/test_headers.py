@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from maatwerk.accounts.demo import create_demo_data
+from maatwerk.demo.load import create_demo_data
 from maatwerk.accounts.models import User
 from maatwerk.budgets import services
 from maatwerk.budgets.models import Budget
