@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "csp",
+    "django_zxcvbn_password_validator",  # for its Dutch messages
 ]
 
 MIDDLEWARE = [
@@ -190,7 +191,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate of how guessable a password is, against the word lists it ships
+    # (among them passwords from public breaches): no network at run time.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# MAATWERK_PASSWORD_MIN_STRENGTH: the zxcvbn score (0-4) a new password needs. Default 3
+# ("safely unguessable": about 10^10 guesses).
+PASSWORD_MINIMAL_STRENGTH = env_int("MAATWERK_PASSWORD_MIN_STRENGTH", 3)
+# Words that make a password guessable here, on top of zxcvbn's own lists.
+PASSWORD_EXTRA_DICTIONARY = [
+    "maatwerk", "gemeente", "wijkteam", "buurtteam", "sociaal", "domein", "wachtwoord",
+    "welkom", "geheim", "zomer", "winter", "lente", "herfst", "casus", "huishouden",
+]  # fmt: skip
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

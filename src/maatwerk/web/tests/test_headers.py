@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from maatwerk.demo.load import create_demo_data
 from maatwerk.accounts.models import User
 from maatwerk.budgets import services
 from maatwerk.budgets.models import Budget
 from maatwerk.cases.models import Case
+from maatwerk.demo.load import create_demo_data
 from maatwerk.meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
