@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.accounts.models import User
+from maatwerk.core.uploads import detect_type, matches_name
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.workflow import SOLVABLE_STATES
@@ -42,6 +43,10 @@ def validate_receipt(upload) -> None:
         raise ValidationError(_("A receipt must be a PDF, JPG or PNG file."))
     if upload.size > RECEIPT_MAX_BYTES:
         raise ValidationError(_("A receipt may be at most 10 MB."))
+    if not matches_name(detect_type(upload), name):
+        raise ValidationError(
+            _("This file is not a real PDF, JPG or PNG file (its content does not match its name).")
+        )
 
 
 def _date_field(label, **kwargs):

@@ -67,7 +67,7 @@ if not SECRET_KEY:
         )
     # MAATWERK_DEV_SECRET_KEY: allow the generated development key with DEBUG off
     # (for a local set-up that must run like production; never on a real one).
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF does): a too large upload is refused unread.
+    "maatwerk.web.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: the static files it serves get neither of these headers.
     "csp.middleware.CSPMiddleware",
@@ -162,7 +164,7 @@ _db = dj_database_url.parse(
 # DATABASE_CONN_MAX_AGE: seconds to keep database connections open for reuse. Default:
 # 60 (a new PostgreSQL connection per request halved the logged-in throughput).
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(_db["NAME"]).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     _db["ENGINE"] = "maatwerk.dbbackends.sqlite3"
     _db["OPTIONS"] = {
         # Take the write lock when a transaction starts: serialises writers (and so
@@ -330,6 +332,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # MEDIA_ROOT: private uploaded files (never served directly). Default: var/media.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (receipts) and their folders: readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# MAATWERK_MAX_UPLOAD_MB: the largest upload accepted, in MB. A request announcing a
+# larger body is refused (413) before it is read (web.middleware.UploadLimitMiddleware).
+MAX_UPLOAD_BYTES = env_int("MAATWERK_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------
 # EMAIL_URL-style settings, each on its own: EMAIL_HOST (empty: print mails to the
@@ -389,7 +397,7 @@ def _field_encryption_keys() -> list[str]:
                 "personal data in the database (see docs/configuration.md, 'Encryption "
                 "of personal data'). Set DEBUG=true for development."
             )
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = VAR_DIR / "field_keys"
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

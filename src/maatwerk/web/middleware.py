@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -77,3 +78,37 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Form fields and multipart framing around the file itself.
+UPLOAD_OVERHEAD_BYTES = 1024 * 1024
+
+
+class UploadLimitMiddleware:
+    """Refuses a request whose announced body is larger than MAX_UPLOAD_BYTES (plus
+    room for the other fields) with 413, before anything reads the body: the upload
+    stops there, instead of after all of it has arrived. The page is plain (no session
+    or user yet at this point of the chain) and in the page language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES:
+            translation.activate(
+                request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+            )
+            response = render(
+                request,
+                "web/upload_too_large.html",
+                {"limit_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                status=413,
+            )
+            response["Connection"] = "close"  # the rest of the body is not read
+            add_never_cache_headers(response)
+            return response
+        return self.get_response(request)

@@ -3,6 +3,8 @@ nothing, four eyes through the pages, receipts only through the checked view, th
 exports (aggregates only) and the access log."""
 
 import io
+import os
+import stat
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.budgets import services
@@ -268,6 +271,44 @@ def test_receipt_of_the_wrong_type_is_refused(
     )
     assert "PDF-, JPG- of PNG-bestand" in " ".join(response.context["form"].errors["receipt"])
     assert Spend.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bon.pdf", b"MZ\x90\x00 a program, named as a PDF"),
+        ("bon.png", b"%PDF-1.4 a PDF named as an image"),
+        ("bon.jpg", b"\xff\xd8\xff\xe0 not really a JPEG after its first bytes"),
+    ],
+)
+def test_a_receipt_whose_content_is_not_what_its_name_says_is_refused(
+    client, login, budget, case, professional, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(professional)
+    upload = SimpleUploadedFile(name, content, "application/pdf")
+    response = client.post(
+        f"/budget/cases/{case.pk}/spend/", {**form_data(budget), "receipt": upload}
+    )
+    assert "geen echt PDF-, JPG- of PNG-bestand" in " ".join(
+        response.context["form"].errors["receipt"]
+    )
+    assert Spend.objects.count() == 0
+    assert not (tmp_path / "receipts").exists() or not any((tmp_path / "receipts").iterdir())
+
+
+def test_a_real_image_receipt_is_stored_readable_by_the_owner_only(
+    client, login, budget, case, professional, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(image, format="PNG")
+    login(professional)
+    upload = SimpleUploadedFile("bon.png", image.getvalue(), "image/png")
+    client.post(f"/budget/cases/{case.pk}/spend/", {**form_data(budget), "receipt": upload})
+    row = Spend.objects.get()
+    assert stat.S_IMODE(os.stat(row.receipt.path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(os.path.dirname(row.receipt.path)).st_mode) == 0o700
 
 
 # --- Journey link ---------------------------------------------------------------------

@@ -12,6 +12,8 @@ deployments revoke TRUNCATE on the log table from the application role (see
 docs/audit.md).
 """
 
+import os
+
 from django.db.backends.sqlite3 import base, operations
 
 from maatwerk.audit.triggers import APPEND_ONLY_TABLES, statements
@@ -32,3 +34,14 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+
+    def get_new_connection(self, conn_params):
+        """The database file (and its write-ahead log) holds special-category data:
+        readable and writable by the application's user only, whatever the umask."""
+        connection = super().get_new_connection(conn_params)
+        name = str(conn_params.get("database", ""))
+        if name and not name.startswith(("file:", ":memory:")) and os.path.exists(name):
+            for path in (name, f"{name}-wal", f"{name}-shm"):
+                if os.path.exists(path) and os.stat(path).st_mode & 0o077:
+                    os.chmod(path, 0o600)
+        return connection
