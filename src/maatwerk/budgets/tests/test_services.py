@@ -11,8 +11,6 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from maatwerk.audit.models import AccessLogEntry, Action, ProcessingActivity
@@ -1262,51 +1260,51 @@ def test_team_overviews_figures(
 
 
 def test_team_overviews_uses_a_constant_number_of_queries(
-    make_spend, coordinator, orgs, teams, make_user, rf_request
+    make_spend, coordinator, orgs, teams, make_user, rf_request, assert_constant_queries
 ):
     make_spend("100")
     selectors.team_overviews(coordinator, 2026)  # permissions cached on the user
-    with CaptureQueriesContext(connection) as one:
-        (overview,) = selectors.team_overviews(coordinator, 2026)
-    assert overview.totals.spent == D("100")
 
-    # Many more spends, in several months, purposes and states, and a second team.
-    for i in range(12):
-        make_spend(
-            str(10 + i),
-            on=date(2026, 1 + i % 6, 1),
-            purpose_category=["housing", "debts", "health"][i % 3],
-            bridging=i % 4 == 0,
-            responsible_candidates=[orgs[i % 2]],
+    def grow():
+        """Many more spends, in several months, purposes and states, and a second team."""
+        for i in range(12):
+            make_spend(
+                str(10 + i),
+                on=date(2026, 1 + i % 6, 1),
+                purpose_category=["housing", "debts", "health"][i % 3],
+                bridging=i % 4 == 0,
+                responsible_candidates=[orgs[i % 2]],
+            )
+        make_spend("400")  # awaiting
+        other_holder = make_user("budget_holder", teams=[teams[1]])
+        other_pro = make_user("professional", teams=[teams[1]])
+        other_budget = services.budget_set(
+            request=rf_request(other_holder),
+            user=other_holder,
+            team=teams[1],
+            year=2026,
+            amount="500",
+            approval_threshold="100",
         )
-    make_spend("400")  # awaiting
-    other_holder = make_user("budget_holder", teams=[teams[1]])
-    other_pro = make_user("professional", teams=[teams[1]])
-    other_budget = services.budget_set(
-        request=rf_request(other_holder),
-        user=other_holder,
-        team=teams[1],
-        year=2026,
-        amount="500",
-        approval_threshold="100",
-    )
-    (other_case,) = make_cases(teams[1], other_pro, 1, start=50)
-    for _ in range(3):
-        services.spend_create(
-            request=rf_request(other_pro),
-            user=other_pro,
-            case=other_case,
-            budget=other_budget,
-            on=TODAY,
-            amount="20",
-            purpose_category="transport",
-            description="OV-kaart",
-            payee_category="supplier",
-        )
-    with CaptureQueriesContext(connection) as many:
-        overviews = selectors.team_overviews(coordinator, 2026)
+        (other_case,) = make_cases(teams[1], other_pro, 1, start=50)
+        for _ in range(3):
+            services.spend_create(
+                request=rf_request(other_pro),
+                user=other_pro,
+                case=other_case,
+                budget=other_budget,
+                on=TODAY,
+                amount="20",
+                purpose_category="transport",
+                description="OV-kaart",
+                payee_category="supplier",
+            )
+
+    runs = assert_constant_queries(lambda: selectors.team_overviews(coordinator, 2026), grow)
+    (overview,) = runs.before.result
+    assert overview.totals.spent == D("100")
+    overviews = runs.after.result
     assert len(overviews) == 2
-    assert len(many) == len(one)
     assert sum(o.totals.spent for o in overviews) == D("100") + sum(
         D(10 + i) for i in range(12)
     ) + D("60")

@@ -1,8 +1,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,21 +245,18 @@ def test_a_member_gets_a_voice_of_their_own(client, login, professional):
     assert voices == {"": 1, "Moeder": 1}
 
 
-def queries_for_list(client, count):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("cases:case_list"))
-    assert response.status_code == 200
-    assert len(response.context["page"].object_list) == min(count, 25)
-    return len(context.captured_queries)
-
-
-def test_case_list_query_count_is_constant(client, login, professional, teams):
+def test_case_list_query_count_is_constant(
+    client, login, professional, teams, assert_constant_queries
+):
     login(professional)
     make_cases(teams[0], professional, 10)
-    ten = queries_for_list(client, 10)
-    make_cases(teams[0], professional, 990, start=10)
-    thousand = queries_for_list(client, 1000)
-    assert ten == thousand
+    runs = assert_constant_queries(
+        lambda: client.get(reverse("cases:case_list")),
+        grow=lambda: make_cases(teams[0], professional, 990, start=10),
+    )
+    for run, count in ((runs.before, 10), (runs.after, 1000)):
+        assert run.result.status_code == 200
+        assert len(run.result.context["page"].object_list) == min(count, 25)
 
 
 def test_life_cycle_with_outcome_and_conflict(client, login, professional):

@@ -5,8 +5,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -142,7 +140,7 @@ def test_inbox_shows_the_rule_and_a_shortened_subject(client, login, world):
 
 
 def test_inbox_is_paginated_and_its_query_count_does_not_grow(
-    client, login, world, django_assert_max_num_queries
+    client, login, world, assert_queries, assert_constant_queries
 ):
     regulation = Regulation.objects.get(code="ww")
 
@@ -163,19 +161,13 @@ def test_inbox_is_paginated_and_its_query_count_does_not_grow(
 
     login(world.decider)
     add_requests(5, 1000)
-    with CaptureQueriesContext(connection) as few:
-        assert len(inbox_pks(client.get(INBOX))) == 5
-    add_requests(55, 2000)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(INBOX)
-    assert len(inbox_pks(response)) == 25 and response.context["page"].paginator.count == 60
-    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    runs = assert_constant_queries(lambda: client.get(INBOX), grow=lambda: add_requests(55, 2000))
+    few, many = runs.before, runs.after
+    assert len(inbox_pks(few.result)) == 5
+    assert len(inbox_pks(many.result)) == 25 and many.result.context["page"].paginator.count == 60
     # The requests themselves: one COUNT and one page, whatever the number of rows.
-    request_queries = [
-        q for q in many.captured_queries if q["sql"].partition(" FROM ")[2].startswith(REQUESTS)
-    ]
-    assert len(request_queries) == 2
-    with django_assert_max_num_queries(len(few)):  # session, 2FA, nav, log included
+    many.assert_count(2, matching=lambda sql: sql.partition(" FROM ")[2].startswith(REQUESTS))
+    with assert_queries(len(few), at_most=True):  # session, 2FA, nav, log included
         client.get(INBOX)
     assert len(inbox_pks(client.get(INBOX + "?page=3"))) == 10
 

@@ -3,8 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,15 +139,14 @@ def test_header_shows_the_unread_count(client, login, world, settings):
     assert f'href="{URL}"' in html
 
 
-def test_header_count_is_one_query(client, login, world):
+def test_header_count_is_one_query(client, login, world, assert_queries):
     owner, _colleague, _decider, (first, *_rest) = world
     notify(owner, first)
     login(owner)
     client.get("/")
-    with CaptureQueriesContext(connection) as queries:
+    with assert_queries(1, matching="journeys_notification") as queries:
         client.get("/")
-    counts = [q["sql"] for q in queries.captured_queries if "journeys_notification" in q["sql"]]
-    assert len(counts) == 1 and counts[0].startswith("SELECT COUNT(*)")
+    assert queries.matching("journeys_notification")[0].startswith("SELECT COUNT(*)")
 
 
 def test_no_link_for_anonymous_visitors(client):

@@ -4,8 +4,6 @@ timeline of a case and the work queue."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -561,31 +559,27 @@ def bulk_requests(cases, organisation, user):
     JourneyEvent.objects.bulk_create(events)
 
 
-def queries_for_queue(client, scope, expected):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("journeys:queue"), {"scope": scope})
-    assert response.status_code == 200
-    assert response.context["totals"] == expected
-    return len(context.captured_queries)
-
-
-def test_work_queue_query_count_is_constant(client, login, professional, teams, uwv):
+def test_work_queue_query_count_is_constant(
+    client, login, professional, teams, uwv, assert_constant_queries
+):
     login(professional)
     bulk_requests(open_cases(teams[0], professional, 4), uwv, professional)
-    few = {
-        scope: queries_for_queue(
-            client, scope, {"overdue": 2, "conditions": 2, "refusals": 2, "waiting": 4}
-        )
-        for scope in ("mine", "team")
-    }
-    bulk_requests(open_cases(teams[0], professional, 96, start=100), uwv, professional)
-    many = {
-        scope: queries_for_queue(
-            client, scope, {"overdue": 50, "conditions": 50, "refusals": 50, "waiting": 100}
-        )
-        for scope in ("mine", "team")
-    }
-    assert few == many
+    runs = assert_constant_queries(
+        {
+            scope: lambda scope=scope: client.get(reverse("journeys:queue"), {"scope": scope})
+            for scope in ("mine", "team")
+        },
+        grow=lambda: bulk_requests(
+            open_cases(teams[0], professional, 96, start=100), uwv, professional
+        ),
+    )
+    for scope in ("mine", "team"):
+        for run, expected in (
+            (runs[scope].before, {"overdue": 2, "conditions": 2, "refusals": 2, "waiting": 4}),
+            (runs[scope].after, {"overdue": 50, "conditions": 50, "refusals": 50, "waiting": 100}),
+        ):
+            assert run.result.status_code == 200
+            assert run.result.context["totals"] == expected
     response = client.get(reverse("journeys:queue"))
     assert len(response.context["sections"]["waiting"]) == 25
     assert "25" in response.content.decode() and "100" in response.content.decode()
