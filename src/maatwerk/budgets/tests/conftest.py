@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from maatwerk.budgets import services
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def coordinator(make_user):
 
 @pytest.fixture
 def case(teams, professional):
-    return make_cases(teams[0], professional, 1)[0]
+    return make_case(teams[0], professional)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from maatwerk.budgets.services import euro
 from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, Intervention, JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -1108,7 +1108,7 @@ def test_a_request_already_solved_cannot_be_solved_again(make_spend, make_reques
 
 
 def test_a_request_of_another_case_is_refused(make_spend, make_request, teams, professional):
-    (other_case,) = make_cases(teams[0], professional, 1, start=100)
+    other_case = make_case(teams[0], professional)
     req = make_request(case=other_case)
     with pytest.raises(ValidationError) as caught:
         make_spend("100", solves_request=req)
@@ -1286,7 +1286,7 @@ def test_team_overviews_uses_a_constant_number_of_queries(
             amount="500",
             approval_threshold="100",
         )
-        (other_case,) = make_cases(teams[1], other_pro, 1, start=50)
+        other_case = make_case(teams[1], other_pro)
         for _ in range(3):
             services.spend_create(
                 request=rf_request(other_pro),

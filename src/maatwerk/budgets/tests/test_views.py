@@ -15,7 +15,7 @@ from maatwerk.budgets import services
 from maatwerk.budgets.models import LedgerEntry, Spend
 from maatwerk.journeys.models import EventType, Request
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -318,7 +318,7 @@ def test_overview_query_count_does_not_grow_with_spends(
     client.get("/budget/")
 
     def grow():
-        more_cases = make_cases(teams[0], professional, 5, start=100)
+        more_cases = [make_case(teams[0], professional) for _ in range(5)]
         for extra in more_cases:
             spend(professional, extra, budget, rf_request, amount="10.00", purpose_category="debts")
             spend(professional, extra, budget, rf_request, amount="300.00")  # awaiting approval

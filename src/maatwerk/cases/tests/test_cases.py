@@ -9,7 +9,7 @@ from maatwerk.cases.models import Case, CaseEvent, Perspective
 from maatwerk.cases.services import perspective_record
 from maatwerk.core.errors import ConflictError
 from maatwerk.register.models import LifeDomain
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case, make_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +195,7 @@ def test_perspective_versions_keep_the_first_and_conflict_instead_of_overwriting
 
 
 def test_perspective_service_refuses_future_and_stale(professional, teams, rf):
-    (case,) = make_cases(teams[0], professional, 1)
+    case = make_case(teams[0], professional)
     request = rf.get("/")
     request.user = professional
     with pytest.raises(ConflictError):
@@ -213,7 +213,7 @@ def test_perspective_service_refuses_future_and_stale(professional, teams, rf):
 
 
 def test_perspectives_are_append_only(professional, teams):
-    (case,) = make_cases(teams[0], professional, 1)
+    case = make_case(teams[0], professional)
     first = case.perspectives.get()
     first.text = "veranderd"
     with pytest.raises(ValueError):
@@ -249,6 +249,7 @@ def test_case_list_query_count_is_constant(
     client, login, professional, teams, assert_constant_queries
 ):
     login(professional)
+    # In bulk: a thousand cases opened one by one through case_open would take long.
     make_cases(teams[0], professional, 10)
     runs = assert_constant_queries(
         lambda: client.get(reverse("cases:case_list")),

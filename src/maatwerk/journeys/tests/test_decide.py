@@ -16,7 +16,7 @@ from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
 from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.register.models import LegalGround, Regulation
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case, make_cases
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ NEEDED = "Kwijtschelding van de terugvordering zodat de schuldregeling blijft st
 NAMES = "Sanne Jansen-Verhoeven"
 GOAL = "Binnen drie maanden een vaste woonplek voor moeder en zoons"
 PLAN_TITLE = "Plan voor rust in huis"
-PERSPECTIVE = "Wij willen rust"  # the first perspective written by make_cases
+PERSPECTIVE = "Wij willen rust"  # the first perspective written by make_case(s)
 EXCERPT = "Doel 1: de WW-uitkering loopt door tijdens de omscholing."
 SVB_SUBJECT = "Kinderbijslag doorbetalen ondanks verhuizing naar het buitenland"
 
@@ -42,7 +42,7 @@ def world(make_user):
     professional = make_user("professional", teams=[team])
     uwv = OrganisationFactory(name="UWV", type="national_agency", response_target_days=10)
     svb = OrganisationFactory(name="SVB", type="national_agency", response_target_days=10)
-    (case,) = make_cases(team, professional, 1)
+    case = make_case(team, professional)
     return SimpleNamespace(
         team=team,
         professional=professional,
@@ -99,7 +99,7 @@ def test_inbox_lists_only_submitted_requests_to_the_own_organisation(client, log
 
 
 def test_inbox_shows_open_requests_overdue_first_then_by_due_date(client, login, world):
-    cases = make_cases(world.team, world.professional, 5, start=100)
+    cases = [make_case(world.team, world.professional) for _ in range(5)]
     later, late, flagged, asked, approved = (send(world, case=c) for c in cases)
     due = {
         later: (today() + timedelta(days=10), False),
@@ -145,6 +145,7 @@ def test_inbox_is_paginated_and_its_query_count_does_not_grow(
     regulation = Regulation.objects.get(code="ww")
 
     def add_requests(count, start):
+        """In bulk, cases and requests: a measurement with many rows."""
         Request.objects.bulk_create(
             Request(
                 case=case,

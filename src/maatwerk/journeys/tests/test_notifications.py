@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maatwerk.journeys.jobs import notice_key
 from maatwerk.journeys.models import Notification, Request
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import (
     ContactFactory,
     EscalationStepFactory,
@@ -30,7 +30,7 @@ def world(make_user):
     contact = ContactFactory(organisation=uwv, name="Anna Contact", function="Teamleider")
     EscalationStepFactory(organisation=uwv, level=1, contact=contact)
     decider = make_user("decision_maker", organisation=uwv)
-    cases = make_cases(team, owner, 3)
+    cases = [make_case(team, owner) for _ in range(3)]
     requests = Request.objects.bulk_create(
         Request(
             case=case,
