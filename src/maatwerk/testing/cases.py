@@ -1,6 +1,10 @@
 """Cases for tests and benchmarks: ``make_case`` opens one through the service, as the
 intake page and the demo do; ``make_cases`` bulk-creates many for measurements."""
 
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+
+import time_machine
 from django.utils import timezone
 
 from maatwerk.cases.models import Case, Household, Perspective
@@ -16,12 +20,28 @@ def _domains():
     return list(LifeDomain.objects.filter(code__in=DOMAINS))
 
 
-def make_case(team, owner, **fields) -> Case:
+@contextmanager
+def _travel(on: date | None):
+    """Noon (UTC, the same day in the Netherlands) of ``on``, or now when it is None."""
+    if on is None:
+        yield
+        return
+    with time_machine.travel(datetime.combine(on, time(12), tzinfo=UTC), tick=False):
+        yield
+
+
+def make_case(team, owner, *, on: date | None = None, **fields) -> Case:
     """Open a case for ``team`` by ``owner`` (a member of it) through
     ``cases.services.case_open``, as the intake page and the demo do: a new household,
     the first perspective (PERSPECTIVE), the opened event and the access-log row. It
     has the life domains finances (the primary one) and housing; ``fields`` go to the
-    service as they are (e.g. ``safety_concern=True``)."""
+    service as they are (e.g. ``safety_concern=True``). ``on``: the clock travels to
+    that day (time_machine) while the case is opened, so every row carries that date."""
+    with _travel(on):
+        return _open(team, owner, **fields)
+
+
+def _open(team, owner, **fields) -> Case:
     domains = _domains()
     values = {
         "perspective": PERSPECTIVE,
@@ -37,12 +57,17 @@ def make_case(team, owner, **fields) -> Case:
     return case_open(request=None, user=owner, team=team, **values)
 
 
-def make_cases(team, owner, count, start=0):
+def make_cases(team, owner, count, start=0, *, on: date | None = None):
     """Bulk-create ``count`` cases like make_case's (two life domains, the first
     perspective) for measurements with many rows: a few queries whatever the count. It
     writes the rows directly, NOT through case_open: no opened event, no access-log row,
     references T-000000 onwards from ``start``. Tests that need a case or a few use
-    make_case."""
+    make_case. ``on``: as for make_case, the clock travels to that day."""
+    with _travel(on):
+        return _bulk(team, owner, count, start)
+
+
+def _bulk(team, owner, count, start):
     domains = _domains()
     households = Household.objects.bulk_create(
         [

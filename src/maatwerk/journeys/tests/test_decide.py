@@ -108,6 +108,8 @@ def test_inbox_shows_open_requests_overdue_first_then_by_due_date(client, login,
         asked: (today() + timedelta(days=2), False),
         approved: (today() - timedelta(days=5), True),  # decided: no longer overdue
     }
+    # Set by hand, not by travelling: calendar-day due dates (a computed one is always a
+    # working day) and flags as they stand between two scheduler runs.
     for req, (due_on, overdue) in due.items():
         Request.objects.filter(pk=req.pk).update(due_on=due_on, overdue=overdue)
     Request.objects.filter(pk=later.pk).update(escalation_level=2)

@@ -119,6 +119,7 @@ def test_due_date_is_thursday_before_easter(world):
     ],
 )
 def test_overdue_on_the_first_working_day_after_the_due_date(world, clock, due_on, day, expected):
+    # By hand, not by travelling: a due date on a holiday is never computed.
     Request.objects.filter(pk=world.req.pk).update(due_on=due_on)
     clock(day, hour=23)
     run_due_jobs()
@@ -127,6 +128,7 @@ def test_overdue_on_the_first_working_day_after_the_due_date(world, clock, due_o
 
 
 def test_the_frozen_clock_and_an_explicit_today_agree(world, clock):
+    # By hand, not by travelling: a due date on a holiday (Good Friday) is never computed.
     Request.objects.filter(pk=world.req.pk).update(due_on=date(2027, 3, 26))
     assert mark_overdue(today=date(2027, 3, 29)) == 0
     clock(date(2027, 3, 30), hour=0)  # just after midnight, Amsterdam time

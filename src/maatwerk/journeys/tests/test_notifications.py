@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,8 +60,8 @@ def notify(user, req, level=1, **fields):
 
 def test_page_lists_only_ones_own_notifications_newest_first(client, login, world):
     owner, colleague, decider, (first, second, third) = world
-    old = notify(owner, first)
-    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        old = notify(owner, first)
     new = notify(owner, second)
     notify(colleague, third)  # someone else's
     notify(decider, first)

@@ -28,9 +28,7 @@ def setting(make_user):
     team = TeamFactory(organisation=OrganisationFactory(name="Gemeente Zaanstad"))
     professional = make_user("professional", teams=[team])
     uwv = OrganisationFactory(name="UWV", type="national_agency", response_target_days=10)
-    case = make_case(team, professional)
-    Case.objects.filter(pk=case.pk).update(opened_on=date(2026, 10, 1))
-    case.refresh_from_db()
+    case = make_case(team, professional, on=date(2026, 10, 1))
     return professional, uwv, case
 
 

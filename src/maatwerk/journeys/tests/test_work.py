@@ -37,11 +37,7 @@ def uwv(db):
 
 
 def open_cases(team, owner, count, opened_days_ago=200):
-    cases = [make_case(team, owner) for _ in range(count)]
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(opened_on=ago(opened_days_ago))
-    for case in cases:
-        case.refresh_from_db()
-    return cases
+    return [make_case(team, owner, on=ago(opened_days_ago)) for _ in range(count)]
 
 
 @pytest.fixture
@@ -564,11 +560,7 @@ def bulk_requests(cases, organisation, user):
 
 def bulk_cases(team, owner, count, start):
     """Cases opened 200 days ago, in bulk like the requests: a measurement with many rows."""
-    cases = make_cases(team, owner, count, start=start)
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(opened_on=ago(200))
-    for case in cases:
-        case.refresh_from_db()
-    return cases
+    return make_cases(team, owner, count, start=start, on=ago(200))
 
 
 def test_work_queue_query_count_is_constant(

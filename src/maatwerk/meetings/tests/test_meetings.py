@@ -33,10 +33,7 @@ def uwv(db):
 
 @pytest.fixture
 def case(teams, professional):
-    case = make_case(teams[0], professional)
-    Case.objects.filter(pk=case.pk).update(opened_on=ago(100))
-    case.refresh_from_db()
-    return case
+    return make_case(teams[0], professional, on=ago(100))
 
 
 @pytest.fixture
