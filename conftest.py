@@ -4,6 +4,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from maatwerk.testing import queries
 from maatwerk.testing.factories import (
     TEST_PASSWORD,
     OrganisationFactory,
@@ -20,6 +21,22 @@ def make_user(db):
         return UserFactory(roles=list(roles), **kwargs)
 
     return make
+
+
+@pytest.fixture
+def assert_queries():
+    """``with assert_queries(3): ...`` fails unless the block runs exactly three SQL
+    statements (``at_most=True``, ``matching="table"``: see maatwerk.testing.queries),
+    and lists them numbered when it does not."""
+    return queries.assert_num_queries
+
+
+@pytest.fixture
+def assert_constant_queries():
+    """``assert_constant_queries(measure, grow)``: ``measure`` (e.g. a page GET) needs as
+    many SQL statements after ``grow`` (e.g. ten more cases) as before; a failure prints
+    both lists and their diff (see maatwerk.testing.queries)."""
+    return queries.assert_constant_queries
 
 
 @pytest.fixture

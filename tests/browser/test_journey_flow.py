@@ -136,6 +136,8 @@ def test_request_journey_with_two_logins(browser, site, demo, demo_password):
     ):
         # --- A fresh case; an earlier request on it, with real dates in the past ------
         case_pk = create_case(pro, site)
+        # Moved back by hand, not with time_machine: the case is opened in Chromium, whose
+        # clock does not travel, and a session cookie set 60 days back has expired there.
         Case.objects.filter(pk=case_pk).update(opened_on=today - timedelta(days=60))
         case = Case.objects.select_related("household").get(pk=case_pk)
         pseudonym = case.household.pseudonym

@@ -1,15 +1,74 @@
-"""Bulk-created cases for tests and benchmarks (the services are tested on their own)."""
+"""Cases for tests and benchmarks: ``make_case`` opens one through the service, as the
+intake page and the demo do; ``make_cases`` bulk-creates many for measurements."""
 
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+
+import time_machine
 from django.utils import timezone
 
 from maatwerk.cases.models import Case, Household, Perspective
+from maatwerk.cases.services import case_open
 from maatwerk.register.models import LifeDomain
 
+DOMAINS = ("finances", "housing")
+PERSPECTIVE = "Wij willen rust"
+NEEDED = "Rust"
 
-def make_cases(team, owner, count, start=0):
-    """Bulk-create cases (with two life domains and a first perspective) for tests
-    and measurements; the services are tested on their own."""
-    domains = list(LifeDomain.objects.filter(code__in=["finances", "housing"]))
+
+def _domains():
+    return list(LifeDomain.objects.filter(code__in=DOMAINS))
+
+
+@contextmanager
+def _travel(on: date | None):
+    """Noon (UTC, the same day in the Netherlands) of ``on``, or now when it is None."""
+    if on is None:
+        yield
+        return
+    with time_machine.travel(datetime.combine(on, time(12), tzinfo=UTC), tick=False):
+        yield
+
+
+def make_case(team, owner, *, on: date | None = None, **fields) -> Case:
+    """Open a case for ``team`` by ``owner`` (a member of it) through
+    ``cases.services.case_open``, as the intake page and the demo do: a new household,
+    the first perspective (PERSPECTIVE), the opened event and the access-log row. It
+    has the life domains finances (the primary one) and housing; ``fields`` go to the
+    service as they are (e.g. ``safety_concern=True``). ``on``: the clock travels to
+    that day (time_machine) while the case is opened, so every row carries that date."""
+    with _travel(on):
+        return _open(team, owner, **fields)
+
+
+def _open(team, owner, **fields) -> Case:
+    domains = _domains()
+    values = {
+        "perspective": PERSPECTIVE,
+        "needed": NEEDED,
+        "life_domains": domains,
+        "primary_domain": domains[0],
+        "composition": "single",
+        "adults": 1,
+        "children": 0,
+        "safety_concern": False,
+    }
+    values.update(fields)
+    return case_open(request=None, user=owner, team=team, **values)
+
+
+def make_cases(team, owner, count, start=0, *, on: date | None = None):
+    """Bulk-create ``count`` cases like make_case's (two life domains, the first
+    perspective) for measurements with many rows: a few queries whatever the count. It
+    writes the rows directly, NOT through case_open: no opened event, no access-log row,
+    references T-000000 onwards from ``start``. Tests that need a case or a few use
+    make_case. ``on``: as for make_case, the clock travels to that day."""
+    with _travel(on):
+        return _bulk(team, owner, count, start)
+
+
+def _bulk(team, owner, count, start):
+    domains = _domains()
     households = Household.objects.bulk_create(
         [
             Household(pseudonym=f"HH-T{start + i:06d}", composition="single", adults=1)
@@ -26,7 +85,7 @@ def make_cases(team, owner, count, start=0):
                 team=team,
                 owner=owner,
                 opened_on=today,
-                needed="Rust",
+                needed=NEEDED,
                 primary_domain=domains[0],
             )
             for i, household in enumerate(households)
@@ -41,7 +100,7 @@ def make_cases(team, owner, count, start=0):
             Perspective(
                 case=c,
                 version=1,
-                text="Wij willen rust",
+                text=PERSPECTIVE,
                 recorded_on=today,
                 confirmation="first",
                 recorded_by=owner,

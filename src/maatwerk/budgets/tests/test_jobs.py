@@ -14,7 +14,7 @@ from django.core import mail
 from maatwerk.budgets import services
 from maatwerk.budgets.models import ApprovalNotice
 from maatwerk.scheduler.jobs import run_due_jobs
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -32,7 +32,7 @@ def waiting(teams, professional, budget_holder, budget_holder2, rf_request, make
             amount=Decimal("1000.00"),
             approval_threshold=Decimal("250.00"),
         )
-        case = make_cases(teams[0], professional, 1, start=500)[0]
+        case = make_case(teams[0], professional)
         spend = services.spend_create(
             request=rf_request(professional),
             user=professional,
@@ -82,7 +82,7 @@ def test_the_requester_is_never_told_even_as_a_budget_holder(
             amount=Decimal("1000.00"),
             approval_threshold=Decimal("100.00"),
         )
-        case = make_cases(teams[0], both, 1, start=600)[0]
+        case = make_case(teams[0], both)
         services.spend_create(
             request=rf_request(both),
             user=both,

@@ -4,7 +4,7 @@ from django.urls import reverse
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def escalate(case, owner, level):
 def test_coordinators_see_cases_escalated_to_the_national_team(
     client, login, make_user, professional, teams
 ):
-    national, regional, quiet = make_cases(teams[0], professional, 3)
+    national, regional, quiet = (make_case(teams[0], professional) for _ in range(3))
     escalate(national, professional, 4)
     escalate(regional, professional, 2)
     coordinator = make_user("coordinator")
@@ -39,7 +39,7 @@ def test_coordinators_see_cases_escalated_to_the_national_team(
 
 
 def test_escalation_does_not_widen_access_for_other_roles(make_user, professional, teams, outsider):
-    (case,) = make_cases(teams[0], professional, 1)
+    case = make_case(teams[0], professional)
     escalate(case, professional, 4)
     assert list(visible_cases(outsider)) == []
     assert list(visible_cases(make_user("decision_maker"))) == []

@@ -4,9 +4,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from maatwerk.cases.models import Case
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,8 @@ def test_case_list_needs_attention_follows_the_requests(client, login, make_user
     team = TeamFactory()
     professional = make_user("professional", teams=[team])
     uwv = OrganisationFactory(name="UWV", response_target_days=5)
-    overdue, condition, refused, calm = make_cases(team, professional, 4)
-    Case.objects.update(opened_on=TODAY - timedelta(days=10))  # no stale intakes
+    opened = TODAY - timedelta(days=10)  # no stale intakes
+    overdue, condition, refused, calm = (make_case(team, professional, on=opened) for _ in range(4))
 
     def send(case, on):
         req = request_create(

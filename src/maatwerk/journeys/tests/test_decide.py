@@ -5,8 +5,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -18,7 +16,7 @@ from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
 from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.register.models import LegalGround, Regulation
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case, make_cases
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +27,7 @@ NEEDED = "Kwijtschelding van de terugvordering zodat de schuldregeling blijft st
 NAMES = "Sanne Jansen-Verhoeven"
 GOAL = "Binnen drie maanden een vaste woonplek voor moeder en zoons"
 PLAN_TITLE = "Plan voor rust in huis"
-PERSPECTIVE = "Wij willen rust"  # the first perspective written by make_cases
+PERSPECTIVE = "Wij willen rust"  # the first perspective written by make_case(s)
 EXCERPT = "Doel 1: de WW-uitkering loopt door tijdens de omscholing."
 SVB_SUBJECT = "Kinderbijslag doorbetalen ondanks verhuizing naar het buitenland"
 
@@ -44,7 +42,7 @@ def world(make_user):
     professional = make_user("professional", teams=[team])
     uwv = OrganisationFactory(name="UWV", type="national_agency", response_target_days=10)
     svb = OrganisationFactory(name="SVB", type="national_agency", response_target_days=10)
-    (case,) = make_cases(team, professional, 1)
+    case = make_case(team, professional)
     return SimpleNamespace(
         team=team,
         professional=professional,
@@ -101,7 +99,7 @@ def test_inbox_lists_only_submitted_requests_to_the_own_organisation(client, log
 
 
 def test_inbox_shows_open_requests_overdue_first_then_by_due_date(client, login, world):
-    cases = make_cases(world.team, world.professional, 5, start=100)
+    cases = [make_case(world.team, world.professional) for _ in range(5)]
     later, late, flagged, asked, approved = (send(world, case=c) for c in cases)
     due = {
         later: (today() + timedelta(days=10), False),
@@ -113,6 +111,8 @@ def test_inbox_shows_open_requests_overdue_first_then_by_due_date(client, login,
         asked: (today() + timedelta(days=2), False),
         approved: (today() - timedelta(days=5), True),  # decided: no longer overdue
     }
+    # Set by hand, not by travelling: calendar-day due dates (a computed one is always a
+    # working day) and flags as they stand between two scheduler runs.
     for req, (due_on, overdue) in due.items():
         Request.objects.filter(pk=req.pk).update(due_on=due_on, overdue=overdue)
     Request.objects.filter(pk=later.pk).update(escalation_level=2)
@@ -145,11 +145,12 @@ def test_inbox_shows_the_rule_and_a_shortened_subject(client, login, world):
 
 
 def test_inbox_is_paginated_and_its_query_count_does_not_grow(
-    client, login, world, django_assert_max_num_queries
+    client, login, world, assert_queries, assert_constant_queries
 ):
     regulation = Regulation.objects.get(code="ww")
 
     def add_requests(count, start):
+        """In bulk, cases and requests: a measurement with many rows."""
         Request.objects.bulk_create(
             Request(
                 case=case,
@@ -166,19 +167,13 @@ def test_inbox_is_paginated_and_its_query_count_does_not_grow(
 
     login(world.decider)
     add_requests(5, 1000)
-    with CaptureQueriesContext(connection) as few:
-        assert len(inbox_pks(client.get(INBOX))) == 5
-    add_requests(55, 2000)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(INBOX)
-    assert len(inbox_pks(response)) == 25 and response.context["page"].paginator.count == 60
-    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    runs = assert_constant_queries(lambda: client.get(INBOX), grow=lambda: add_requests(55, 2000))
+    few, many = runs.before, runs.after
+    assert len(inbox_pks(few.result)) == 5
+    assert len(inbox_pks(many.result)) == 25 and many.result.context["page"].paginator.count == 60
     # The requests themselves: one COUNT and one page, whatever the number of rows.
-    request_queries = [
-        q for q in many.captured_queries if q["sql"].partition(" FROM ")[2].startswith(REQUESTS)
-    ]
-    assert len(request_queries) == 2
-    with django_assert_max_num_queries(len(few)):  # session, 2FA, nav, log included
+    many.assert_count(2, matching=lambda sql: sql.partition(" FROM ")[2].startswith(REQUESTS))
+    with assert_queries(len(few), at_most=True):  # session, 2FA, nav, log included
         client.get(INBOX)
     assert len(inbox_pks(client.get(INBOX + "?page=3"))) == 10
 

@@ -26,7 +26,7 @@ from maatwerk.journeys.models import Notification, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.scheduler import jobs as scheduler_jobs
 from maatwerk.scheduler.jobs import run_due_jobs
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import (
     ContactFactory,
     EscalationStepFactory,
@@ -67,7 +67,7 @@ def world(make_user, clock):
     decider = make_user("decision_maker", organisation=uwv, email="beslisser@uwv.example.org")
     other_decider = make_user("decision_maker", organisation=national)
     uwv_colleague = make_user("professional", organisation=uwv)  # no decide permission
-    (case,) = make_cases(team, owner, 1)
+    case = make_case(team, owner)
     req = request_create(
         request=None, user=owner, case=case, organisation=uwv, subject="WW ondanks ziekte"
     )
@@ -119,6 +119,7 @@ def test_due_date_is_thursday_before_easter(world):
     ],
 )
 def test_overdue_on_the_first_working_day_after_the_due_date(world, clock, due_on, day, expected):
+    # By hand, not by travelling: a due date on a holiday is never computed.
     Request.objects.filter(pk=world.req.pk).update(due_on=due_on)
     clock(day, hour=23)
     run_due_jobs()
@@ -127,6 +128,7 @@ def test_overdue_on_the_first_working_day_after_the_due_date(world, clock, due_o
 
 
 def test_the_frozen_clock_and_an_explicit_today_agree(world, clock):
+    # By hand, not by travelling: a due date on a holiday (Good Friday) is never computed.
     Request.objects.filter(pk=world.req.pk).update(due_on=date(2027, 3, 26))
     assert mark_overdue(today=date(2027, 3, 29)) == 0
     clock(date(2027, 3, 30), hour=0)  # just after midnight, Amsterdam time
@@ -420,7 +422,7 @@ def test_two_schedulers_at_the_same_time_send_each_notice_once(make_user):
     owner = make_user("professional", teams=[team], email="owner@example.org")
     uwv = OrganisationFactory(name="UWV", response_target_days=10)
     EscalationStepFactory(organisation=uwv, level=1, contact__email="contact@uwv.example.org")
-    cases = make_cases(team, owner, 20)
+    cases = [make_case(team, owner) for _ in range(20)]
     Request.objects.bulk_create(
         Request(
             case=case,

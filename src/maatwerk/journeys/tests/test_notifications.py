@@ -3,14 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.journeys.jobs import notice_key
 from maatwerk.journeys.models import Notification, Request
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import (
     ContactFactory,
     EscalationStepFactory,
@@ -32,7 +31,7 @@ def world(make_user):
     contact = ContactFactory(organisation=uwv, name="Anna Contact", function="Teamleider")
     EscalationStepFactory(organisation=uwv, level=1, contact=contact)
     decider = make_user("decision_maker", organisation=uwv)
-    cases = make_cases(team, owner, 3)
+    cases = [make_case(team, owner) for _ in range(3)]
     requests = Request.objects.bulk_create(
         Request(
             case=case,
@@ -61,8 +60,8 @@ def notify(user, req, level=1, **fields):
 
 def test_page_lists_only_ones_own_notifications_newest_first(client, login, world):
     owner, colleague, decider, (first, second, third) = world
-    old = notify(owner, first)
-    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        old = notify(owner, first)
     new = notify(owner, second)
     notify(colleague, third)  # someone else's
     notify(decider, first)
@@ -141,15 +140,14 @@ def test_header_shows_the_unread_count(client, login, world, settings):
     assert f'href="{URL}"' in html
 
 
-def test_header_count_is_one_query(client, login, world):
+def test_header_count_is_one_query(client, login, world, assert_queries):
     owner, _colleague, _decider, (first, *_rest) = world
     notify(owner, first)
     login(owner)
     client.get("/")
-    with CaptureQueriesContext(connection) as queries:
+    with assert_queries(1, matching="journeys_notification") as queries:
         client.get("/")
-    counts = [q["sql"] for q in queries.captured_queries if "journeys_notification" in q["sql"]]
-    assert len(counts) == 1 and counts[0].startswith("SELECT COUNT(*)")
+    assert queries.matching("journeys_notification")[0].startswith("SELECT COUNT(*)")
 
 
 def test_no_link_for_anonymous_visitors(client):

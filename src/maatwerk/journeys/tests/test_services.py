@@ -10,7 +10,7 @@ from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,7 @@ def setting(make_user):
     team = TeamFactory(organisation=OrganisationFactory(name="Gemeente Zaanstad"))
     professional = make_user("professional", teams=[team])
     uwv = OrganisationFactory(name="UWV", type="national_agency", response_target_days=10)
-    (case,) = make_cases(team, professional, 1)
-    Case.objects.filter(pk=case.pk).update(opened_on=date(2026, 10, 1))
-    case.refresh_from_db()
+    case = make_case(team, professional, on=date(2026, 10, 1))
     return professional, uwv, case
 
 

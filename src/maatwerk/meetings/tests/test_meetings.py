@@ -14,7 +14,7 @@ from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.meetings.models import Meeting, Minutes
 from maatwerk.meetings.services import decision_record, meeting_create
-from maatwerk.testing.cases import make_cases
+from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,7 @@ def uwv(db):
 
 @pytest.fixture
 def case(teams, professional):
-    case = make_cases(teams[0], professional, 1)[0]
-    Case.objects.filter(pk=case.pk).update(opened_on=ago(100))
-    case.refresh_from_db()
-    return case
+    return make_case(teams[0], professional, on=ago(100))
 
 
 @pytest.fixture
@@ -215,7 +212,7 @@ def test_case_out_of_sight_shows_only_its_pseudonym(client, login, professional,
 
 
 def test_meeting_page_logs_one_read_per_case(client, login, professional, teams, case, req):
-    other = make_cases(teams[0], professional, 1, start=50)[0]
+    other = make_case(teams[0], professional)
     meeting = plan(professional, teams[0], [case, other])
     login(professional)
     before = AccessLogEntry.objects.filter(detail=f"meeting {meeting.pk}").count()
@@ -229,7 +226,7 @@ def test_meeting_page_logs_one_read_per_case(client, login, professional, teams,
 
 
 def test_plan_a_meeting_and_bad_input(client, login, professional, outsider, teams, case, uwv):
-    foreign = make_cases(teams[1], outsider, 1, start=90)[0]
+    foreign = make_case(teams[1], outsider)
     login(professional)
     url = reverse("meetings:meeting_create")
     assert case.household.pseudonym in client.get(url).content.decode()
@@ -260,7 +257,7 @@ def test_plan_a_meeting_and_bad_input(client, login, professional, outsider, tea
 
 
 def test_service_refuses_cases_the_organiser_cannot_see(professional, outsider, teams):
-    foreign = make_cases(teams[1], outsider, 1, start=70)[0]
+    foreign = make_case(teams[1], outsider)
     with pytest.raises(ValidationError) as error:
         plan(professional, teams[0], [foreign])
     assert "cases" in error.value.message_dict
@@ -316,8 +313,8 @@ def test_a_case_is_put_on_the_agenda_after_planning(
     client, login, professional, teams, case, outsider
 ):
     meeting = plan(professional, teams[0], [case])
-    second = make_cases(teams[0], professional, 1, start=50)[0]
-    foreign = make_cases(teams[1], outsider, 1, start=60)[0]
+    second = make_case(teams[0], professional)
+    foreign = make_case(teams[1], outsider)
     login(professional)
     url = detail_url(meeting)
     response = client.post(url, {"action": "agenda", "agenda-case": second.pk})
