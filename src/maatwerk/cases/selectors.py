@@ -5,38 +5,82 @@ the apps above cases own the policy of their own rows and derive it from
 ``visible_cases`` (``journeys.selectors.visible_requests``,
 ``budgets.selectors.visible_spends``, ``meetings.selectors.visible_meetings``, …).
 The whole policy as a table: docs/access.md.
+
+Two ways to reach a case, decided here:
+
+- **the policy** (``workable_cases``): the user's own teams, and for coordinators the
+  cases escalated to the national team. Only this gives the right to work on a case
+  (change it, send a request, spend, put it on an agenda);
+- **an emergency access** (break-the-glass, ``EmergencyAccess``): a user with
+  ``cases.break_glass`` opened one case with a typed reason, for a limited time. While
+  it lasts the case is visible (``visible_cases``), read-only; it is logged and
+  reviewed by the privacy officer.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .extensions import annotate_case_list
-from .models import Case, Perspective
+from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
 
-def visible_cases(user) -> QuerySet[Case]:
-    """The cases this user may see: those of the user's own teams; for coordinators
-    (``cases.view_escalated_case``) also the cases with a request escalated to the
-    national escalation team; with the maintenance permission (functional management)
-    all of them. Every read is logged like any other."""
-    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.view_case"):
-        return Case.objects.none()
-    if user.has_perm("cases.maintain_case"):
-        return Case.objects.all()
+def _may_read_cases(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm("cases.view_case")
+
+
+def _policy_scope(user) -> Q:
+    """The cases the user reaches through the policy, as a condition on cases."""
     scope = Q(team__members=user, team__active=True)
     if user.has_perm("cases.view_escalated_case"):
         scope |= Q(requests__escalation_level__gte=ESCALATED_LEVEL)
-    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
+    return Q(pk__in=Case.objects.filter(scope).values("pk"))
 
 
-def case_for(user, pk) -> Case:
+def active_emergency_accesses(user) -> QuerySet[EmergencyAccess]:
+    """The user's emergency accesses that are running now (while the user still holds
+    ``cases.break_glass``)."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.break_glass"):
+        return EmergencyAccess.objects.none()
+    now = timezone.now()
+    return EmergencyAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)
+
+
+def workable_cases(user) -> QuerySet[Case]:
+    """The cases the user reaches through the policy: those of the user's own (active)
+    teams; for coordinators (``cases.view_escalated_case``) also the cases with a
+    request escalated to the national escalation team. Working on a case (every
+    change, whatever the app) needs the case to be here, not only visible."""
+    if not _may_read_cases(user):
+        return Case.objects.none()
+    return Case.objects.filter(_policy_scope(user))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases this user may see: ``workable_cases``, and the cases of the user's
+    running emergency accesses (break-the-glass: read-only, logged, reviewed). Every
+    read is logged like any other."""
+    if not _may_read_cases(user):
+        return Case.objects.none()
+    emergency = Q(pk__in=active_emergency_accesses(user).values("case_id"))
+    return Case.objects.filter(_policy_scope(user) | emergency)
+
+
+def may_work_on(user, case: Case) -> bool:
+    """Whether the user may change this case or work on it: only through the policy,
+    never through an emergency access (read-only)."""
+    return workable_cases(user).filter(pk=case.pk).exists()
+
+
+def case_for(user, pk, *, for_change: bool = False) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
-    existence is itself not shared)."""
+    existence is itself not shared). With ``for_change`` only a case the user may
+    work on: an emergency access is read-only."""
+    cases = workable_cases(user) if for_change else visible_cases(user)
     case = (
-        visible_cases(user)
-        .select_related("household", "primary_domain", "owner", "team__organisation")
+        cases.select_related("household", "primary_domain", "owner", "team__organisation")
         .prefetch_related("life_domains", "deciding_organisations")
         .filter(pk=pk)
         .first()
@@ -44,6 +88,43 @@ def case_for(user, pk) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def emergency_access_of(user, case: Case) -> EmergencyAccess | None:
+    """The user's running emergency access to this case, when the user sees the case
+    only through one (for the banner on the case pages and the log rows)."""
+    if may_work_on(user, case):
+        return None
+    return active_emergency_accesses(user).filter(case=case).order_by("-expires_at").first()
+
+
+def find_case_for_emergency(query: str) -> Case | None:
+    """The one case whose household pseudonym or case reference is ``query`` (exactly,
+    ignoring case), or None when there is none or more than one. Not scoped: it is
+    only used by the break-the-glass service, which logs every attempt and tells
+    "unknown" and "not allowed" apart to nobody."""
+    query = (query or "").strip()
+    if not query:
+        return None
+    matches = list(
+        Case.objects.filter(Q(household__pseudonym__iexact=query) | Q(reference__iexact=query))
+        .select_related("household")
+        .distinct()[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
+
+
+def emergency_accesses_to_review() -> QuerySet[EmergencyAccess]:
+    """The emergency accesses without a review, oldest first: the privacy officer's
+    start page. Not scoped per user: the caller checks
+    ``cases.review_emergencyaccess``; the rows show who opened which case (pseudonym
+    and reference) and why, never the case's content."""
+    reviewed = EmergencyAccessReview.objects.filter(access=OuterRef("pk"))
+    return (
+        EmergencyAccess.objects.filter(~Exists(reviewed))
+        .select_related("user", "case__household")
+        .order_by("started_at", "id")
+    )
 
 
 def case_search(
