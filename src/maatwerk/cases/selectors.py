@@ -10,14 +10,16 @@ Two ways to reach a case, decided here:
 
 - **the policy** (``workable_cases``): the user's own teams, and for coordinators the
   cases escalated to the national team. Only this gives the right to work on a case
-  (change it, send a request, spend, put it on an agenda);
+  (change it, send a request, spend, put it on an agenda) and to see its sensitive
+  sections (``may_see_sensitive``);
 - **an emergency access** (break-the-glass, ``EmergencyAccess``): a user with
   ``cases.break_glass`` opened one case with a typed reason, for a limited time. While
-  it lasts the case is visible (``visible_cases``), read-only; it is logged and
-  reviewed by the privacy officer.
+  it lasts the case is visible (``visible_cases``), read-only and without its
+  sensitive sections; it is logged and reviewed by the privacy officer.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +27,12 @@ from .extensions import annotate_case_list
 from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
+
+# The sensitive life domains (health, safety and domestic violence, justice): shown only
+# to those who reach the case through the policy (``may_see_sensitive``).
+SENSITIVE_DOMAINS = frozenset(
+    {"physical_health", "mental_health", "addiction", "safety", "justice"}
+)
 
 
 def _may_read_cases(user) -> bool:
@@ -72,6 +80,29 @@ def may_work_on(user, case: Case) -> bool:
     """Whether the user may change this case or work on it: only through the policy,
     never through an emergency access (read-only)."""
     return workable_cases(user).filter(pk=case.pk).exists()
+
+
+def may_see_sensitive(user, case: Case) -> bool:
+    """The one rule for the sensitive sections of a case (the life domains of
+    ``SENSITIVE_DOMAINS``, the safety concern, the plan's safety text): only for those
+    who reach the case through the policy — its team, and coordinators once it is
+    escalated to the national team. Never through an emergency access; never for
+    analysts, who see no case at all; decision makers never see the case itself, only
+    what was shared with them explicitly (``journeys.selectors.shared_view``)."""
+    return may_work_on(user, case)
+
+
+def with_sensitive_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
+    """Annotate ``sensitive_visible`` (``may_see_sensitive`` for each case of a list)."""
+    if not _may_read_cases(user):
+        return cases.annotate(sensitive_visible=Value(False, output_field=BooleanField()))
+    return cases.annotate(
+        sensitive_visible=CaseWhen(
+            When(_policy_scope(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def case_for(user, pk, *, for_change: bool = False) -> Case:
@@ -136,7 +167,7 @@ def case_search(
     domain: str = "",
     attention: bool = False,
 ) -> QuerySet[Case]:
-    cases = annotate_case_list(visible_cases(user))
+    cases = with_sensitive_visible(annotate_case_list(visible_cases(user)), user)
     if scope == "mine":
         cases = cases.filter(owner=user)
     if query:
@@ -145,6 +176,8 @@ def case_search(
         cases = cases.filter(status=status)
     if domain:
         cases = cases.filter(life_domains__code=domain)
+        if domain in SENSITIVE_DOMAINS:  # filtering on it must not reveal it either
+            cases = cases.filter(sensitive_visible=True)
     if attention:
         cases = cases.filter(needs_attention=True)
     return (
