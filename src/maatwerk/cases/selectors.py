@@ -145,14 +145,15 @@ def find_case_for_emergency(query: str) -> Case | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def emergency_accesses_to_review() -> QuerySet[EmergencyAccess]:
-    """The emergency accesses without a review, oldest first: the privacy officer's
-    start page. Not scoped per user: the caller checks
+def emergency_accesses_to_review(reviewer) -> QuerySet[EmergencyAccess]:
+    """The emergency accesses without a review, oldest first, that ``reviewer`` may
+    review (never their own): the privacy officer's start page. The caller checks
     ``cases.review_emergencyaccess``; the rows show who opened which case (pseudonym
     and reference) and why, never the case's content."""
     reviewed = EmergencyAccessReview.objects.filter(access=OuterRef("pk"))
     return (
         EmergencyAccess.objects.filter(~Exists(reviewed))
+        .exclude(user=reviewer)
         .select_related("user", "case__household")
         .order_by("started_at", "id")
     )

@@ -127,9 +127,12 @@ def emergency_access_open(
 
 def emergency_access_review(*, request, user, access: EmergencyAccess, note: str):
     """The privacy officer marks an emergency access as reviewed, with a note; once
-    (a second review is a ConflictError), logged in the same transaction."""
+    (a second review is a ConflictError), never their own, logged in the same
+    transaction."""
     if not user.has_perm("cases.review_emergencyaccess"):
         raise NotAllowed("reviewing needs cases.review_emergencyaccess")
+    if access.user_id == user.pk:
+        raise NotAllowed("nobody reviews their own emergency access")
     note = (note or "").strip()
     if EmergencyAccessReview.objects.filter(access=access).exists():
         raise ConflictError(_("Someone else reviewed this emergency access already."))

@@ -22,7 +22,11 @@ from maatwerk.cases.models import (
     Perspective,
 )
 from maatwerk.cases.selectors import visible_cases, workable_cases
-from maatwerk.cases.services import EmergencyRefused, emergency_access_open
+from maatwerk.cases.services import (
+    EmergencyRefused,
+    emergency_access_open,
+    emergency_access_review,
+)
 from maatwerk.core.errors import NotAllowed
 from maatwerk.journeys.models import JourneyEvent
 from maatwerk.journeys.services import record_event, request_create
@@ -384,3 +388,19 @@ def test_only_a_verified_privacy_officer_reviews(client, login, coordinator, pri
     login(privacy_officer)  # password only, second factor not given
     assert client.post(review, {"note": "Terecht."}).status_code in (302, 403)
     assert not EmergencyAccessReview.objects.exists()
+
+
+def test_nobody_reviews_their_own_emergency_access(client, login, make_user, case):
+    # An admin who also holds the privacy officer's role (roles.md: possible, logged).
+    both = make_user("admin", "privacy_officer", email="beheer@gemeente.example.org")
+    _case, access = open_glass(both, case)
+    assert run_due_jobs()["emergency_access_notices"] == 0  # not told of their own
+    login(both, verified=True)
+    home = client.get(HOME).content.decode()
+    assert f'data-testid="emergency-access-{access.pk}"' not in home
+    review = reverse("cases:emergency_review", args=[access.pk])
+    response = client.post(review, {"note": "Terecht, door mijzelf."}, follow=True)
+    assert "U kunt deze noodtoegang niet beoordelen." in response.content.decode()
+    assert not EmergencyAccessReview.objects.exists()
+    with pytest.raises(NotAllowed):
+        emergency_access_review(request=None, user=both, access=access, note="Terecht.")

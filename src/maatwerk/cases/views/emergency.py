@@ -108,7 +108,7 @@ def review_section(request) -> dict | None:
         return section
     section.update(
         verified=True,
-        accesses=_review_rows(request, emergency_accesses_to_review()),
+        accesses=_review_rows(request, emergency_accesses_to_review(user)),
         form=EmergencyReviewForm(),
         size=REVIEW_LIST_SIZE,
     )
@@ -124,8 +124,9 @@ def emergency_review(request, pk):
         .filter(pk=pk)
         .first()
     )
-    if access is None:
-        messages.error(request, _("This emergency access does not exist."))
+    if access is None or access.user_id == request.user.pk:
+        # Nobody reviews their own emergency access: another privacy officer does.
+        messages.error(request, _("You cannot review this emergency access."))
         return redirect("web:home")
     form = EmergencyReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
