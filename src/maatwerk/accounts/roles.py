@@ -96,6 +96,7 @@ ROLES: list[RoleDefinition] = [
             *MEETINGS,
             "cases.view_case",
             "cases.view_escalated_case",
+            "cases.break_glass",
             "journeys.view_request",
             "budgets.view_budget",
             "budgets.view_all_budgets",
@@ -135,7 +136,7 @@ ROLES: list[RoleDefinition] = [
         "Privacy officer",
         "Leest het toegangslogboek en behandelt verzoeken van betrokkenen en bewaartermijnen.",
         "Reads the access log and handles data-subject requests and retention.",
-        ["audit.view_accesslogentry"],
+        ["audit.view_accesslogentry", "cases.review_emergencyaccess"],
         requires_two_factor=True,
     ),
     RoleDefinition(
@@ -148,8 +149,10 @@ ROLES: list[RoleDefinition] = [
             *REGISTER_VIEW,
             *REGISTER_MANAGE,
             "accounts.use_admin_site",
+            # No case content: a case only through an emergency access (break-the-glass,
+            # read-only, logged, reviewed); view_case and view_request are the pages.
             "cases.view_case",
-            "cases.maintain_case",
+            "cases.break_glass",
             "journeys.view_request",
             "journeys.view_counterargument",
             "journeys.add_counterargument",

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     LOCKED_OUT = "locked_out", _("locked out")
     TWO_FACTOR = "two_factor", _("two-factor check")
     PERMISSION_DENIED = "permission_denied", _("permission denied")
+    EMERGENCY_ACCESS = "emergency_access", _("emergency access (break-the-glass)")
 
 
 class Result(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit import events
 from maatwerk.audit.models import Action
-from maatwerk.cases.selectors import visible_cases
+from maatwerk.cases.selectors import workable_cases
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
@@ -183,9 +183,9 @@ def spend_create(
     wrong."""
     if (
         not user.has_perm("budgets.add_spend")
-        or not visible_cases(user).filter(pk=case.pk).exists()
+        or not workable_cases(user).filter(pk=case.pk).exists()
     ):
-        raise PermissionDenied("only a professional who may see the case spends for it")
+        raise PermissionDenied("only a professional who may work on the case spends for it")
     errors: dict = {}
     amount = _amount(errors, "amount", amount)
     description = (description or "").strip()

@@ -104,7 +104,7 @@ def export(request, fmt):
 
 @permission_required("budgets.add_spend", hide=True)
 def spend_create(request, case_pk):
-    case = case_for(request.user, case_pk)
+    case = case_for(request.user, case_pk, for_change=True)
     budgets = with_figures(spendable_budgets(request.user, case))
     current = timezone.localdate().year
     initial_budget = budgets.filter(year=current, professional=request.user).first() or (

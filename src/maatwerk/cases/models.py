@@ -163,8 +163,11 @@ class Case(models.Model):
             models.Index(fields=["owner", "-opened_on", "-id"], name="case_owner_newest"),
         ]
         permissions = [
-            ("maintain_case", _("Can open any case for maintenance (logged)")),
             ("view_escalated_case", _("Can see cases escalated to the national team")),
+            (
+                "break_glass",
+                _("Can open a case outside the policy in an emergency (read-only, logged)"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "reference"], name="case_unique_reference")
@@ -418,3 +421,83 @@ class Agreement(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.version} {self.agreed_on}"
+
+
+class EmergencyAccess(AppendOnlyModel):
+    """Break-the-glass (noodtoegang): one user opened one case outside the access
+    policy, read-only, with a typed reason, for a limited time. Never changed: the
+    privacy officer's review is a row of its own (EmergencyAccessReview)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-started_at", "-id"]
+        default_permissions = ()
+        permissions = [("review_emergencyaccess", _("Can review emergency accesses to cases"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="emergency_access_expires_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.case_id} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class EmergencyAccessReview(AppendOnlyModel):
+    """The privacy officer's review of one emergency access: once (one row per access,
+    a database guarantee), with a note; never changed."""
+
+    access = models.OneToOneField(EmergencyAccess, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    note = models.TextField(_("review note"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("review of an emergency access")
+        verbose_name_plural = _("reviews of emergency accesses")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.access_id} reviewed {self.reviewed_at:%Y-%m-%d}"
+
+
+class EmergencyAccessNotice(models.Model):
+    """An e-mail to a privacy officer about one emergency access. Sent by the scheduler
+    (cases.jobs), once per (access, recipient): the unique constraint makes that a
+    database guarantee."""
+
+    access = models.ForeignKey(EmergencyAccess, on_delete=models.PROTECT, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("emergency access notice")
+        verbose_name_plural = _("emergency access notices")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access", "recipient"], name="emergency_access_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.access_id} → {self.recipient_id}"

@@ -5,41 +5,116 @@ the apps above cases own the policy of their own rows and derive it from
 ``visible_cases`` (``journeys.selectors.visible_requests``,
 ``budgets.selectors.visible_spends``, ``meetings.selectors.visible_meetings``, …).
 The whole policy as a table: docs/access.md.
+
+Two ways to reach a case, decided here:
+
+- **the policy** (``workable_cases``): the user's own teams, and for coordinators the
+  cases escalated to the national team. Only this gives the right to work on a case
+  (change it, send a request, spend, put it on an agenda) and to see its sensitive
+  sections (``may_see_sensitive``);
+- **an emergency access** (break-the-glass, ``EmergencyAccess``): a user with
+  ``cases.break_glass`` opened one case with a typed reason, for a limited time. While
+  it lasts the case is visible (``visible_cases``), read-only and without its
+  sensitive sections; it is logged and reviewed by the privacy officer.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
 from django.http import Http404
+from django.utils import timezone
 
 from .extensions import annotate_case_list
-from .models import Case, Perspective
+from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
+# The sensitive life domains (health, safety and domestic violence, justice): shown only
+# to those who reach the case through the policy (``may_see_sensitive``).
+SENSITIVE_DOMAINS = frozenset(
+    {"physical_health", "mental_health", "addiction", "safety", "justice"}
+)
 
-def visible_cases(user) -> QuerySet[Case]:
-    """The cases this user may see: those of the user's own teams; for coordinators
-    (``cases.view_escalated_case``) also the cases with a request escalated to the
-    national escalation team; with the maintenance permission (functional management)
-    all of them. Every read is logged like any other."""
-    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.view_case"):
-        return Case.objects.none()
-    if user.has_perm("cases.maintain_case"):
-        return Case.objects.all()
+
+def _may_read_cases(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm("cases.view_case")
+
+
+def _policy_scope(user) -> Q:
+    """The cases the user reaches through the policy, as a condition on cases."""
     # IN-subqueries, not joins: no duplicate rows, so no DISTINCT over every visible
     # case (which made the case list grow with the number of cases).
     scope = Q(team__in=user.teams.filter(active=True).values("pk"))
     if user.has_perm("cases.view_escalated_case"):
         escalated = Case.objects.filter(requests__escalation_level__gte=ESCALATED_LEVEL)
         scope |= Q(pk__in=escalated.values("pk"))
-    return Case.objects.filter(scope)
+    return scope
 
 
-def case_for(user, pk) -> Case:
+def active_emergency_accesses(user) -> QuerySet[EmergencyAccess]:
+    """The user's emergency accesses that are running now (while the user still holds
+    ``cases.break_glass``)."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.break_glass"):
+        return EmergencyAccess.objects.none()
+    now = timezone.now()
+    return EmergencyAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)
+
+
+def workable_cases(user) -> QuerySet[Case]:
+    """The cases the user reaches through the policy: those of the user's own (active)
+    teams; for coordinators (``cases.view_escalated_case``) also the cases with a
+    request escalated to the national escalation team. Working on a case (every
+    change, whatever the app) needs the case to be here, not only visible."""
+    if not _may_read_cases(user):
+        return Case.objects.none()
+    return Case.objects.filter(_policy_scope(user))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases this user may see: ``workable_cases``, and the cases of the user's
+    running emergency accesses (break-the-glass: read-only, logged, reviewed). Every
+    read is logged like any other."""
+    if not _may_read_cases(user):
+        return Case.objects.none()
+    emergency = Q(pk__in=active_emergency_accesses(user).values("case_id"))
+    return Case.objects.filter(_policy_scope(user) | emergency)
+
+
+def may_work_on(user, case: Case) -> bool:
+    """Whether the user may change this case or work on it: only through the policy,
+    never through an emergency access (read-only)."""
+    return workable_cases(user).filter(pk=case.pk).exists()
+
+
+def may_see_sensitive(user, case: Case) -> bool:
+    """The one rule for the sensitive sections of a case (the life domains of
+    ``SENSITIVE_DOMAINS``, the safety concern, the plan's safety text): only for those
+    who reach the case through the policy — its team, and coordinators once it is
+    escalated to the national team. Never through an emergency access; never for
+    analysts, who see no case at all; decision makers never see the case itself, only
+    what was shared with them explicitly (``journeys.selectors.shared_view``)."""
+    return may_work_on(user, case)
+
+
+def with_sensitive_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
+    """Annotate ``sensitive_visible`` (``may_see_sensitive`` for each case of a list)."""
+    if not _may_read_cases(user):
+        return cases.annotate(sensitive_visible=Value(False, output_field=BooleanField()))
+    return cases.annotate(
+        sensitive_visible=CaseWhen(
+            When(_policy_scope(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def case_for(user, pk, *, for_change: bool = False) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
-    existence is itself not shared)."""
+    existence is itself not shared). With ``for_change`` only a case the user may
+    work on: an emergency access is read-only."""
+    cases = workable_cases(user) if for_change else visible_cases(user)
     case = (
-        visible_cases(user)
-        .select_related("household", "primary_domain", "owner", "team__organisation")
+        cases.select_related("household", "primary_domain", "owner", "team__organisation")
         .prefetch_related("life_domains", "deciding_organisations")
         .filter(pk=pk)
         .first()
@@ -47,6 +122,44 @@ def case_for(user, pk) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def emergency_access_of(user, case: Case) -> EmergencyAccess | None:
+    """The user's running emergency access to this case, when the user sees the case
+    only through one (for the banner on the case pages and the log rows)."""
+    if may_work_on(user, case):
+        return None
+    return active_emergency_accesses(user).filter(case=case).order_by("-expires_at").first()
+
+
+def find_case_for_emergency(query: str) -> Case | None:
+    """The one case whose household pseudonym or case reference is ``query`` (exactly,
+    ignoring case), or None when there is none or more than one. Not scoped: it is
+    only used by the break-the-glass service, which logs every attempt and tells
+    "unknown" and "not allowed" apart to nobody."""
+    query = (query or "").strip()
+    if not query:
+        return None
+    matches = list(
+        Case.objects.filter(Q(household__pseudonym__iexact=query) | Q(reference__iexact=query))
+        .select_related("household")
+        .distinct()[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
+
+
+def emergency_accesses_to_review(reviewer) -> QuerySet[EmergencyAccess]:
+    """The emergency accesses without a review, oldest first, that ``reviewer`` may
+    review (never their own): the privacy officer's start page. The caller checks
+    ``cases.review_emergencyaccess``; the rows show who opened which case (pseudonym
+    and reference) and why, never the case's content."""
+    reviewed = EmergencyAccessReview.objects.filter(access=OuterRef("pk"))
+    return (
+        EmergencyAccess.objects.filter(~Exists(reviewed))
+        .exclude(user=reviewer)
+        .select_related("user", "case__household")
+        .order_by("started_at", "id")
+    )
 
 
 def case_search(
@@ -72,18 +185,21 @@ def case_search(
     if domain:
         with_domain = Case.life_domains.through.objects.filter(lifedomain__code=domain)
         cases = cases.filter(pk__in=with_domain.values("case_id"))
+        if domain in SENSITIVE_DOMAINS:  # filtering on it must not reveal it either
+            cases = with_sensitive_visible(cases, user).filter(sensitive_visible=True)
     if attention:
         cases = annotate_case_list(cases).filter(needs_attention=True)
     return cases.order_by("-opened_on", "-id")
 
 
-def case_list_rows(case_ids: list[int]) -> list[Case]:
+def case_list_rows(case_ids: list[int], user) -> list[Case]:
     """The shown page of the case list, in the order of ``case_ids``, with what each row
-    shows (household, domains, owner, and the annotations registered in
-    ``cases.extensions``, such as journeys' ``needs_attention``), computed for these
-    rows only. The ids come from ``case_search`` (the policy)."""
+    shows (household, domains, owner, whether the sensitive sections may show, and the
+    annotations registered in ``cases.extensions``, such as journeys'
+    ``needs_attention``), computed for these rows only. The ids come from
+    ``case_search`` (the policy)."""
     rows = (
-        annotate_case_list(Case.objects.filter(pk__in=case_ids))
+        with_sensitive_visible(annotate_case_list(Case.objects.filter(pk__in=case_ids)), user)
         .select_related("household", "primary_domain", "owner")
         .prefetch_related("life_domains")
         .in_bulk()

@@ -2,32 +2,165 @@
 transaction as the change."""
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.audit import events
-from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.models import Action, ProcessingActivity, Result
 from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
-from maatwerk.core.errors import ConflictError
+from maatwerk.core.errors import ConflictError, NotAllowed
 
-from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
+from .models import (
+    Case,
+    CaseEvent,
+    Confirmation,
+    EmergencyAccess,
+    EmergencyAccessReview,
+    Household,
+    HouseholdIdentity,
+    Perspective,
+)
 from .numbering import next_number
-from .selectors import current_perspectives, latest_version
+from .selectors import (
+    active_emergency_accesses,
+    current_perspectives,
+    emergency_access_of,
+    find_case_for_emergency,
+    latest_version,
+    may_work_on,
+)
 from .workflow import TRANSITIONS
+
+# A reason for an emergency access must say something: at least this many characters.
+EMERGENCY_REASON_MIN_LENGTH = 20
+EMERGENCY_NOTE_MIN_LENGTH = 5
 
 
 def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
     """The read every page of one case does: the household's voices, shown in the page's
     header (``cases/_case_header.html``), and the page's access-log row, in one
-    transaction (inside the caller's, when it has one). Returns the voices."""
+    transaction (inside the caller's, when it has one). A read through an emergency
+    access says so in the row's detail. Returns the voices."""
     with transaction.atomic():
         voices = current_perspectives(case)
+        if request is not None and (access := emergency_access_of(request.user, case)):
+            detail = "; ".join(part for part in (detail, f"emergency access {access.pk}") if part)
         events.case_read(request, case, detail=detail)
     return voices
+
+
+class EmergencyRefused(Exception):
+    """Break-the-glass refused: the reference or pseudonym is unknown, ambiguous, or
+    not one the user may open. One message for all of them (no existence oracle)."""
+
+
+def emergency_access_open(
+    *, request, user, query: str, reason: str
+) -> tuple[Case, EmergencyAccess | None]:
+    """Break the glass: open one case, read-only, outside the access policy, for
+    ``MAATWERK_BREAK_GLASS_MINUTES``. Needs ``cases.break_glass`` and a typed reason.
+    Every attempt with a valid reason is logged (action ``emergency_access``), a refused
+    one with result ``denied``; the privacy officers are told by the scheduler
+    (``cases.jobs``) and review it on their start page. A case the user already reaches
+    through the policy (returned with ``None``), or already has a running emergency
+    access to (returned with that one), gets no new row. Returns (case, access)."""
+    if not user.has_perm("cases.break_glass"):
+        raise NotAllowed("break-the-glass needs cases.break_glass")
+    reason = (reason or "").strip()
+    query = (query or "").strip()
+    errors = {}
+    if not query:
+        errors["case"] = _("Give the case reference or the household's pseudonym.")
+    if not reason:
+        errors["reason"] = _("Say why you need this case now.")
+    elif len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+        errors["reason"] = _(
+            "Explain the emergency in at least %(count)d characters; the privacy officer "
+            "reviews it."
+        ) % {"count": EMERGENCY_REASON_MIN_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    case = find_case_for_emergency(query)
+    if case is None:
+        # The refusal is logged and kept (its own transaction), then reported.
+        log_access(
+            action=Action.EMERGENCY_ACCESS,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            result=Result.DENIED,
+            object_type=Case._meta.label_lower,
+            detail=f"refused: no single case for {query[:100]!r}",
+        )
+        raise EmergencyRefused
+    with transaction.atomic():
+        if may_work_on(user, case):
+            return case, None
+        running = active_emergency_accesses(user).filter(case=case).order_by("-expires_at")
+        if current := running.first():
+            return case, current
+        now = timezone.now()
+        access = EmergencyAccess.objects.create(
+            user=user,
+            case=case,
+            reason=reason,
+            started_at=now,
+            expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+        )
+        log_access(
+            action=Action.EMERGENCY_ACCESS,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=case,
+            household=case.household.pseudonym,
+            detail=f"emergency access {access.pk} until "
+            f"{timezone.localtime(access.expires_at):%Y-%m-%d %H:%M}",
+        )
+    return case, access
+
+
+def emergency_access_review(*, request, user, access: EmergencyAccess, note: str):
+    """The privacy officer marks an emergency access as reviewed, with a note; once
+    (a second review is a ConflictError), never their own, logged in the same
+    transaction."""
+    if not user.has_perm("cases.review_emergencyaccess"):
+        raise NotAllowed("reviewing needs cases.review_emergencyaccess")
+    if access.user_id == user.pk:
+        raise NotAllowed("nobody reviews their own emergency access")
+    note = (note or "").strip()
+    if EmergencyAccessReview.objects.filter(access=access).exists():
+        raise ConflictError(_("Someone else reviewed this emergency access already."))
+    if len(note) < EMERGENCY_NOTE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "note": _("Write down what you found, in at least %(count)d characters.")
+                % {"count": EMERGENCY_NOTE_MIN_LENGTH}
+            }
+        )
+    try:
+        with transaction.atomic():
+            review = EmergencyAccessReview.objects.create(
+                access=access, reviewed_by=user, reviewed_at=timezone.now(), note=note
+            )
+            log_access(
+                action=Action.CREATE,
+                processing_activity=ProcessingActivity.AUDIT_SUPERVISION,
+                request=request,
+                actor=user,
+                obj=review,
+                household=access.case.household.pseudonym,
+                detail=f"review of emergency access {access.pk}",
+            )
+    except IntegrityError as exc:
+        raise ConflictError(_("Someone else reviewed this emergency access already.")) from exc
+    return review
 
 
 def _create_household(**fields) -> Household:

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import cases, plans
+from .views import cases, emergency, plans
 
 app_name = "cases"
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
     path("new/", cases.case_create, name="case_create"),
+    path("emergency/", emergency.emergency_access, name="emergency_access"),
+    path("emergency/<int:pk>/review/", emergency.emergency_review, name="emergency_review"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
     path("<int:pk>/perspective/", cases.perspective_add, name="perspective_add"),
     path("<int:pk>/identity/", cases.identity_edit, name="identity_edit"),

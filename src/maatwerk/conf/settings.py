@@ -456,3 +456,8 @@ REFUSAL_FOLLOW_UP_DAYS = env_int("MAATWERK_REFUSAL_FOLLOW_UP_DAYS", 10)
 # MAATWERK_APPROVAL_REMINDER_DAYS: a spend still awaiting approval this many working
 # days after it was asked for gets one reminder e-mail to the team's budget holders.
 APPROVAL_REMINDER_DAYS = env_int("MAATWERK_APPROVAL_REMINDER_DAYS", 2)
+# MAATWERK_BREAK_GLASS_MINUTES: how long an emergency access (break-the-glass) to a case
+# lasts, in minutes (read-only, logged, reviewed by the privacy officer). Default 60.
+BREAK_GLASS_MINUTES = env_int("MAATWERK_BREAK_GLASS_MINUTES", 60)
+if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("MAATWERK_BREAK_GLASS_MINUTES must be between 1 and 1440")

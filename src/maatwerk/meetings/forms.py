@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.cases.selectors import visible_cases
+from maatwerk.cases.selectors import workable_cases
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import EventType, RefusalReason
 from maatwerk.register.models import Organisation
@@ -37,7 +37,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = (
-            visible_cases(user).select_related("household").order_by("household__pseudonym")
+            workable_cases(user).select_related("household").order_by("household__pseudonym")
         )
 
     def starts_at(self):
@@ -58,7 +58,7 @@ class AgendaForm(forms.Form):
     def __init__(self, *args, user, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = (
-            visible_cases(user)
+            workable_cases(user)
             .exclude(pk__in=meeting.agenda.values("case_id"))
             .select_related("household")
             .order_by("household__pseudonym")

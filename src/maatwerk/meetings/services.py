@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit import events
 from maatwerk.audit.models import Action
-from maatwerk.cases.selectors import visible_cases
+from maatwerk.cases.selectors import workable_cases
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
 from maatwerk.journeys.workflow import OPEN_STATES
@@ -37,7 +37,7 @@ def meeting_create(
     case_ids = [case.pk for case in cases]
     if not case_ids:
         errors["cases"] = _("Put at least one case on the agenda.")
-    elif visible_cases(user).filter(pk__in=case_ids).count() != len(set(case_ids)):
+    elif workable_cases(user).filter(pk__in=case_ids).count() != len(set(case_ids)):
         errors["cases"] = _("Only cases you may see can be put on the agenda.")
     for attendee in attendees:
         if not (attendee.get("name") or "").strip():
@@ -71,7 +71,7 @@ def meeting_create(
 
 def agenda_add(*, request, user, meeting, case) -> AgendaItem:
     """Put one more case on the agenda: one the user may see, not on it yet."""
-    if case is None or not visible_cases(user).filter(pk=case.pk).exists():
+    if case is None or not workable_cases(user).filter(pk=case.pk).exists():
         raise ValidationError({"case": _("Only cases you may see can be put on the agenda.")})
     with transaction.atomic():
         if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
@@ -107,7 +107,7 @@ def attendee_add(*, request, user, meeting, name, organisation=None, knows_house
 
 def _check_case(user, meeting, case) -> None:
     on_agenda = AgendaItem.objects.filter(meeting=meeting, case=case).exists()
-    if not on_agenda or not visible_cases(user).filter(pk=case.pk).exists():
+    if not on_agenda or not workable_cases(user).filter(pk=case.pk).exists():
         raise ValidationError(_("This case is not on the agenda of this meeting."))
 
 

@@ -20,6 +20,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from maatwerk.budgets import jobs as budget_jobs
+from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,16 @@ def _approval_notices(today: date) -> dict:
     return budget_jobs.notify_awaiting_approval(today=today)
 
 
+def _emergency_access_notices(today: date) -> dict:
+    return case_jobs.notify_emergency_accesses(today=today)
+
+
 # (name, job): the order is the order of a run.
 DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue requests", _overdue),
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
+    ("emergency access notices", _emergency_access_notices),
 ]
 
 

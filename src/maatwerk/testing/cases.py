@@ -8,7 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from maatwerk.cases.models import Case, Household, Perspective
-from maatwerk.cases.services import case_open
+from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
+from maatwerk.cases.services import case_open, perspective_record
 from maatwerk.register.models import LifeDomain
 
 DOMAINS = ("finances", "housing")
@@ -109,3 +110,41 @@ def _bulk(team, owner, count, start):
         ]
     )
     return cases
+
+
+SENSITIVE_SAFETY_TEXT = "Moeder en kinderen slapen voorlopig bij haar zus in Purmerend"
+SENSITIVE_DOMAIN_CODES = ("mental_health", "safety")
+
+
+def make_sensitive_case(team, owner):
+    """One case with sensitive sections (issue 10): the life domains mental health and
+    safety next to finances, a safety concern, a perspective whose problems start in
+    the safety domain, and a plan whose safety text is ``SENSITIVE_SAFETY_TEXT``.
+    Written through the services (the bulk case of ``make_cases`` as the start)."""
+    (case,) = make_cases(team, owner, 1, start=900_000 + Case.objects.count())
+    case.life_domains.add(*LifeDomain.objects.filter(code__in=SENSITIVE_DOMAIN_CODES))
+    Case.objects.filter(pk=case.pk).update(safety_concern=True)
+    case.refresh_from_db()
+    perspective_record(
+        request=None,
+        user=owner,
+        case=case,
+        text="Wij willen rust en veiligheid voor de kinderen",
+        confirmation="conversation",
+        recorded_on=timezone.localdate(),
+        based_on_version=1,
+        problems_start_domain=LifeDomain.objects.get(code="safety"),
+    )
+    plan_save_version(
+        request=None,
+        user=owner,
+        case=case,
+        content=PlanContent(
+            title="Plan voor een veilige plek",
+            goals=[GoalInput(text="Een eigen woning binnen drie maanden")],
+            safety=SENSITIVE_SAFETY_TEXT,
+        ),
+        plan=None,
+        based_on=0,
+    )
+    return case

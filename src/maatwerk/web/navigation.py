@@ -21,6 +21,7 @@ NAV_ITEMS = [
     NavItem(_("Budget"), "budgets:overview", "budgets.view_budget"),
     NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
+    NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),
     NavItem(_("Access log"), "audit:log_search", "audit.view_accesslogentry"),
     NavItem(_("Functional management"), "admin:index", "accounts.use_admin_site"),
 ]
@@ -64,6 +65,7 @@ START_SECTIONS = {
     ],
     "privacy_officer": [
         _("The access log: who read or changed what, and when."),
+        _("Emergency accesses to cases (break-the-glass) to review."),
         _("Data-subject requests and retention."),
     ],
     "admin": [

@@ -7,6 +7,7 @@ from maatwerk.accounts.middleware import url_with_next
 from maatwerk.accounts.models import Role
 from maatwerk.audit.access import deny
 
+from .extensions import start_sections
 from .navigation import START_SECTIONS
 
 
@@ -16,7 +17,11 @@ def home(request):
     if not roles:
         return render(request, "web/no_role.html")
     sections = [{"role": role, "items": START_SECTIONS.get(role.code, [])} for role in roles]
-    return render(request, "web/home.html", {"sections": sections})
+    return render(
+        request,
+        "web/home.html",
+        {"sections": sections, "attention": start_sections(request)},
+    )
 
 
 def admin_login_redirect(request, extra_context=None):

@@ -198,14 +198,18 @@ def test_team_colleague_sees_the_case(client, login, professional, colleague):
     assert team.context["page"].paginator.count == 1
 
 
-def test_admin_opens_cases_for_maintenance_and_it_is_logged(client, login, make_user, professional):
+def test_admin_does_not_open_cases_and_the_refusal_is_not_a_read(
+    client, login, make_user, professional
+):
+    # Functional management is not case access (issue 10): only break-the-glass
+    # (test_emergency_access.py) opens a case for the admin role.
     login(professional)
     case = open_case(client)
     client.logout()
     admin = make_user("admin")
     login(admin, verified=True)
-    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
-    assert AccessLogEntry.objects.filter(actor=admin, action=Action.READ).exists()
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
+    assert not AccessLogEntry.objects.filter(actor=admin, action=Action.READ).exists()
 
 
 def test_every_case_page_view_writes_exactly_one_log_row(client, login, professional):

@@ -86,9 +86,9 @@ def test_identity_only_for_the_owning_team(client, case, login, outsider, make_u
     login(outsider)
     assert client.get(url(case)).status_code == 404
     client.logout()
-    login(make_user("admin"), verified=True)  # maintenance access to the case, not to this
+    login(make_user("admin"), verified=True)  # no case access at all (issue 10)
     assert client.get(url(case)).status_code == 404
-    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
 
 
 def test_identity_never_in_lists_pages_or_log(client, case):

@@ -51,7 +51,7 @@ def case_list(request):
         page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        page.object_list = case_list_rows(list(page.object_list))
+        page.object_list = case_list_rows(list(page.object_list), request.user)
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -129,7 +129,7 @@ def case_detail(request, pk):
 
 @permission_required("cases.change_case", hide=True)
 def perspective_add(request, pk):
-    case = case_for(request.user, pk)
+    case = case_for(request.user, pk, for_change=True)
     params = request.POST if request.method == "POST" else request.GET
     new_voice = params.get("new_voice") == "1"
     member = params.get("member", "").strip()[:100]
@@ -183,7 +183,7 @@ def perspective_add(request, pk):
 
 @permission_required("cases.change_case", hide=True)
 def identity_edit(request, pk):
-    case = case_for(request.user, pk)
+    case = case_for(request.user, pk, for_change=True)
     if not can_see_identity(request.user, case):
         raise Http404
     instance = HouseholdIdentity.objects.filter(household=case.household).first()
@@ -211,7 +211,7 @@ def identity_edit(request, pk):
 
 @permission_required("cases.change_case", hide=True)
 def case_status(request, pk):
-    case = case_for(request.user, pk)
+    case = case_for(request.user, pk, for_change=True)
     form = StatusForm(request.POST or None, case=case, allowed=TRANSITIONS[case.status])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -27,7 +27,7 @@ from ..plans import (
     plan_state,
     sentences,
 )
-from ..selectors import case_for, current_perspectives
+from ..selectors import case_for, current_perspectives, emergency_access_of
 from ..services import case_frame
 
 
@@ -98,7 +98,7 @@ def _content(form, goals, actions, costs) -> PlanContent:
 
 @permission_required("cases.change_case", hide=True)
 def plan_edit(request, pk, plan_id=None):
-    case = case_for(request.user, pk)
+    case = case_for(request.user, pk, for_change=True)
     plan = _plan_for(case, plan_id) if plan_id else None
     state = plan_state(plan) if plan else None
     voices = [voice["member"] for voice in current_perspectives(case)]
@@ -196,7 +196,7 @@ def plan_detail(request, pk, plan_id):
 
 @permission_required("cases.change_case", hide=True)
 def agreement_add(request, pk, plan_id):
-    case = case_for(request.user, pk)
+    case = case_for(request.user, pk, for_change=True)
     plan = _plan_for(case, plan_id)
     state = plan_state(plan)
     if state.version is None:
@@ -225,13 +225,15 @@ def plan_pdf_view(request, pk, plan_id):
     with transaction.atomic():
         case, _plan, state = _shown_plan(request, pk, plan_id)
         voices = current_perspectives(case)
+        emergency = emergency_access_of(request.user, case)
         log_access(
             action=Action.EXPORT,
             processing_activity=ProcessingActivity.CASE_WORK,
             request=request,
             obj=state.version,
             household=case.household.pseudonym,
-            detail="printable plan (PDF)",
+            detail="printable plan (PDF)"
+            + (f"; emergency access {emergency.pk}" if emergency else ""),
         )
     content = plan_pdf(case=case, state=state, voices=voices, request=request)
     response = HttpResponse(content, content_type="application/pdf")

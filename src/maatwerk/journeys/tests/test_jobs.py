@@ -174,6 +174,7 @@ def test_the_job_notifies_once(world, clock):
         "refused": 0,
         "approval_notices": 0,
         "approval_reminders": 0,
+        "emergency_access_notices": 0,
     }
     clock(date(2027, 3, 31))
     run_due_jobs()

@@ -20,7 +20,7 @@ from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
-from maatwerk.cases.selectors import case_for
+from maatwerk.cases.selectors import case_for, may_work_on
 from maatwerk.cases.services import case_frame
 from maatwerk.web.forms import add_service_errors
 
@@ -67,7 +67,7 @@ def _plan_excerpt(case) -> str:
 
 @permission_required("journeys.add_request", hide=True)
 def request_create(request, case_pk):
-    case = case_for(request.user, case_pk)
+    case = case_for(request.user, case_pk, for_change=True)
     may_send = request.user.has_perm("journeys.add_journeyevent")
     if request.method == "POST":
         form = RequestForm(request.POST, may_send=may_send)
@@ -179,7 +179,8 @@ def request_detail(request, pk):
         raise Http404
     case = req.case
     steps = list(req.organisation.escalation_steps.select_related("contact").order_by("level"))
-    may_log = request.user.has_perm("journeys.add_journeyevent")
+    # Logging steps is work on the case: not through an emergency access (read-only).
+    may_log = request.user.has_perm("journeys.add_journeyevent") and may_work_on(request.user, case)
     event_form = EventForm(req=req, steps=steps)
     bound_answer = None  # (condition pk, bound form with errors)
     if request.method == "POST":

@@ -69,7 +69,7 @@ def test_navigation_follows_permissions(client, make_user, login):
     client.logout()
     login(make_user("admin"), verified=True)
     labels = [item["url"] for item in client.get("/").context["main_nav"]]
-    assert labels == ["/", "/cases/", "/register/", "/beheer/"]
+    assert labels == ["/", "/cases/", "/register/", "/cases/emergency/", "/beheer/"]
 
 
 def test_page_has_skip_link_and_landmarks(client, make_user, login):
