@@ -32,9 +32,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, Round
-from django.http import Http404
 from django.utils import timezone
 
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.models import ProcessingActivity
 from maatwerk.cases.selectors import visible_cases
 
 from .models import MONEY, Budget, LedgerEntry, PurposeCategory, Settlement, Spend
@@ -116,6 +117,37 @@ def balance_of(budget_id: int) -> Decimal:
     return with_figures(Budget.objects.filter(pk=budget_id)).values_list("balance", flat=True)[0]
 
 
+def budget_refused(pk) -> Refused:
+    """The refusal of budget ``pk`` (a 404, logged; a budget is a team's, not a
+    household's)."""
+    exists = Budget.objects.filter(pk=pk).exists()
+    return Refused(
+        object_type=Budget._meta.label_lower,
+        object_id=pk,
+        detail=NOT_VISIBLE if exists else NO_SUCH_OBJECT,
+        processing_activity=ProcessingActivity.BUDGET,
+    )
+
+
+def spend_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of spend ``pk`` (a 404), logged with its household's pseudonym."""
+    pseudonym = (
+        Spend.objects.filter(pk=pk).values_list("case__household__pseudonym", flat=True).first()
+    )
+    return Refused(
+        object_type=Spend._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+        processing_activity=ProcessingActivity.BUDGET,
+    )
+
+
+def hidden_spend(kwarg: str):
+    """For ``permission_required(..., hide=hidden_spend("pk"))``."""
+    return lambda kwargs: spend_refused(kwargs[kwarg])
+
+
 def budget_for(user, pk) -> Budget:
     budget = (
         with_figures(visible_budgets(user))
@@ -124,7 +156,7 @@ def budget_for(user, pk) -> Budget:
         .first()
     )
     if budget is None:
-        raise Http404
+        raise budget_refused(pk)
     return budget
 
 
@@ -136,7 +168,7 @@ def spend_for(user, pk) -> Spend:
         .first()
     )
     if spend is None:
-        raise Http404
+        raise spend_refused(pk)
     return spend
 
 

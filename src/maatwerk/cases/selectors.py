@@ -8,7 +8,8 @@ The whole policy as a table: docs/access.md.
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 
 from .extensions import annotate_case_list
 from .models import Case, Perspective
@@ -31,9 +32,29 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
 
 
+def case_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of case ``pk`` (a 404): its log row carries the household's
+    pseudonym, or notes that there is no such case. Raise it wherever a page of one
+    case refuses a user (``case_for`` does)."""
+    pseudonym = Case.objects.filter(pk=pk).values_list("household__pseudonym", flat=True).first()
+    return Refused(
+        object_type=Case._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_case(kwarg: str):
+    """For ``permission_required(..., hide=hidden_case("pk"))``: the refusal of the
+    case named by the URL's ``kwarg``."""
+    return lambda kwargs: case_refused(kwargs[kwarg])
+
+
 def case_for(user, pk) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
-    existence is itself not shared)."""
+    existence is itself not shared). The refusal is logged with the household's
+    pseudonym (``case_refused``)."""
     case = (
         visible_cases(user)
         .select_related("household", "primary_domain", "owner", "team__organisation")
@@ -42,7 +63,7 @@ def case_for(user, pk) -> Case:
         .first()
     )
     if case is None:
-        raise Http404
+        raise case_refused(pk)
     return case
 
 

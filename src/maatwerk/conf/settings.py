@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "maatwerk.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Logs every refused attempt on one object (a 404 raised as audit.access.Refused).
+    "maatwerk.audit.access.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "maatwerk.conf.urls"

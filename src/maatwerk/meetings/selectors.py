@@ -10,9 +10,9 @@ is shown, and no warnings, requests or minutes.
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import Request
@@ -31,12 +31,27 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=mine)
 
 
+def meeting_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of meeting ``pk`` (a 404, logged). A meeting is not one household's:
+    the row names the meeting, not the households on its agenda."""
+    return Refused(
+        object_type=Meeting._meta.label_lower,
+        object_id=pk,
+        detail=detail if Meeting.objects.filter(pk=pk).exists() else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_meeting(kwarg: str):
+    """For ``permission_required(..., hide=hidden_meeting("pk"))``."""
+    return lambda kwargs: meeting_refused(kwargs[kwarg])
+
+
 def meeting_for(user, pk) -> Meeting:
     meeting = (
         visible_meetings(user).select_related("organiser", "team__organisation").filter(pk=pk)
     ).first()
     if meeting is None:
-        raise Http404
+        raise meeting_refused(pk)
     return meeting
 
 
