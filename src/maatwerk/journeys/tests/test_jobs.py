@@ -172,6 +172,9 @@ def test_the_job_notifies_once(world, clock):
         "refused": 0,
         "approval_notices": 0,
         "approval_reminders": 0,
+        # The first run's checkpoint covers its rows; nothing new since.
+        "audit_checkpoints": 0,
+        "audit_checkpoint_refused": 0,
     }
     clock(date(2027, 3, 31))
     run_due_jobs()
