@@ -33,8 +33,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, Round
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 from maatwerk.audit.models import ProcessingActivity
 from maatwerk.cases.selectors import visible_cases
 
@@ -396,3 +398,23 @@ def case_spends(case) -> QuerySet[Spend]:
 
 def years_with_budgets(user) -> list[int]:
     return list(visible_budgets(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_spend(ids: list[str]) -> dict[str, str]:
+    spends = Spend.objects.filter(pk__in=ids_as_ints(ids)).only("pk", "on")
+    return {str(s.pk): _("spend %(reference)s") % {"reference": s.reference} for s in spends}
+
+
+def log_labels_budget(ids: list[str]) -> dict[str, str]:
+    rows = Budget.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "team__name", "year", "professional__username"
+    )
+    labels = {}
+    for pk, team, year, professional in rows:
+        label = _("budget %(team)s %(year)s") % {"team": team, "year": year}
+        labels[str(pk)] = f"{label} ({professional})" if professional else label
+    return labels

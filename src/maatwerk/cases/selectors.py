@@ -8,11 +8,13 @@ The whole policy as a table: docs/access.md.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 
 from .extensions import annotate_case_list
-from .models import Case, Perspective
+from .models import Case, Perspective, PlanVersion
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
@@ -125,3 +127,28 @@ def latest_version(case: Case, member: str) -> int:
 def can_see_identity(user, case: Case) -> bool:
     """Direct identifiers: the owning team only (not even maintenance access)."""
     return user.is_authenticated and case.team.members.filter(pk=user.pk).exists()
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer, who
+# reads the log, not the cases; they show pseudonyms and numbers, never a name.
+
+
+def log_labels_case(ids: list[str]) -> dict[str, str]:
+    rows = Case.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "household__pseudonym")
+    return {str(pk): _("case %(pseudonym)s") % {"pseudonym": pseudonym} for pk, pseudonym in rows}
+
+
+def log_labels_perspective(ids: list[str]) -> dict[str, str]:
+    rows = Perspective.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "version")
+    return {str(pk): _("perspective, version %(number)s") % {"number": v} for pk, v in rows}
+
+
+def log_labels_plan_version(ids: list[str]) -> dict[str, str]:
+    rows = PlanVersion.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "plan_id", "number"
+    )
+    return {
+        str(pk): _("plan %(plan)s, version %(number)s") % {"plan": plan, "number": number}
+        for pk, plan, number in rows
+    }

@@ -20,8 +20,10 @@ from django.db.models import (
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.register.models import EscalationStep
@@ -399,3 +401,29 @@ def notification_rows(user, notices: list[Notification]) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_request(ids: list[str]) -> dict[str, str]:
+    rows = Request.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "reference", "organisation__name"
+    )
+    return {
+        str(pk): _("request %(reference)s to %(organisation)s")
+        % {"reference": reference, "organisation": organisation}
+        for pk, reference, organisation in rows
+    }
+
+
+def log_labels_journey_event(ids: list[str]) -> dict[str, str]:
+    rows = JourneyEvent.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "type", "request__reference"
+    )
+    return {
+        str(pk): _("step “%(type)s” of request %(reference)s")
+        % {"type": EventType(type).label, "reference": reference}
+        for pk, type, reference in rows
+    }

@@ -10,9 +10,12 @@ is shown, and no warnings, requests or minutes.
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import Request
@@ -158,3 +161,16 @@ def minutes_for_case(case: Case) -> QuerySet[Minutes]:
     """The minutes kept with a case (shown on the case page, to whoever sees the case).
     Not scoped here: it starts from a case the caller got from ``visible_cases``."""
     return Minutes.objects.filter(case=case).select_related("meeting", "recorded_by")
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_meeting(ids: list[str]) -> dict[str, str]:
+    rows = Meeting.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "title", "starts_at")
+    return {
+        str(pk): _("breakthrough table “%(title)s” of %(date)s")
+        % {"title": title, "date": date_format(localtime(starts_at), "j F Y")}
+        for pk, title, starts_at in rows
+    }
