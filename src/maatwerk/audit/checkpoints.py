@@ -124,22 +124,28 @@ def _append_line(record: dict) -> None:
         logger.exception("Could not append the access-log checkpoint to the file")
 
 
-def last_file_record() -> dict | None:
-    """The newest checkpoint in the file sink (its last non-empty line), or None when
-    no file is configured or it is empty. A line that is not a checkpoint raises
-    ValueError: the file is damaged."""
+def file_records() -> list[dict]:
+    """Every checkpoint in the file sink, oldest first (empty when no file is set or
+    it does not exist yet). A line that is not a checkpoint raises ValueError naming
+    it: the file is damaged."""
     path = settings.AUDIT_CHECKPOINT_FILE
     if not path:
-        return None
+        return []
     try:
         with open(path, encoding="utf-8") as sink:
-            lines = [line for line in sink.read().splitlines() if line.strip()]
+            lines = sink.read().splitlines()
     except FileNotFoundError:
-        return None
-    if not lines:
-        return None
-    record = json.loads(lines[-1])
+        return []
     expected = {"created_at", "entry_count", "last_id", "head_hash", "signature"}
-    if not isinstance(record, dict) or set(record) != expected:
-        raise ValueError(f"the last line of {path} is not a checkpoint")
-    return record
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or set(record) != expected:
+            raise ValueError(f"line {number} of {path} is not a checkpoint")
+        records.append(record)
+    return records

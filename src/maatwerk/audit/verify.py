@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .checkpoints import last_file_record, signature_valid
+from .checkpoints import file_records, signature_valid
 from .models import GENESIS_HASH, AccessLogEntry, Checkpoint
 
 
@@ -93,13 +93,15 @@ def _expectations(report: LogReport) -> list[_Expectation]:
             _Expectation(label, checkpoint.last_id, checkpoint.entry_count, checkpoint.head_hash)
         )
     try:
-        record = last_file_record()
+        records = file_records()
     except ValueError as error:
         report.problems.append(f"the checkpoint file: {error}")
-        record = None
-    if record is not None:
+        records = []
+    # Every line, not only the last: rows removed together with the newest checkpoint
+    # rows, after which new checkpoints were written again, still miss an older line.
+    for record in records:
         signature = record.pop("signature")
-        label = f"the checkpoint file's last line ({record['created_at']})"
+        label = f"the checkpoint file's line of {record['created_at']}"
         if signature_valid(record, signature):
             expected.append(
                 _Expectation(label, record["last_id"], record["entry_count"], record["head_hash"])
@@ -111,7 +113,8 @@ def _expectations(report: LogReport) -> list[_Expectation]:
 
 def verify_log(batch_size: int = 2000) -> LogReport:
     """Walk the whole log once: check every link of the chain (the first broken one is
-    reported) and, at the newest row of every checkpoint, that the row is there with the
+    reported) and, at the newest row of every checkpoint (in the database and in the
+    file sink), that the row is there with the
     hash the checkpoint recorded and that the number of rows up to it is the number it
     counted. A checkpoint whose newest row never comes up was cut off: rows were removed
     (from the end, when the log now stops before it)."""

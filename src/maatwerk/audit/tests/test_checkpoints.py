@@ -231,11 +231,26 @@ def test_the_file_sink_catches_checkpoints_removed_with_the_rows(
     delete_newest(1)
     behind_the_apps_back("DELETE FROM audit_checkpoint", table="audit_checkpoint")
     message = verify_fails()
-    assert "the checkpoint file's last line" in message
+    assert "the checkpoint file's line of" in message
     assert f"entry {entries[-1].id}, which is missing" in message
-    # A damaged file is reported too.
-    sink.write_text(line + "\nnot a checkpoint\n")
-    assert "the checkpoint file" in verify_fails()
+    # The application goes on and anchors the shortened log again: the file's older
+    # line still shows what was removed.
+    write(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert write_checkpoint() is not None
+    assert len(sink.read_text().splitlines()) == 2
+    assert f"entry {entries[-1].id}, which is missing" in verify_fails()
+
+
+def test_a_damaged_checkpoint_file_is_reported(settings, tmp_path):
+    sink = tmp_path / "checkpoints.jsonl"
+    settings.AUDIT_CHECKPOINT_FILE = str(sink)
+    write(1)
+    sink.write_text('{"created_at": "x"}\n')
+    assert f"line 1 of {sink} is not a checkpoint" in verify_fails()
+    record = {"created_at": "2026-01-01T00:00:00.000000Z", "entry_count": 1, "last_id": 1}
+    sink.write_text(json.dumps({**record, "head_hash": "0" * 64, "signature": "f00d"}) + "\n")
+    assert "the checkpoint file's line of 2026-01-01" in verify_fails()
 
 
 def test_the_key_is_required_outside_development(settings):
