@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Imported here: the signal handlers import models, which the app registry only
         # allows once it is ready (the Django rule for AppConfig.ready).
-        from . import signals  # noqa: F401
+        from maatwerk.audit.labels import register_object_labels, register_role_names
+
+        from . import labels, signals  # noqa: F401
+
+        register_role_names(labels.log_role_names)
+        register_object_labels("accounts.user", labels.log_labels_user)
 
         # Permissions are created app by app during post_migrate, so the roles are
         # synchronised after each app (idempotent and cheap).

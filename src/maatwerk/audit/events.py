@@ -65,3 +65,24 @@ def spends_listed(request, *, name: str, spends) -> None:
         object_type="budgets.spend",
         detail=f"{name}: " + ", ".join(spend.reference for spend in spends)[:480],
     )
+
+
+def notifications_listed(request, *, notifications) -> None:
+    """The user's notifications page was read: it shows, per notice, the household's
+    pseudonym, the request's reference, the organisation and the due date. One row for
+    the page, as for any list of case data; it names what the page showed
+    (``HH-1234 R2``), the notices duck-typed (``notice.request.case.household``). A page
+    without notices shows no case data and writes no row."""
+    if not notifications:
+        return
+    shown = ", ".join(
+        f"{notice.request.case.household.pseudonym} {notice.request.reference}"
+        for notice in notifications
+    )
+    log_access(
+        action=Action.READ,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        object_type="journeys.notification",
+        detail=f"notifications: {shown}"[:500],
+    )

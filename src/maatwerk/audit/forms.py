@@ -32,3 +32,19 @@ class LogSearchForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date lies before the start date."))
         return cleaned
+
+
+class LogExportForm(LogSearchForm):
+    """One household's accesses, for an export: the household is required; a period
+    may narrow it down (the user and action filters do not apply)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        household = self.fields["household"]
+        household.required = True
+        household.error_messages["required"] = _(
+            "Give the pseudonym of the household whose accesses you want to export."
+        )
+
+    def clean_household(self):
+        return self.cleaned_data["household"].strip()

@@ -123,3 +123,45 @@ class AccessLogEntry(models.Model):
             payload[name] = value
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Checkpoint(models.Model):
+    """The head of the access log at one moment, signed with a key held outside the
+    database (``MAATWERK_AUDIT_CHECKPOINT_KEY``): how many rows there were, the id of
+    the newest and its hash. Removing the newest rows leaves a valid but shorter chain;
+    against a checkpoint it shows (``maatwerk audit-verify``). Written by the scheduler
+    (``audit.checkpoints.write_checkpoint``); append-only like the log itself."""
+
+    created_at = models.DateTimeField(_("time (UTC)"))
+    entry_count = models.PositiveBigIntegerField(_("number of entries"))
+    last_id = models.BigIntegerField(_("id of the newest entry"))
+    head_hash = models.CharField(_("hash of the newest entry"), max_length=64)
+    signature = models.CharField(_("signature (HMAC-SHA256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("access-log checkpoint")
+        verbose_name_plural = _("access-log checkpoints")
+        ordering = ["-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.entry_count} entries up to {self.last_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("access-log checkpoints cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("access-log checkpoints cannot be deleted")
+
+    def as_record(self) -> dict:
+        """The signed fields, as the file sink writes them and the signature covers them."""
+        return {
+            "created_at": self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "entry_count": self.entry_count,
+            "last_id": self.last_id,
+            "head_hash": self.head_hash,
+        }

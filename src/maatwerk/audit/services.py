@@ -14,7 +14,8 @@ from .models import GENESIS_HASH, AccessLogEntry, Action, ProcessingActivity, Re
 _CHAIN_LOCK_KEY = 7_513_000_001
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """Serialise with every append to the chain, until the end of the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -53,7 +54,7 @@ def log_access(
         organisation = str(actor.organisation) if actor.organisation_id else ""
         roles = ",".join(actor.role_codes())
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         last = AccessLogEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AccessLogEntry(
             occurred_at=timezone.now(),

@@ -1,5 +1,5 @@
-"""Database triggers that make tables append-only: the access log, and the budget
-ledger with its settlements and budget revisions (money history).
+"""Database triggers that make tables append-only: the access log and its checkpoints,
+and the budget ledger with its settlements and budget revisions (money history).
 
 Kept in one module: the migrations install them, and the SQLite backend's flush
 (wiping the whole database) needs to drop and recreate them.
@@ -11,6 +11,7 @@ MESSAGE = "the access log is append-only"
 # Every append-only table and the message a refused UPDATE or DELETE gives.
 APPEND_ONLY_TABLES = {
     TABLE: MESSAGE,
+    "audit_checkpoint": "access-log checkpoints are append-only",
     "budgets_ledgerentry": "the budget ledger is append-only",
     "budgets_settlement": "settlements are append-only",
     "budgets_budgetrevision": "budget revisions are append-only",

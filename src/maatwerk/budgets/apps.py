@@ -9,8 +9,11 @@ class BudgetsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only be imported once the app
         # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import register_case_page_section
 
-        from .selectors import case_spends
+        from .selectors import case_spends, log_labels_budget, log_labels_spend
 
+        register_object_labels("budgets.spend", log_labels_spend)
+        register_object_labels("budgets.budget", log_labels_budget)
         register_case_page_section(lambda user, case: {"spends": list(case_spends(case))})

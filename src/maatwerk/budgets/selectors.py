@@ -32,9 +32,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, Round
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
+from maatwerk.audit.models import ProcessingActivity
 from maatwerk.cases.selectors import visible_cases
 
 from .models import MONEY, Budget, LedgerEntry, PurposeCategory, Settlement, Spend
@@ -116,6 +119,37 @@ def balance_of(budget_id: int) -> Decimal:
     return with_figures(Budget.objects.filter(pk=budget_id)).values_list("balance", flat=True)[0]
 
 
+def budget_refused(pk) -> Refused:
+    """The refusal of budget ``pk`` (a 404, logged; a budget is a team's, not a
+    household's)."""
+    exists = Budget.objects.filter(pk=pk).exists()
+    return Refused(
+        object_type=Budget._meta.label_lower,
+        object_id=pk,
+        detail=NOT_VISIBLE if exists else NO_SUCH_OBJECT,
+        processing_activity=ProcessingActivity.BUDGET,
+    )
+
+
+def spend_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of spend ``pk`` (a 404), logged with its household's pseudonym."""
+    pseudonym = (
+        Spend.objects.filter(pk=pk).values_list("case__household__pseudonym", flat=True).first()
+    )
+    return Refused(
+        object_type=Spend._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+        processing_activity=ProcessingActivity.BUDGET,
+    )
+
+
+def hidden_spend(kwarg: str):
+    """For ``permission_required(..., hide=hidden_spend("pk"))``."""
+    return lambda kwargs: spend_refused(kwargs[kwarg])
+
+
 def budget_for(user, pk) -> Budget:
     budget = (
         with_figures(visible_budgets(user))
@@ -124,7 +158,7 @@ def budget_for(user, pk) -> Budget:
         .first()
     )
     if budget is None:
-        raise Http404
+        raise budget_refused(pk)
     return budget
 
 
@@ -136,7 +170,7 @@ def spend_for(user, pk) -> Spend:
         .first()
     )
     if spend is None:
-        raise Http404
+        raise spend_refused(pk)
     return spend
 
 
@@ -364,3 +398,23 @@ def case_spends(case) -> QuerySet[Spend]:
 
 def years_with_budgets(user) -> list[int]:
     return list(visible_budgets(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_spend(ids: list[str]) -> dict[str, str]:
+    spends = Spend.objects.filter(pk__in=ids_as_ints(ids)).only("pk", "on")
+    return {str(s.pk): _("spend %(reference)s") % {"reference": s.reference} for s in spends}
+
+
+def log_labels_budget(ids: list[str]) -> dict[str, str]:
+    rows = Budget.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "team__name", "year", "professional__username"
+    )
+    labels = {}
+    for pk, team, year, professional in rows:
+        label = _("budget %(team)s %(year)s") % {"team": team, "year": year}
+        labels[str(pk)] = f"{label} ({professional})" if professional else label
+    return labels

@@ -21,6 +21,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.selectors import (
     case_for,
+    hidden_case,
     visible_cases,
 )
 from maatwerk.cases.services import case_frame
@@ -34,10 +35,12 @@ from .money import euro
 from .selectors import (
     awaiting_approval,
     budget_for,
+    hidden_spend,
     may_see_receipt,
     open_receivables,
     receivables_by_organisation,
     spend_for,
+    spend_refused,
     spendable_budgets,
     team_overviews,
     visible_budgets,
@@ -102,7 +105,7 @@ def export(request, fmt):
     return exports.xlsx_response(overviews, year)
 
 
-@permission_required("budgets.add_spend", hide=True)
+@permission_required("budgets.add_spend", hide=hidden_case("case_pk"))
 def spend_create(request, case_pk):
     case = case_for(request.user, case_pk, for_change=True)
     budgets = with_figures(spendable_budgets(request.user, case))
@@ -208,7 +211,7 @@ def _render_detail(request, spend, status=200, **forms):
     return render(request, "budgets/spend_detail.html", context, status=status)
 
 
-@permission_required("budgets.view_budget", hide=True)
+@permission_required("budgets.view_budget", hide=hidden_spend("pk"))
 def spend_detail(request, pk):
     return _render_detail(request, spend_for(request.user, pk))
 
@@ -232,7 +235,7 @@ def _act(request, pk, form_class, form_name, action, success):
     return _render_detail(request, spend, status=400, **{form_name: form})
 
 
-@permission_required("budgets.approve_spend", hide=True)
+@permission_required("budgets.approve_spend", hide=hidden_spend("pk"))
 def spend_approve(request, pk):
     def action(spend, data):
         services.spend_approve(
@@ -244,7 +247,7 @@ def spend_approve(request, pk):
     )
 
 
-@permission_required("budgets.approve_spend", hide=True)
+@permission_required("budgets.approve_spend", hide=hidden_spend("pk"))
 def spend_refuse(request, pk):
     def action(spend, data):
         services.spend_refuse(
@@ -256,7 +259,7 @@ def spend_refuse(request, pk):
     )
 
 
-@permission_required("budgets.reverse_spend", hide=True)
+@permission_required("budgets.reverse_spend", hide=hidden_spend("pk"))
 def spend_reverse(request, pk):
     def action(spend, data):
         services.spend_reverse(
@@ -278,7 +281,7 @@ def spend_reverse(request, pk):
     )
 
 
-@permission_required("budgets.settle_spend", hide=True)
+@permission_required("budgets.settle_spend", hide=hidden_spend("pk"))
 def spend_settle(request, pk):
     def action(spend, data):
         services.spend_settle(
@@ -302,11 +305,13 @@ def spend_settle(request, pk):
     )
 
 
-@permission_required("budgets.view_budget", hide=True)
+@permission_required("budgets.view_budget", hide=hidden_spend("pk"))
 def receipt(request, pk):
     spend = spend_for(request.user, pk)
-    if not spend.receipt or not may_see_receipt(request.user, spend):
+    if not spend.receipt:
         raise Http404
+    if not may_see_receipt(request.user, spend):
+        raise spend_refused(spend.pk, detail="receipt: not the case team nor its budget holders")
     log_access(
         action=Action.EXPORT,
         processing_activity=ProcessingActivity.BUDGET,

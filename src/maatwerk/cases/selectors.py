@@ -20,11 +20,14 @@ Two ways to reach a case, decided here:
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 
 from .extensions import annotate_case_list
-from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective
+from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective, PlanVersion
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
@@ -108,10 +111,30 @@ def with_sensitive_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
     )
 
 
+def case_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of case ``pk`` (a 404): its log row carries the household's
+    pseudonym, or notes that there is no such case. Raise it wherever a page of one
+    case refuses a user (``case_for`` does)."""
+    pseudonym = Case.objects.filter(pk=pk).values_list("household__pseudonym", flat=True).first()
+    return Refused(
+        object_type=Case._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_case(kwarg: str):
+    """For ``permission_required(..., hide=hidden_case("pk"))``: the refusal of the
+    case named by the URL's ``kwarg``."""
+    return lambda kwargs: case_refused(kwargs[kwarg])
+
+
 def case_for(user, pk, *, for_change: bool = False) -> Case:
     """One case, or 404 for everyone who may not see it (never a 403: the case's
-    existence is itself not shared). With ``for_change`` only a case the user may
-    work on: an emergency access is read-only."""
+    existence is itself not shared); the refusal is logged with the household's
+    pseudonym (``case_refused``). With ``for_change`` only a case the user may work
+    on: an emergency access is read-only."""
     cases = workable_cases(user) if for_change else visible_cases(user)
     case = (
         cases.select_related("household", "primary_domain", "owner", "team__organisation")
@@ -120,7 +143,7 @@ def case_for(user, pk, *, for_change: bool = False) -> Case:
         .first()
     )
     if case is None:
-        raise Http404
+        raise case_refused(pk)
     return case
 
 
@@ -237,3 +260,28 @@ def latest_version(case: Case, member: str) -> int:
 def can_see_identity(user, case: Case) -> bool:
     """Direct identifiers: the owning team only (not even maintenance access)."""
     return user.is_authenticated and case.team.members.filter(pk=user.pk).exists()
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer, who
+# reads the log, not the cases; they show pseudonyms and numbers, never a name.
+
+
+def log_labels_case(ids: list[str]) -> dict[str, str]:
+    rows = Case.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "household__pseudonym")
+    return {str(pk): _("case %(pseudonym)s") % {"pseudonym": pseudonym} for pk, pseudonym in rows}
+
+
+def log_labels_perspective(ids: list[str]) -> dict[str, str]:
+    rows = Perspective.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "version")
+    return {str(pk): _("perspective, version %(number)s") % {"number": v} for pk, v in rows}
+
+
+def log_labels_plan_version(ids: list[str]) -> dict[str, str]:
+    rows = PlanVersion.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "plan_id", "number"
+    )
+    return {
+        str(pk): _("plan %(plan)s, version %(number)s") % {"plan": plan, "number": number}
+        for pk, plan, number in rows
+    }

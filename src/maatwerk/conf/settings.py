@@ -6,6 +6,8 @@ keep the two in step (tests/test_configuration_docs.py checks that every variabl
 read here is documented).
 """
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -127,6 +129,8 @@ MIDDLEWARE = [
     "maatwerk.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Logs every refused attempt on one object (a 404 raised as audit.access.Refused).
+    "maatwerk.audit.access.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "maatwerk.conf.urls"
@@ -421,6 +425,26 @@ def _field_encryption_keys() -> list[str]:
 
 
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+
+
+# --- Access-log checkpoints (docs/audit.md) ------------------------------------------
+# MAATWERK_AUDIT_CHECKPOINT_KEY: the HMAC-SHA256 key that signs the access log's
+# checkpoints (the count and the newest hash, written by the scheduler), held outside
+# the database so that whoever can change the database cannot forge a checkpoint.
+# Comma-separated: the first signs, every key verifies (rotation). Required when DEBUG
+# is off (a system check, maatwerk.audit.E001). In development and under the test
+# settings a key is derived from SECRET_KEY.
+AUDIT_CHECKPOINT_KEYS = env_list("MAATWERK_AUDIT_CHECKPOINT_KEY")
+if not AUDIT_CHECKPOINT_KEYS and (
+    DEBUG or os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("test_settings")
+):
+    AUDIT_CHECKPOINT_KEYS = [
+        hmac.new(SECRET_KEY.encode(), b"maatwerk audit checkpoint", hashlib.sha256).hexdigest()
+    ]
+# MAATWERK_AUDIT_CHECKPOINT_FILE: a file to which every checkpoint is also appended, one
+# JSON line each (ideally on storage the database's administrators cannot rewrite).
+# Default: empty (checkpoints only in the database).
+AUDIT_CHECKPOINT_FILE = env("MAATWERK_AUDIT_CHECKPOINT_FILE", "") or ""
 
 
 # --- Working days ----------------------------------------------------------------

@@ -10,6 +10,7 @@ class JourneysConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only be imported once the app
         # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import (
             register_case_list_annotation,
             register_case_page_section,
@@ -17,6 +18,8 @@ class JourneysConfig(AppConfig):
 
         from . import selectors
 
+        register_object_labels("journeys.request", selectors.log_labels_request)
+        register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
         register_case_list_annotation(selectors.with_attention)
         register_case_page_section(
             lambda user, case: {"requests": selectors.case_requests(user, case)}

@@ -18,10 +18,12 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.register.models import EscalationStep
@@ -57,7 +59,26 @@ def may_see_case_of(user, req) -> bool:
     return visible_cases(user).filter(pk=req.case_id).exists()
 
 
+def request_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of request ``pk`` (a 404), logged with its household's pseudonym."""
+    pseudonym = (
+        Request.objects.filter(pk=pk).values_list("case__household__pseudonym", flat=True).first()
+    )
+    return Refused(
+        object_type=Request._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_request(kwarg: str):
+    """For ``permission_required(..., hide=hidden_request("pk"))``."""
+    return lambda kwargs: request_refused(kwargs[kwarg])
+
+
 def request_for(user, pk) -> Request:
+    """One request the user may see, or a 404 (``request_refused``, logged)."""
     req = (
         visible_requests(user)
         .select_related(
@@ -67,7 +88,7 @@ def request_for(user, pk) -> Request:
         .first()
     )
     if req is None:
-        raise Http404
+        raise request_refused(pk)
     return req
 
 
@@ -380,3 +401,29 @@ def notification_rows(user, notices: list[Notification]) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_request(ids: list[str]) -> dict[str, str]:
+    rows = Request.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "reference", "organisation__name"
+    )
+    return {
+        str(pk): _("request %(reference)s to %(organisation)s")
+        % {"reference": reference, "organisation": organisation}
+        for pk, reference, organisation in rows
+    }
+
+
+def log_labels_journey_event(ids: list[str]) -> dict[str, str]:
+    rows = JourneyEvent.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "type", "request__reference"
+    )
+    return {
+        str(pk): _("step “%(type)s” of request %(reference)s")
+        % {"type": EventType(type).label, "reference": reference}
+        for pk, type, reference in rows
+    }

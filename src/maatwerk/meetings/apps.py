@@ -9,8 +9,10 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only be imported once the app
         # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import register_case_page_section
 
-        from .selectors import minutes_for_case
+        from .selectors import log_labels_meeting, minutes_for_case
 
+        register_object_labels("meetings.meeting", log_labels_meeting)
         register_case_page_section(lambda user, case: {"minutes": list(minutes_for_case(case))})

@@ -10,9 +10,12 @@ is shown, and no warnings, requests or minutes.
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
+from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.journeys.models import Request
@@ -31,12 +34,27 @@ def visible_meetings(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=mine)
 
 
+def meeting_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    """The refusal of meeting ``pk`` (a 404, logged). A meeting is not one household's:
+    the row names the meeting, not the households on its agenda."""
+    return Refused(
+        object_type=Meeting._meta.label_lower,
+        object_id=pk,
+        detail=detail if Meeting.objects.filter(pk=pk).exists() else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_meeting(kwarg: str):
+    """For ``permission_required(..., hide=hidden_meeting("pk"))``."""
+    return lambda kwargs: meeting_refused(kwargs[kwarg])
+
+
 def meeting_for(user, pk) -> Meeting:
     meeting = (
         visible_meetings(user).select_related("organiser", "team__organisation").filter(pk=pk)
     ).first()
     if meeting is None:
-        raise Http404
+        raise meeting_refused(pk)
     return meeting
 
 
@@ -143,3 +161,16 @@ def minutes_for_case(case: Case) -> QuerySet[Minutes]:
     """The minutes kept with a case (shown on the case page, to whoever sees the case).
     Not scoped here: it starts from a case the caller got from ``visible_cases``."""
     return Minutes.objects.filter(case=case).select_related("meeting", "recorded_by")
+
+
+# --- Names for the access log's page (audit.labels) ----------------------------------
+# Unscoped on purpose: they name the objects of log rows for the privacy officer.
+
+
+def log_labels_meeting(ids: list[str]) -> dict[str, str]:
+    rows = Meeting.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "title", "starts_at")
+    return {
+        str(pk): _("breakthrough table “%(title)s” of %(date)s")
+        % {"title": title, "date": date_format(localtime(starts_at), "j F Y")}
+        for pk, title, starts_at in rows
+    }

@@ -23,6 +23,8 @@ from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
+from maatwerk.cases.selectors import case_refused
+from maatwerk.journeys.selectors import request_refused
 from maatwerk.web.forms import add_service_errors
 
 from . import services
@@ -34,7 +36,14 @@ from .forms import (
     MeetingForm,
     MinutesForm,
 )
-from .selectors import agenda_for, attendee_warnings, meeting_for, visible_meetings
+from .selectors import (
+    agenda_for,
+    attendee_warnings,
+    hidden_meeting,
+    meeting_for,
+    meeting_refused,
+    visible_meetings,
+)
 
 
 @permission_required("meetings.view_meeting")
@@ -85,7 +94,7 @@ def _post(request, meeting, entries):
     """Handle one of the meeting page's forms; returns the bound form with errors, or
     None after a successful save (the caller redirects)."""
     if not request.user.has_perm("meetings.change_meeting"):
-        raise Http404
+        raise meeting_refused(meeting.pk, detail="meetings.change_meeting")
     action = request.POST.get("action")
     if action == "attendee":
         form = AttendeeForm(request.POST, prefix="attendee")
@@ -111,9 +120,12 @@ def _post(request, meeting, entries):
         return ("agenda", None, form)
     visible = {entry.case.pk: entry for entry in entries if entry.visible}
     if action == "minutes":
-        entry = visible.get(_int(request.POST.get("case")))
+        case_pk = _int(request.POST.get("case"))
+        entry = visible.get(case_pk)
         if entry is None:
-            raise Http404
+            if case_pk is None:
+                raise Http404
+            raise case_refused(case_pk, detail=f"minutes at meeting {meeting.pk}")
         form = MinutesForm(request.POST, prefix=f"minutes-{entry.case.pk}")
         if form.is_valid():
             try:
@@ -132,7 +144,9 @@ def _post(request, meeting, entries):
         pk = _int(request.POST.get("request"))
         req = next((r for e in visible.values() for r in e.requests if r.pk == pk), None)
         if req is None:
-            raise Http404
+            if pk is None:
+                raise Http404
+            raise request_refused(pk, detail=f"decision at meeting {meeting.pk}")
         form = DecisionForm(request.POST, prefix=f"decide-{req.pk}")
         if form.is_valid():
             try:
@@ -157,7 +171,7 @@ def _int(value):
         return None
 
 
-@permission_required("meetings.view_meeting", hide=True)
+@permission_required("meetings.view_meeting", hide=hidden_meeting("pk"))
 def meeting_detail(request, pk):
     meeting = meeting_for(request.user, pk)
     entries = agenda_for(meeting, request.user)

@@ -8,6 +8,13 @@ class RegisterConfig(AppConfig):
     verbose_name = _("Maatwerkregister")
 
     def ready(self):
+        # Imported here, not at the top: models may only be imported once the app
+        # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.audit.labels import register_object_labels
+
+        from .selectors import log_labels_organisation
+
+        register_object_labels("register.organisation", log_labels_organisation)
         post_migrate.connect(_seed_reference_lists, sender=self)
 
 

@@ -2,6 +2,9 @@
 is decided by the ``register.view_organisation`` permission (see accounts.roles)."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.labels import ids_as_ints
 
 from .models import Contact, EscalationStep, Organisation
 
@@ -48,3 +51,9 @@ def organisation_detail(*, slug: str) -> Organisation | None:
         )
         .first()
     )
+
+
+def log_labels_organisation(ids: list[str]) -> dict[str, str]:
+    """Names for the access log's page (``audit.labels``)."""
+    rows = Organisation.objects.filter(pk__in=ids_as_ints(ids)).values_list("pk", "name")
+    return {str(pk): _("organisation %(name)s") % {"name": name} for pk, name in rows}

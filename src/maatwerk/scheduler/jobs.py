@@ -19,6 +19,7 @@ from datetime import date
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
@@ -45,12 +46,23 @@ def _emergency_access_notices(today: date) -> dict:
     return case_jobs.notify_emergency_accesses(today=today)
 
 
+def _audit_checkpoint(today: date) -> dict:
+    """The access log's signed head (docs/audit.md); last, so it covers the rows the
+    other jobs wrote. Nothing new since the last one: no checkpoint."""
+    result = write_checkpoint()
+    return {
+        "audit_checkpoints": int(result is not None and not isinstance(result, Refusal)),
+        "audit_checkpoint_refused": int(isinstance(result, Refusal)),
+    }
+
+
 # (name, job): the order is the order of a run.
 DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue requests", _overdue),
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
     ("emergency access notices", _emergency_access_notices),
+    ("access-log checkpoint", _audit_checkpoint),
 ]
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,9 @@ from ..selectors import (
     can_see_identity,
     case_for,
     case_list_rows,
+    case_refused,
     case_search,
+    hidden_case,
     latest_version,
 )
 from ..services import (
@@ -102,7 +103,7 @@ def case_create(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-@permission_required("cases.view_case", hide=True)
+@permission_required("cases.view_case", hide=hidden_case("pk"))
 def case_detail(request, pk):
     with transaction.atomic():
         case = case_for(request.user, pk)
@@ -127,7 +128,7 @@ def case_detail(request, pk):
     )
 
 
-@permission_required("cases.change_case", hide=True)
+@permission_required("cases.change_case", hide=hidden_case("pk"))
 def perspective_add(request, pk):
     case = case_for(request.user, pk, for_change=True)
     params = request.POST if request.method == "POST" else request.GET
@@ -181,11 +182,11 @@ def perspective_add(request, pk):
     )
 
 
-@permission_required("cases.change_case", hide=True)
+@permission_required("cases.change_case", hide=hidden_case("pk"))
 def identity_edit(request, pk):
     case = case_for(request.user, pk, for_change=True)
     if not can_see_identity(request.user, case):
-        raise Http404
+        raise case_refused(case.pk, detail="identifiers: not the owning team")
     instance = HouseholdIdentity.objects.filter(household=case.household).first()
     form = IdentityForm(request.POST or None, instance=instance)
     conflict = False
@@ -209,7 +210,7 @@ def identity_edit(request, pk):
     )
 
 
-@permission_required("cases.change_case", hide=True)
+@permission_required("cases.change_case", hide=hidden_case("pk"))
 def case_status(request, pk):
     case = case_for(request.user, pk, for_change=True)
     form = StatusForm(request.POST or None, case=case, allowed=TRANSITIONS[case.status])

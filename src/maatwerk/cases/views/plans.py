@@ -27,7 +27,7 @@ from ..plans import (
     plan_state,
     sentences,
 )
-from ..selectors import case_for, current_perspectives, emergency_access_of
+from ..selectors import case_for, current_perspectives, emergency_access_of, hidden_case
 from ..services import case_frame
 
 
@@ -96,7 +96,7 @@ def _content(form, goals, actions, costs) -> PlanContent:
     )
 
 
-@permission_required("cases.change_case", hide=True)
+@permission_required("cases.change_case", hide=hidden_case("pk"))
 def plan_edit(request, pk, plan_id=None):
     case = case_for(request.user, pk, for_change=True)
     plan = _plan_for(case, plan_id) if plan_id else None
@@ -176,7 +176,7 @@ def _shown_plan(request, pk, plan_id):
     return case, plan, state
 
 
-@permission_required("cases.view_case", hide=True)
+@permission_required("cases.view_case", hide=hidden_case("pk"))
 def plan_detail(request, pk, plan_id):
     with transaction.atomic():
         case, plan, state = _shown_plan(request, pk, plan_id)
@@ -194,7 +194,7 @@ def plan_detail(request, pk, plan_id):
     )
 
 
-@permission_required("cases.change_case", hide=True)
+@permission_required("cases.change_case", hide=hidden_case("pk"))
 def agreement_add(request, pk, plan_id):
     case = case_for(request.user, pk, for_change=True)
     plan = _plan_for(case, plan_id)
@@ -220,7 +220,7 @@ def agreement_add(request, pk, plan_id):
     )
 
 
-@permission_required("cases.view_case", hide=True)
+@permission_required("cases.view_case", hide=hidden_case("pk"))
 def plan_pdf_view(request, pk, plan_id):
     with transaction.atomic():
         case, _plan, state = _shown_plan(request, pk, plan_id)

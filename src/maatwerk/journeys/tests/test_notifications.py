@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.journeys.jobs import notice_key
 from maatwerk.journeys.models import Notification, Request
 from maatwerk.testing.cases import make_case
@@ -162,3 +163,19 @@ def test_no_link_while_the_second_factor_is_owed(client, login, make_user, totp_
     response = client.get("/accounts/two-factor/", follow=True)
     assert "notifications-link" not in response.content.decode()
     assert client.get(URL).status_code == 302  # sent to the two-factor page
+
+
+def test_reading_the_notifications_is_logged_with_the_pseudonyms(client, login, world):
+    owner, colleague, _decider, (first, second, _third) = world
+    notify(owner, first)
+    notify(owner, second)
+    login(owner)
+    assert client.get(URL).status_code == 200
+    (row,) = AccessLogEntry.objects.filter(object_type="journeys.notification")
+    assert (row.actor, row.action) == (owner, Action.READ)
+    for req in (first, second):
+        assert f"{req.case.household.pseudonym} {req.reference}" in row.detail
+    client.logout()
+    login(colleague)  # no notices: no case data shown, no row
+    assert client.get(URL).status_code == 200
+    assert AccessLogEntry.objects.filter(object_type="journeys.notification").count() == 1

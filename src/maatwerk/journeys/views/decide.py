@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import BooleanField, F, Value, When
 from django.db.models import Case as CaseWhen
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,13 @@ from maatwerk.web.forms import add_service_errors
 
 from ..forms.decide import DECISION_FORMS, InboxFilterForm
 from ..models import Request
-from ..selectors import inbox_requests, request_for, shared_view
+from ..selectors import (
+    hidden_request,
+    inbox_requests,
+    request_for,
+    request_refused,
+    shared_view,
+)
 from ..services import record_event
 from ..workflow import AWAITING_ORGANISATION, TRANSITIONS, is_overdue, overdue_q
 
@@ -78,11 +84,11 @@ def _request_to_decide(user, pk) -> Request:
         or req.organisation_id != user.organisation_id
         or req.state == Request.State.DRAFT
     ):
-        raise Http404
+        raise request_refused(req.pk, detail="not submitted to the user's organisation")
     return req
 
 
-@permission_required("journeys.decide_request", hide=True)
+@permission_required("journeys.decide_request", hide=hidden_request("pk"))
 def decide(request, pk):
     req = _request_to_decide(request.user, pk)
     posted = None

@@ -4,9 +4,12 @@ newest first, and "mark all as read"."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from maatwerk.audit import events
 
 from ..selectors import notification_rows, notifications_for, unread_count
 from ..services import notifications_mark_all_read
@@ -21,8 +24,11 @@ def notification_list(request):
         .select_related("request__organisation", "request__case__household")
         .order_by("-created_at", "-id")
     )
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = notification_rows(request.user, list(page.object_list))
+    with transaction.atomic():
+        page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        rows = notification_rows(request.user, page.object_list)
+        events.notifications_listed(request, notifications=page.object_list)
     unread = unread_count(request.user)
     return render(
         request,

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import PlanVersion
-from maatwerk.cases.selectors import case_for, may_work_on
+from maatwerk.cases.selectors import case_for, hidden_case, may_work_on
 from maatwerk.cases.services import case_frame
 from maatwerk.web.forms import add_service_errors
 
@@ -37,10 +36,12 @@ from ..selectors import (
     QUEUE_SECTION_SIZE,
     counter_arguments,
     earlier_approvals,
+    hidden_request,
     journey_lanes,
     may_see_case_of,
     queue_sections,
     request_for,
+    request_refused,
 )
 from ..workflow import CONDITION_ANSWER_STATES, is_overdue
 
@@ -65,7 +66,7 @@ def _plan_excerpt(case) -> str:
 # --- New request ---------------------------------------------------------------------
 
 
-@permission_required("journeys.add_request", hide=True)
+@permission_required("journeys.add_request", hide=hidden_case("case_pk"))
 def request_create(request, case_pk):
     case = case_for(request.user, case_pk, for_change=True)
     may_send = request.user.has_perm("journeys.add_journeyevent")
@@ -171,12 +172,12 @@ def _record_answer(request, req, condition, form) -> bool:
     return True
 
 
-@permission_required("journeys.view_request", hide=True)
+@permission_required("journeys.view_request", hide=hidden_request("pk"))
 def request_detail(request, pk):
     req = request_for(request.user, pk)
     # Decision makers see only what was shared, on their own inbox pages.
     if not may_see_case_of(request.user, req):
-        raise Http404
+        raise request_refused(req.pk, detail="not the case team (the inbox shows what was shared)")
     case = req.case
     steps = list(req.organisation.escalation_steps.select_related("contact").order_by("level"))
     # Logging steps is work on the case: not through an emergency access (read-only).
@@ -322,7 +323,7 @@ def _timeline_axis(lanes, origin: date | None, today: date):
     return total, ticks
 
 
-@permission_required("journeys.view_request", hide=True)
+@permission_required("journeys.view_request", hide=hidden_case("case_pk"))
 def timeline(request, case_pk):
     today = timezone.localdate()
     with transaction.atomic():
