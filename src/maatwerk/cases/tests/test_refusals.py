@@ -2,10 +2,13 @@
 (NEN 7513: every attempt, by anyone); the answer stays a plain 404."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from maatwerk.cases.models import EmergencyAccess
 from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
 from maatwerk.testing.cases import make_cases
 from maatwerk.testing.refusals import assert_refused
@@ -31,6 +34,19 @@ def plan(case, professional):
         based_on=0,
     )
     return version.plan
+
+
+def emergency_access(user, case):
+    """Break-the-glass for ``user`` on ``case``, running now (cases.services has the
+    full flow; here only the visibility it gives matters)."""
+    now = timezone.now()
+    return EmergencyAccess.objects.create(
+        user=user,
+        case=case,
+        reason="test: the case manager is ill today",
+        started_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
 
 
 def page_without_token(response, url):
@@ -91,7 +107,8 @@ def test_a_role_without_case_access_is_logged_with_the_household(
 def test_a_missing_permission_on_a_case_page_is_logged_with_the_household(
     client, login, make_user, case
 ):
-    admin = make_user("admin")  # sees every case (maintenance), changes none
+    admin = make_user("admin")  # sees the case only through an emergency access: read-only
+    emergency_access(admin, case)
     login(admin, verified=True)
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
     row = assert_refused(
@@ -103,14 +120,16 @@ def test_a_missing_permission_on_a_case_page_is_logged_with_the_household(
 def test_identifiers_refused_outside_the_owning_team_are_logged(
     client, login, make_user, teams, case
 ):
-    # Maintenance access and a professional's permissions, in another team: the case is
+    # An emergency access and a professional's permissions, in another team: the case is
     # visible, its direct identifiers are not.
     user = make_user("professional", "admin", teams=[teams[1]])
+    emergency_access(user, case)
     login(user, verified=True)
     row = assert_refused(
         client, reverse("cases:identity_edit", args=[case.pk]), household=case.household.pseudonym
     )
-    assert row.detail.startswith("identifiers: not the owning team")
+    # Changing them needs the policy itself (an emergency access is read-only).
+    assert row.detail.startswith("not visible to this user")
 
 
 def test_the_owning_team_is_not_refused(client, login, professional, case, plan):

@@ -156,7 +156,10 @@ def test_hsts_is_on_without_debug(client):
 # What a strict CSP refuses: style attributes, inline <style> and <script> elements
 # without a nonce, and event-handler attributes. The printable plan is only ever
 # rendered by WeasyPrint into a PDF (maatwerk.cases.pdf), never served as a page.
-NOT_A_PAGE = {"cases/templates/cases/plan_print.html"}
+NOT_A_PAGE = {
+    "cases/templates/cases/plan_print.html",
+    "audit/templates/audit/inzage_print.html",
+}
 INLINE = re.compile(
     r"""\sstyle\s*=|<style(?![^>]*\snonce=)|<script(?![^>]*\ssrc=)|\son[a-z]+\s*=\s*["']""",
     re.IGNORECASE,
