@@ -14,7 +14,16 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
-from .models import Case, CaseEvent, Confirmation, Household, HouseholdIdentity, Perspective
+from .audience import audience_problem, default_audience
+from .models import (
+    Audience,
+    Case,
+    CaseEvent,
+    Confirmation,
+    Household,
+    HouseholdIdentity,
+    Perspective,
+)
 from .selectors import current_perspectives, latest_version
 from .workflow import TRANSITIONS
 
@@ -95,6 +104,7 @@ def case_open(
             member="",
             version=1,
             text=perspective,
+            audience=Audience.HOUSEHOLD,
             problems_start_domain=problems_start_domain,
             recorded_on=opened_on,
             confirmation=Confirmation.FIRST,
@@ -124,11 +134,17 @@ def perspective_record(
     recorded_on,
     based_on_version: int,
     member: str = "",
+    audience: str = "",
     problems_start_domain=None,
 ) -> Perspective:
     """Add a version of a voice's perspective. ``based_on_version`` is the version the
-    user saw; if someone added one since, nothing is saved and ConflictError says so."""
+    user saw; if someone added one since, nothing is saved and ConflictError says so.
+    ``audience``: who may hear this version; empty is the voice's safe default (a
+    member's words for that member only, the whole household's for the household)."""
     member = member.strip()
+    audience = audience or default_audience(member)
+    if problem := audience_problem(audience, member):
+        raise ValidationError({"audience": problem})
     if confirmation == Confirmation.FIRST and latest_version(case, member) > 0:
         raise ValidationError(
             {"confirmation": _("Say how the household confirmed this new version.")}
@@ -148,6 +164,7 @@ def perspective_record(
                 member=member,
                 version=current + 1,
                 text=text,
+                audience=audience,
                 problems_start_domain=problems_start_domain,
                 recorded_on=recorded_on,
                 confirmation=confirmation if current else Confirmation.FIRST,

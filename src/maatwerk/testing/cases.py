@@ -42,6 +42,7 @@ def make_cases(team, owner, count, start=0):
                 case=c,
                 version=1,
                 text="Wij willen rust",
+                audience="household",  # as case_open writes the first version
                 recorded_on=today,
                 confirmation="first",
                 recorded_by=owner,
