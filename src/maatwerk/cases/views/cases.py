@@ -133,7 +133,12 @@ def perspective_add(request, pk):
     if new_voice and request.method == "POST" and not member:
         member = None  # reported as a field error below
     current_version = 0 if new_voice else latest_version(case, member or "")
-    form = PerspectiveForm(request.POST or None, initial={"based_on_version": current_version})
+    form = PerspectiveForm(
+        request.POST or None,
+        initial={"based_on_version": current_version},
+        voice=member or "",
+        new_voice=new_voice,
+    )
     conflict = None
     member_error = None
     if member is None:
@@ -152,13 +157,14 @@ def perspective_add(request, pk):
                 confirmation=data["confirmation"],
                 recorded_on=data["recorded_on"],
                 based_on_version=data["based_on_version"],
+                audience=data["audience"],
                 problems_start_domain=data["problems_start_domain"],
             )
         except ConflictError as error:
             conflict = error.current
             form.add_error(None, str(error))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The new version of the perspective has been saved."))
             return redirect("cases:case_detail", pk=case.pk)
