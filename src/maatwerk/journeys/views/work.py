@@ -89,6 +89,12 @@ def _confirmation(request, case) -> tuple[ConfirmShareForm | None, str]:
     return confirm, confirm.cleaned_data["share_digest"] if confirm.is_valid() else ""
 
 
+def _refused(confirm: ConfirmShareForm, error: ValidationError) -> None:
+    """The service refused a confirmation (of content that changed since): on the box."""
+    for problem in error.message_dict["share_confirmed"]:
+        confirm.add_error("confirm_share", problem)
+
+
 # --- New request ---------------------------------------------------------------------
 
 
@@ -147,7 +153,7 @@ def request_create(request, case_pk):
         except ValidationError as error:
             if confirm is not None and "share_confirmed" in getattr(error, "error_dict", {}):
                 # What would be shared changed after the preview: show it again.
-                add_service_errors(confirm, error)
+                _refused(confirm, error)
                 return preview()
             add_service_errors(form, error)
         else:
@@ -200,7 +206,7 @@ def _record_step(request, req, form, *, confirm=None, confirmed: str = "") -> bo
         )
     except ValidationError as error:
         if confirm is not None and "share_confirmed" in getattr(error, "error_dict", {}):
-            add_service_errors(confirm, error)
+            _refused(confirm, error)
         else:
             add_service_errors(form, error)
         return False
