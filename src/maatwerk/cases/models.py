@@ -82,6 +82,59 @@ class HouseholdIdentity(models.Model):
         return f"{self.household_id}"
 
 
+class MemberIdentity(models.Model):
+    """Direct identifiers of one member or sub-household (a voice of the case, as in
+    ``Perspective.member``), kept apart from the household's: for example the address a
+    partner went to. Encrypted at rest like HouseholdIdentity and shown only to the
+    owning team on the identity page. No output reads this table: not the printed plan
+    (which another member may read), not what an organisation sees, not the access
+    log (docs/privacy.md)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="member_identities"
+    )
+    member = models.CharField(_("whose details"), max_length=100)
+    names = EncryptedTextField(_("names"), max_length=300, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    bsn = EncryptedTextField(
+        _("citizen service number (BSN)"), max_length=9, blank=True, validators=[validate_bsn]
+    )
+    street = EncryptedTextField(_("street"), max_length=200, blank=True)
+    house_number = EncryptedTextField(
+        _("house number"), max_length=5, blank=True, validators=[validate_house_number]
+    )
+    house_number_addition = EncryptedTextField(_("addition"), max_length=10, blank=True)
+    postcode = EncryptedTextField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
+    city = EncryptedTextField(_("city"), max_length=100, blank=True)
+    protected_address = models.BooleanField(
+        _("protected address"),
+        default=True,
+        help_text=_(
+            "This member's address must not reach the other members of the household or "
+            "any organisation, in writing or by phone."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member identity")
+        verbose_name_plural = _("member identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "member"], name="member_identity_one_per_voice"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(member=""), name="member_identity_names_a_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.member}"
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")

@@ -22,6 +22,7 @@ from .models import (
     Confirmation,
     Household,
     HouseholdIdentity,
+    MemberIdentity,
     Perspective,
 )
 from .selectors import current_perspectives, latest_version
@@ -224,6 +225,50 @@ def identity_save(*, request, user, case: Case, form) -> HouseholdIdentity:
             object_id=case.household_id,
             household=case.household.pseudonym,
             detail="fields: " + ",".join(form.changed_data),
+        )
+    return identity
+
+
+def member_identity_save(*, request, user, case: Case, member: str, form) -> MemberIdentity:
+    """Save the identifiers of one member or sub-household (a voice of the case, never
+    the whole household); refuses to overwrite a change someone else saved since the
+    form was loaded. The log names the voice by the id of its first perspective and
+    the fields that changed, never a value or the voice's name."""
+    first = (
+        Perspective.objects.filter(case=case, member=member).order_by("version").first()
+        if member
+        else None
+    )
+    if first is None:
+        raise ValidationError(_("Record this member's perspective before their details."))
+    loaded = form.cleaned_data["loaded_version"]
+    with transaction.atomic():
+        identity = form.save(commit=False)
+        rows = MemberIdentity.objects.filter(household=case.household, member=member)
+        if loaded == 0:
+            if rows.exists():
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.household = case.household
+            identity.member = member
+            identity.version = 1
+            try:
+                with transaction.atomic():
+                    identity.save(force_insert=True)
+            except IntegrityError as exc:  # saved at the same moment
+                raise ConflictError(_("Someone else saved these details in the meantime.")) from exc
+        else:
+            if not rows.filter(version=loaded).update(version=loaded + 1):
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.version = loaded + 1
+            identity.save()
+        log_access(
+            action=Action.UPDATE if loaded else Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=identity,
+            household=case.household.pseudonym,
+            detail=f"member voice {first.pk}; fields: " + ",".join(form.changed_data),
         )
     return identity
 

@@ -6,7 +6,14 @@ from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LifeDomain, Organisation
 
 from ..audience import audience_choices, default_audience
-from ..models import Audience, Case, Composition, Confirmation, HouseholdIdentity
+from ..models import (
+    Audience,
+    Case,
+    Composition,
+    Confirmation,
+    HouseholdIdentity,
+    MemberIdentity,
+)
 from ..validators import normalize_bsn, normalize_postcode
 
 
@@ -179,6 +186,14 @@ class IdentityForm(forms.ModelForm):
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]
         return normalize_postcode(value) if value else ""
+
+
+class MemberIdentityForm(IdentityForm):
+    """The identifiers of one member or sub-household (a voice of the case)."""
+
+    class Meta(IdentityForm.Meta):
+        model = MemberIdentity
+        fields = [*IdentityForm.Meta.fields, "protected_address"]
 
 
 class StatusForm(forms.Form):

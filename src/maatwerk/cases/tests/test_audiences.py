@@ -29,7 +29,16 @@ from maatwerk.cases.audience import (
     plan_readers,
     shared_perspective,
 )
-from maatwerk.cases.models import Audience, Case, Goal, Perspective, PlanAction, PlanVersion
+from maatwerk.cases.models import (
+    Audience,
+    Case,
+    Goal,
+    HouseholdIdentity,
+    MemberIdentity,
+    Perspective,
+    PlanAction,
+    PlanVersion,
+)
 from maatwerk.cases.plans import (
     ActionInput,
     GoalInput,
@@ -60,6 +69,8 @@ PROFESSIONALS_ONLY = [
     "Veilig Thuis is om advies gevraagd.",
     "de wijkagent eerst naar de partner",
 ]
+# Direct identifiers: hers (her own address) and the household's. Never printed.
+IDENTIFIERS = ["Zonnebloemstraat", "3512 AB", "Samira Bakker", "Dorpsstraat", "Jan Bakker"]
 HOUSEHOLD_WORDS = "We willen dat de schulden stoppen met groeien."
 DEBTS_PLAN = "Eerst praten over de schulden"
 SAFE_PLAN = "Veilig thuis"
@@ -83,6 +94,18 @@ def html_text(printed) -> str:
 def demo():
     create_demo_data()
     case = Case.objects.get(plans__title=DEBTS_PLAN)
+    HouseholdIdentity.objects.create(
+        household=case.household, names="Jan Bakker", street="Dorpsstraat", house_number="3"
+    )
+    MemberIdentity.objects.create(
+        household=case.household,
+        member=PARTNER,
+        names="Samira Bakker",
+        street="Zonnebloemstraat",
+        house_number="7",
+        postcode="3512 AB",
+        city="Utrecht",
+    )
     return {
         "case": case,
         "professional": User.objects.get(username="professional2"),  # Buurtteam Overvecht
@@ -150,7 +173,7 @@ def test_every_printed_copy_holds_only_what_its_reader_may_hear(demo, client, lo
         assert response["Content-Type"] == "application/pdf", response.content[:300]
         for text in (html_text(printed), pdf_text(response.content)):
             where = f"{title} for {reader.label}"
-            for secret in PROFESSIONALS_ONLY:
+            for secret in [*PROFESSIONALS_ONLY, *IDENTIFIERS]:
                 assert secret not in text, (where, secret)
             if reader == Reader.household():
                 assert "Voor: het hele huishouden" in text, where
@@ -311,6 +334,53 @@ def test_the_pages_of_the_team_say_whose_each_piece_is_and_who_may_hear_it(demo,
     )
     assert "Van: het hele huishouden · mag horen: alleen de professionals" in plan
     assert "Afdrukken voor" in plan
+
+
+def test_her_own_details_are_for_the_owning_team_only(demo, client, login, make_user):
+    login(demo["professional"])
+    case = demo["case"]
+    url = reverse("cases:identity_edit", args=[case.pk])
+    page = client.get(url)
+    assert [name for name, _protected in page.context["members"]] == [PARTNER]
+    assert f"?member={PARTNER.replace(' ', '%20')}" in page.content.decode()
+    hers = client.get(url, {"member": PARTNER})
+    assert hers.context["form"]["street"].value() == "Zonnebloemstraat"
+    response = client.post(
+        f"{url}?member={PARTNER}",
+        {
+            "member": PARTNER,
+            "loaded_version": 1,
+            "names": "Samira Bakker",
+            "street": "Zonnebloemstraat",
+            "house_number": "9",
+            "postcode": "3512ab",
+            "city": "Utrecht",
+            "protected_address": "on",
+        },
+    )
+    assert response.status_code == 302
+    identity = MemberIdentity.objects.get(household=case.household, member=PARTNER)
+    assert identity.house_number == "9" and identity.postcode == "3512 AB"
+    assert identity.protected_address and identity.version == 2
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT street, postcode, names FROM {MemberIdentity._meta.db_table} WHERE id = %s",
+            [identity.pk],
+        )
+        raw = " ".join(str(value) for value in cursor.fetchone())
+    for plain in ("Zonnebloemstraat", "3512 AB", "Samira"):
+        assert plain not in raw  # encrypted at rest
+    row = AccessLogEntry.objects.get(object_type="cases.memberidentity")
+    voice = Perspective.objects.get(case=case, member=PARTNER, version=1)
+    assert row.detail == f"member voice {voice.pk}; fields: house_number,postcode"
+    # Not a voice of this case, or the whole household: no such page.
+    assert client.get(url, {"member": "Iemand anders"}).status_code == 404
+    # Someone outside the team, and maintenance access (which may open the case), never.
+    for user in (make_user("professional"), make_user("admin")):
+        client.logout()
+        login(user, verified=True)
+        assert client.get(url, {"member": PARTNER}).status_code == 404
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
 
 
 # --- Defaults and rules -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from maatwerk.accounts.models import User
 from maatwerk.audit.models import AccessLogEntry, Action
-from maatwerk.cases.models import Audience, Case, Perspective
+from maatwerk.cases.models import Audience, Case, MemberIdentity, Perspective
 from maatwerk.cases.services import perspective_record
 from maatwerk.demo.cases import debt_and_violence as story
 from maatwerk.demo.load import create_demo_data
@@ -42,6 +42,10 @@ FORBIDDEN = [
     "adres van moeder wordt niet gedeeld",
     "Veilig Thuis is om advies gevraagd.",
     "de wijkagent eerst naar de partner",
+    # Her own details (her address).
+    "Zonnebloemstraat",
+    "3512 AB",
+    "Samira Bakker",
 ]
 HOUSEHOLD_WORDS = "We willen dat de schulden stoppen met groeien."
 SUBJECT = "Een betalingsregeling voor de boetes terwijl de schuldhulp loopt."
@@ -68,6 +72,13 @@ def assert_none_in(text: str, where: str) -> None:
 def demo():
     create_demo_data()
     case = Case.objects.get(plans__title="Eerst praten over de schulden")
+    MemberIdentity.objects.create(
+        household=case.household,
+        member=PARTNER,
+        names="Samira Bakker",
+        street="Zonnebloemstraat",
+        postcode="3512 AB",
+    )
     return {
         "case": case,
         "professional": User.objects.get(username="professional2"),
