@@ -15,8 +15,7 @@ register = template.Library()
 def heard_by(audience, voice):
     """``<span>`` “Whose: … · may hear it: …” for a piece of ``voice``."""
     return format_html(
-        '<span class="maatwerk-tag maatwerk-audience maatwerk-audience--{}" '
-        'data-testid="audience">{}</span>',
+        '<span class="maatwerk-audience maatwerk-audience--{}" data-testid="audience">{}</span>',
         audience,
         _("Whose: %(whose)s · may hear it: %(heard)s")
         % {"whose": voice_label(voice), "heard": audience_label(audience, voice)},
