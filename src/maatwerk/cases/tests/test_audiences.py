@@ -329,6 +329,8 @@ def test_the_pages_of_the_team_say_whose_each_piece_is_and_who_may_hear_it(demo,
     page = flat(client.get(reverse("cases:case_detail", args=[case.pk])).content.decode())
     assert f"Van: {PARTNER} · mag horen: alleen {PARTNER}" in page
     assert "Van: het hele huishouden · mag horen: het hele huishouden" in page
+    # A plan for her alone starts with her voice (and its safe defaults) chosen.
+    assert f"plans/new/?serves_member={PARTNER.replace(' ', '%20')}" in page
     plan = flat(
         client.get(reverse("cases:plan_detail", args=[case.pk, demo["debts"].pk])).content.decode()
     )
