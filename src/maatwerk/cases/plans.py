@@ -393,5 +393,5 @@ def plan_export(*, request, user, case: Case, printed, confirmed: str = "") -> N
         object_type=PlanVersion._meta.label_lower,
         object_id=printed.version_id,
         household=case.household.pseudonym,
-        detail=printed.log_detail(confirmed=bool(confirmed)),
+        detail=printed.log_detail(confirmed=confirmed == printed.digest),
     )

@@ -321,6 +321,14 @@ def test_without_a_safety_concern_the_copy_is_printed_at_once_and_logged(demo, c
     voice = Perspective.objects.get(case=case, member=PARTNER, version=1)
     assert f"for member voice {voice.pk}" in export.detail
     assert "confirmed" not in export.detail
+    # A posted fingerprint that is not this content's is not logged as a confirmation.
+    client.post(
+        reverse("cases:plan_pdf", args=[case.pk, plan.pk]),
+        {"for": "household", "digest": "0" * 64, "confirm": "on"},
+    )
+    assert "confirmed" not in (
+        AccessLogEntry.objects.filter(action=Action.EXPORT).order_by("id").last().detail
+    )
 
 
 def test_the_pages_of_the_team_say_whose_each_piece_is_and_who_may_hear_it(demo, client, login):
