@@ -296,11 +296,14 @@ def test_professional_builds_a_plan_with_the_household(page, site, demo, demo_pa
     )
 
     # The printable plan: the household's own words first, then the goals.
+    # Printed for one reader, chosen on the plan page (no safety concern: no preview).
+    print_form = page.get_by_test_id("print")
+    print_form.locator("select[name=for]").select_option("household")
     with page.expect_download() as download_info:
-        page.locator(f"main a[href^='{plan_url}pdf/']").click()
+        print_form.locator("button[type=submit]").click()
     download = download_info.value
     assert download.failure() is None
-    assert download.suggested_filename == f"plan-{pseudonym}-v1.pdf"
+    assert download.suggested_filename == f"plan-{pseudonym}-v1-huishouden.pdf"
     text = pdf_text(download.path())
     assert PERSPECTIVE in text, text
     assert LINKED_GOAL in text and UNLINKED_GOAL in text, text

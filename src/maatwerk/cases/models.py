@@ -94,6 +94,59 @@ class ReferenceCounter(models.Model):
         return f"{self.scope}: {self.value}"
 
 
+class MemberIdentity(models.Model):
+    """Direct identifiers of one member or sub-household (a voice of the case, as in
+    ``Perspective.member``), kept apart from the household's: for example the address a
+    partner went to. Encrypted at rest like HouseholdIdentity and shown only to the
+    owning team on the identity page. No output reads this table: not the printed plan
+    (which another member may read), not what an organisation sees, not the access
+    log (docs/privacy.md)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="member_identities"
+    )
+    member = models.CharField(_("whose details"), max_length=100)
+    names = EncryptedTextField(_("names"), max_length=300, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    bsn = EncryptedTextField(
+        _("citizen service number (BSN)"), max_length=9, blank=True, validators=[validate_bsn]
+    )
+    street = EncryptedTextField(_("street"), max_length=200, blank=True)
+    house_number = EncryptedTextField(
+        _("house number"), max_length=5, blank=True, validators=[validate_house_number]
+    )
+    house_number_addition = EncryptedTextField(_("addition"), max_length=10, blank=True)
+    postcode = EncryptedTextField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
+    city = EncryptedTextField(_("city"), max_length=100, blank=True)
+    protected_address = models.BooleanField(
+        _("protected address"),
+        default=True,
+        help_text=_(
+            "This member's address must not reach the other members of the household or "
+            "any organisation, in writing or by phone."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member identity")
+        verbose_name_plural = _("member identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "member"], name="member_identity_one_per_voice"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(member=""), name="member_identity_names_a_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.member}"
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         INTAKE = "intake", _("intake")
@@ -184,10 +237,43 @@ class Confirmation(models.TextChoices):
     PHONE = "phone", _("by phone")
 
 
+class Audience(models.TextChoices):
+    """Who may hear a piece of a case (a perspective, a part of a plan). Every piece
+    belongs to a voice (the household as a whole, '' as member, or one member or
+    sub-household); its audience says who outside the team may hear it. Everything
+    that leaves the team is rendered for one reader by ``cases.audience`` and holds
+    only what that reader may hear. See docs/privacy.md."""
+
+    HOUSEHOLD = "household", _("the whole household")
+    MEMBER = "member", _("only this member")
+    PROFESSIONALS = "professionals", _("professionals only")
+
+
+# A row that was written without an audience is for the professionals only: forgetting
+# to say who may hear something never makes it heard.
+FAIL_CLOSED = Audience.PROFESSIONALS
+
+
+def audience_field(verbose_name=None, **kwargs):
+    return models.CharField(
+        verbose_name or _("who may hear this"),
+        max_length=16,
+        choices=Audience.choices,
+        default=FAIL_CLOSED,
+        **kwargs,
+    )
+
+
+def _valid_audience(field: str) -> models.Q:
+    return models.Q(**{f"{field}__in": Audience.values})
+
+
 class Perspective(AppendOnlyModel):
     """One version of the household's own words. Versions are per voice: the whole
     household ('' as member) or one member or sub-household (for example when
-    interests differ in a situation of domestic violence)."""
+    interests differ in a situation of domestic violence). ``audience`` says who may
+    hear this version: a member's words are for that member only unless the
+    professional chose otherwise with them."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perspectives")
     member = models.CharField(
@@ -198,6 +284,7 @@ class Perspective(AppendOnlyModel):
     )
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("in their own words"), max_length=5000)
+    audience = audience_field()
     problems_start_domain = models.ForeignKey(
         LifeDomain,
         verbose_name=_("where the household sees its problems start"),
@@ -222,11 +309,23 @@ class Perspective(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "member", "version"], name="perspective_unique_version"
-            )
+            ),
+            models.CheckConstraint(
+                condition=_valid_audience("audience"), name="perspective_audience_valid"
+            ),
+            # The whole household's words have no "only this member".
+            models.CheckConstraint(
+                condition=~models.Q(member="", audience=Audience.MEMBER),
+                name="perspective_household_not_member_only",
+            ),
         ]
 
     def __str__(self):
         return f"{self.case_id} {self.member or '-'} v{self.version}"
+
+    @property
+    def voice(self) -> str:
+        return self.member
 
 
 class CaseEvent(AppendOnlyModel):
@@ -304,6 +403,17 @@ class PlanVersion(AppendOnlyModel):
     )
     legality = models.TextField(_("Why the exception grounds apply"), blank=True)
     safety = models.TextField(_("How safety is addressed"), blank=True)
+    # Who may hear the plan itself (its title, why it is allowed, the household's
+    # agreement): the plan's voice decides the default. Goals and actions have their own.
+    audience = audience_field(_("who may hear this plan"))
+    # The safety text is never for the whole household: professionals only, or (in a
+    # plan serving one member) that member.
+    safety_audience = models.CharField(
+        _("who may hear how safety is addressed"),
+        max_length=16,
+        choices=[(a.value, a.label) for a in Audience if a != Audience.HOUSEHOLD],
+        default=Audience.PROFESSIONALS,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -314,7 +424,14 @@ class PlanVersion(AppendOnlyModel):
         verbose_name_plural = _("plan versions")
         ordering = ["plan", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number")
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number"),
+            models.CheckConstraint(
+                condition=_valid_audience("audience"), name="plan_version_audience_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(safety_audience__in=[Audience.PROFESSIONALS, Audience.MEMBER]),
+                name="plan_version_safety_never_household",
+            ),
         ]
 
     def __str__(self):
@@ -330,9 +447,15 @@ class Goal(AppendOnlyModel):
         blank=True,
         help_text=_("The sentence of the perspective this goal comes from."),
     )
+    audience = audience_field()
 
     class Meta:
         ordering = ["version", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_valid_audience("audience"), name="goal_audience_valid"
+            )
+        ]
 
     def __str__(self):
         return self.text
@@ -356,9 +479,15 @@ class PlanAction(AppendOnlyModel):
     )
     person = models.CharField(_("person"), max_length=200, blank=True)
     due_on = models.DateField(_("by when"), null=True, blank=True)
+    audience = audience_field()
 
     class Meta:
         ordering = ["version", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_valid_audience("audience"), name="plan_action_audience_valid"
+            )
+        ]
 
     def __str__(self):
         return self.what

@@ -17,8 +17,10 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
+from .audience import audience_problem, default_audience
 from .models import (
     Agreement,
+    Audience,
     Case,
     CaseEvent,
     CostLine,
@@ -31,6 +33,7 @@ from .models import (
 
 REVERSE_TEST = ["intended_effect", "impact", "purpose_of_law", "ethics", "legal_check"]
 TEXT_FIELDS = [*REVERSE_TEST, "legality", "safety"]
+AUDIENCE_FIELDS = ["audience", "safety_audience"]
 
 
 def sentences(text: str) -> list[str]:
@@ -46,10 +49,15 @@ def current_perspective(case: Case, member: str) -> Perspective | None:
     )
 
 
+# An empty audience is the safe default for the plan's voice (cases.audience):
+# only that member for a plan serving one member, the whole household otherwise.
+
+
 @dataclass
 class GoalInput:
     text: str
     perspective_sentence: str = ""
+    audience: str = ""
 
 
 @dataclass
@@ -58,6 +66,7 @@ class ActionInput:
     organisation: object = None
     person: str = ""
     due_on: object = None
+    audience: str = ""
 
 
 @dataclass
@@ -83,10 +92,36 @@ class PlanContent:
     legal_check: str = ""
     legality: str = ""
     safety: str = ""
+    audience: str = ""  # who may hear the plan itself: its title, grounds, agreement
+    safety_audience: str = Audience.PROFESSIONALS
+
+    def with_defaults(self) -> "PlanContent":
+        """The same content with every empty audience set to the voice's safe default."""
+        voice = self.serves_member
+        default = default_audience(voice)
+        for piece in (*self.goals, *self.actions):
+            piece.audience = piece.audience or default
+        self.audience = self.audience or default
+        self.safety_audience = self.safety_audience or Audience.PROFESSIONALS
+        return self
+
+
+def _audience_errors(content: PlanContent) -> dict:
+    voice = content.serves_member
+    errors = {}
+    if problem := audience_problem(content.audience, voice):
+        errors["audience"] = problem
+    if problem := audience_problem(content.safety_audience, voice, safety=True):
+        errors["safety_audience"] = problem
+    for name, pieces in (("goals", content.goals), ("actions", content.actions)):
+        for piece in pieces:
+            if problem := audience_problem(piece.audience, voice):
+                errors[name] = problem
+    return errors
 
 
 def _validate(case: Case, content: PlanContent, perspective: Perspective | None) -> None:
-    errors = {}
+    errors = _audience_errors(content)
     if not content.title.strip():
         errors["title"] = _("Give the plan a title.")
     if perspective is None:
@@ -120,14 +155,20 @@ def _changes(old: PlanVersion, new: PlanContent) -> list[str]:
     for name in TEXT_FIELDS:
         if (getattr(old, name) or "").strip() != (getattr(new, name) or "").strip():
             changed.append(str(meta.get_field(name).verbose_name))
+    for name in AUDIENCE_FIELDS:
+        if getattr(old, name) != getattr(new, name):
+            changed.append(str(meta.get_field(name).verbose_name))
     if old.plan.title != new.title:
         changed.append(str(Plan._meta.get_field("title").verbose_name))
-    old_goals = [(g.text, g.perspective_sentence) for g in old.goals.all()]
-    if old_goals != [(g.text, g.perspective_sentence) for g in new.goals]:
+    old_goals = [(g.text, g.perspective_sentence, g.audience) for g in old.goals.all()]
+    if old_goals != [(g.text, g.perspective_sentence, g.audience) for g in new.goals]:
         changed.append(str(gettext_lazy("goals")))
-    old_actions = [(a.what, a.organisation_id, a.person, a.due_on) for a in old.actions.all()]
+    old_actions = [
+        (a.what, a.organisation_id, a.person, a.due_on, a.audience) for a in old.actions.all()
+    ]
     new_actions = [
-        (a.what, getattr(a.organisation, "pk", None), a.person, a.due_on) for a in new.actions
+        (a.what, getattr(a.organisation, "pk", None), a.person, a.due_on, a.audience)
+        for a in new.actions
     ]
     if old_actions != new_actions:
         changed.append(str(gettext_lazy("actions")))
@@ -154,7 +195,10 @@ def plan_save_version(
 ) -> PlanVersion:
     """Save a new version of ``plan`` (or a new plan). ``based_on`` is the version
     number the user started from (0 for a new plan); when someone saved a version in
-    the meantime nothing is saved and ConflictError lists what they changed."""
+    the meantime nothing is saved and ConflictError lists what they changed. Who may
+    hear each piece is part of the version; an empty audience gets the safe default of
+    the plan's voice."""
+    content.with_defaults()
     perspective = current_perspective(case, content.serves_member)
     _validate(case, content, perspective)
     try:
@@ -185,17 +229,17 @@ def plan_save_version(
                 number=latest_number + 1,
                 perspective=perspective,
                 created_by=user,
-                **{name: getattr(content, name) for name in TEXT_FIELDS},
+                **{name: getattr(content, name) for name in [*TEXT_FIELDS, *AUDIENCE_FIELDS]},
             )
             version.legal_grounds.set(content.legal_grounds)
             Goal.objects.bulk_create(
                 Goal(version=version, order=i, text=g.text,
-                     perspective_sentence=g.perspective_sentence)
+                     perspective_sentence=g.perspective_sentence, audience=g.audience)
                 for i, g in enumerate(content.goals)
             )  # fmt: skip
             PlanAction.objects.bulk_create(
                 PlanAction(version=version, order=i, what=a.what, organisation=a.organisation,
-                           person=a.person, due_on=a.due_on)
+                           person=a.person, due_on=a.due_on, audience=a.audience)
                 for i, a in enumerate(content.actions)
             )  # fmt: skip
             CostLine.objects.bulk_create(
@@ -321,3 +365,33 @@ def plan_state(plan: Plan, number: int | None = None) -> PlanState:
         for row in version.costs.order_by().values("kind").annotate(total=Sum("amount")):
             totals[row["kind"]] = row["total"]
     return PlanState(plan, version, latest_number, agreement, unlinked, changed, totals)
+
+
+def plan_export(*, request, user, case: Case, printed, confirmed: str = "") -> None:
+    """Log the export of a printable plan (``cases.audience.PrintedPlan``): for whom,
+    and which pieces it holds and leaves out. When the case has a safety concern, only
+    after the professional saw the preview and confirmed exactly this content
+    (``confirmed`` is the preview's ``printed.digest``); otherwise nothing is logged
+    and ValidationError says so."""
+    if case.safety_concern and confirmed != printed.digest:
+        raise ValidationError(
+            {
+                "confirm": _(
+                    "There is a safety concern: check what will be printed and confirm it first."
+                )
+                if not confirmed
+                else _(
+                    "What will be printed changed after you checked it. Check it again and confirm."
+                )
+            }
+        )
+    log_access(
+        action=Action.EXPORT,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        actor=user,
+        object_type=PlanVersion._meta.label_lower,
+        object_id=printed.version_id,
+        household=case.household.pseudonym,
+        detail=printed.log_detail(confirmed=confirmed == printed.digest),
+    )

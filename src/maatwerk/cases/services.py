@@ -16,7 +16,9 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError, NotAllowed
 
+from .audience import audience_problem, default_audience
 from .models import (
+    Audience,
     Case,
     CaseEvent,
     Confirmation,
@@ -24,6 +26,7 @@ from .models import (
     EmergencyAccessReview,
     Household,
     HouseholdIdentity,
+    MemberIdentity,
     Perspective,
 )
 from .numbering import next_number
@@ -248,6 +251,7 @@ def case_open(
             member="",
             version=1,
             text=perspective,
+            audience=Audience.HOUSEHOLD,
             problems_start_domain=problems_start_domain,
             recorded_on=opened_on,
             confirmation=Confirmation.FIRST,
@@ -277,11 +281,17 @@ def perspective_record(
     recorded_on,
     based_on_version: int,
     member: str = "",
+    audience: str = "",
     problems_start_domain=None,
 ) -> Perspective:
     """Add a version of a voice's perspective. ``based_on_version`` is the version the
-    user saw; if someone added one since, nothing is saved and ConflictError says so."""
+    user saw; if someone added one since, nothing is saved and ConflictError says so.
+    ``audience``: who may hear this version; empty is the voice's safe default (a
+    member's words for that member only, the whole household's for the household)."""
     member = member.strip()
+    audience = audience or default_audience(member)
+    if problem := audience_problem(audience, member):
+        raise ValidationError({"audience": problem})
     if confirmation == Confirmation.FIRST and latest_version(case, member) > 0:
         raise ValidationError(
             {"confirmation": _("Say how the household confirmed this new version.")}
@@ -301,6 +311,7 @@ def perspective_record(
                 member=member,
                 version=current + 1,
                 text=text,
+                audience=audience,
                 problems_start_domain=problems_start_domain,
                 recorded_on=recorded_on,
                 confirmation=confirmation if current else Confirmation.FIRST,
@@ -360,6 +371,50 @@ def identity_save(*, request, user, case: Case, form) -> HouseholdIdentity:
             object_id=case.household_id,
             household=case.household.pseudonym,
             detail="fields: " + ",".join(form.changed_data),
+        )
+    return identity
+
+
+def member_identity_save(*, request, user, case: Case, member: str, form) -> MemberIdentity:
+    """Save the identifiers of one member or sub-household (a voice of the case, never
+    the whole household); refuses to overwrite a change someone else saved since the
+    form was loaded. The log names the voice by the id of its first perspective and
+    the fields that changed, never a value or the voice's name."""
+    first = (
+        Perspective.objects.filter(case=case, member=member).order_by("version").first()
+        if member
+        else None
+    )
+    if first is None:
+        raise ValidationError(_("Record this member's perspective before their details."))
+    loaded = form.cleaned_data["loaded_version"]
+    with transaction.atomic():
+        identity = form.save(commit=False)
+        rows = MemberIdentity.objects.filter(household=case.household, member=member)
+        if loaded == 0:
+            if rows.exists():
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.household = case.household
+            identity.member = member
+            identity.version = 1
+            try:
+                with transaction.atomic():
+                    identity.save(force_insert=True)
+            except IntegrityError as exc:  # saved at the same moment
+                raise ConflictError(_("Someone else saved these details in the meantime.")) from exc
+        else:
+            if not rows.filter(version=loaded).update(version=loaded + 1):
+                raise ConflictError(_("Someone else saved these details in the meantime."))
+            identity.version = loaded + 1
+            identity.save()
+        log_access(
+            action=Action.UPDATE if loaded else Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=identity,
+            household=case.household.pseudonym,
+            detail=f"member voice {first.pk}; fields: " + ",".join(form.changed_data),
         )
     return identity
 

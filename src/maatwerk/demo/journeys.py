@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maatwerk.accounts.models import User
+from maatwerk.cases.audience import plan_excerpt_for_organisation
 from maatwerk.cases.models import Case
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.services import record_event, request_create
@@ -43,12 +44,8 @@ def _request(case, organisation, subject, *, kind="exception", regulation=None, 
         kind=kind,
         regulation=Regulation.objects.filter(code=regulation).first() if regulation else None,
         legal_ground=LegalGround.objects.filter(code=ground).first() if ground else None,
-        plan_excerpt="\n".join(
-            goal.text
-            for goal in (
-                case.plans.order_by("id").first().versions.order_by("-number").first().goals.all()
-            )
-        ),
+        # What the request form proposes: only what the whole household may hear.
+        plan_excerpt=plan_excerpt_for_organisation(case),
     )
 
 

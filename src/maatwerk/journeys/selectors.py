@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
+from maatwerk.cases.audience import digest, shared_perspective
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.register.models import EscalationStep
@@ -106,12 +107,10 @@ class SharedView:
 def shared_view(req: Request) -> SharedView:
     """What the decision maker's page shows. Not scoped here: ``req`` comes from
     ``request_for`` (the policy); this narrows it down to what the household agreed to
-    share."""
-    perspective = None
-    if req.share_perspective:
-        perspective = (
-            Perspective.objects.filter(case_id=req.case_id, member="").order_by("-version").first()
-        )
+    share. The perspective is at most the whole household's current words, and only
+    when the whole household may hear them (``cases.audience.shared_perspective``):
+    never a member's words, never words for the professionals only."""
+    perspective = shared_perspective(req.case_id) if req.share_perspective else None
     return SharedView(
         request=req,
         perspective=perspective,
@@ -119,6 +118,49 @@ def shared_view(req: Request) -> SharedView:
         extra_shared=req.extra_shared,
         events=list(req.events.select_related("entered_by", "escalated_to").order_by("on", "id")),
     )
+
+
+@dataclass
+class SharedPiece:
+    """One piece of what an organisation gets to see of a request."""
+
+    ref: str  # for the access log: what it is, never its text ("perspective 57 v2")
+    label: str
+    text: str
+
+
+def shared_pieces(req: Request) -> list[SharedPiece]:
+    """Exactly what the organisation's decision maker will see of this request (the
+    parts of ``shared_view`` the case team writes), for the preview before sending and
+    for the log. Works on a request that is not saved yet, too."""
+    pieces = [SharedPiece("subject", _("What is asked"), req.subject)]
+    if req.regulation_id or req.rule_text:
+        rule = ": ".join(part for part in (str(req.regulation or ""), req.rule_text) if part)
+        pieces.append(SharedPiece("rule", _("Rule an exception is needed from"), rule))
+    if req.legal_ground_id:
+        pieces.append(SharedPiece("ground", _("Exception ground"), req.legal_ground.title))
+    perspective: Perspective | None = (
+        shared_perspective(req.case_id) if req.share_perspective else None
+    )
+    if perspective is not None:
+        pieces.append(
+            SharedPiece(
+                f"perspective {perspective.pk} v{perspective.version}",
+                _("The household's perspective"),
+                perspective.text,
+            )
+        )
+    if req.plan_excerpt:
+        pieces.append(SharedPiece("plan excerpt", _("From the plan"), req.plan_excerpt))
+    if req.extra_shared:
+        pieces.append(SharedPiece("more (with legal basis)", _("Also shared"), req.extra_shared))
+    return pieces
+
+
+def share_digest(req: Request) -> str:
+    """A fingerprint of what sending this request shares: a confirmation given after
+    the preview holds only for exactly that."""
+    return digest(req.organisation_id, [(piece.ref, piece.text) for piece in shared_pieces(req)])
 
 
 @dataclass
@@ -321,6 +363,8 @@ __all__ = [
     "queue_sections",
     "request_for",
     "requests_needing_attention",
+    "share_digest",
+    "shared_pieces",
     "shared_view",
     "unread_count",
     "visible_requests",

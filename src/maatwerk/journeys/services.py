@@ -13,6 +13,7 @@ from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
 from .models import EventType, JourneyEvent, Notification, Request
+from .selectors import share_digest, shared_pieces
 from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
 
 S = Request.State
@@ -115,12 +116,17 @@ def record_event(
     type: str,
     on=None,
     on_behalf_of: str = "",
+    share_confirmed: str = "",
     **fields,
 ) -> JourneyEvent:
     """Append one journey event and bring the request's state along.
 
     ``fields``: reason, text, level, escalated_to, redirected_to, household_agrees,
     corrects. Raises ValidationError (field by field) when the event does not fit.
+
+    Sending (``submitted``) shares the request with the organisation. When the case has
+    a safety concern, that needs the professional's confirmation of exactly what is
+    shared: ``share_confirmed`` is the ``share_digest`` of the preview they saw.
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -133,6 +139,23 @@ def record_event(
             route = req.organisation.escalation_steps.filter(level=fields.get("level")).first()
             fields["escalated_to"] = route.contact if route else None
         _validate(req, type, on, fields)
+        confirmed = False
+        if type == EventType.SUBMITTED and req.case.safety_concern:
+            if share_confirmed != share_digest(req):
+                raise ValidationError(
+                    {
+                        "share_confirmed": _(
+                            "There is a safety concern: check what will be shared with the "
+                            "organisation and confirm it first."
+                        )
+                        if not share_confirmed
+                        else _(
+                            "What will be shared changed after you checked it. Check it again "
+                            "and confirm."
+                        )
+                    }
+                )
+            confirmed = True
         event = JourneyEvent.objects.create(
             request=req, type=type, on=on, entered_by=user, on_behalf_of=on_behalf_of, **fields
         )
@@ -174,10 +197,8 @@ def record_event(
             detail=f"{req.reference}: {type}",
         )
         if type == EventType.SUBMITTED:
-            shared = ["subject"]
-            shared += ["perspective"] if req.share_perspective else []
-            shared += ["plan excerpt"] if req.plan_excerpt else []
-            shared += ["more (with legal basis)"] if req.extra_shared else []
+            shared = ", ".join(piece.ref for piece in shared_pieces(req))
+            note = "; confirmed after preview" if confirmed else ""
             log_access(
                 action=Action.SHARE,
                 processing_activity=ProcessingActivity.CASE_WORK,
@@ -185,7 +206,7 @@ def record_event(
                 actor=user,
                 obj=req,
                 household=req.case.household.pseudonym,
-                detail=f"with {req.organisation.name}: {', '.join(shared)}",
+                detail=f"with {req.organisation.name}: {shared}{note}",
             )
     return event
 

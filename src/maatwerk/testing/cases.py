@@ -102,6 +102,7 @@ def _bulk(team, owner, count, start):
                 case=c,
                 version=1,
                 text=PERSPECTIVE,
+                audience="household",  # as case_open writes the first version
                 recorded_on=today,
                 confirmation="first",
                 recorded_by=owner,

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LifeDomain, Organisation
 
-from ..models import Case, Composition, Confirmation, HouseholdIdentity
+from ..audience import audience_choices, default_audience
+from ..models import (
+    Audience,
+    Case,
+    Composition,
+    Confirmation,
+    HouseholdIdentity,
+    MemberIdentity,
+)
 from ..validators import normalize_bsn, normalize_postcode
 
 
@@ -99,11 +107,30 @@ class PerspectiveForm(forms.Form):
         queryset=LifeDomain.objects.filter(active=True),
         required=False,
     )
+    # Left empty (a client that does not send it), the voice's safe default applies.
+    audience = forms.ChoiceField(
+        required=False,
+        label=_("Who may hear these words?"),
+        help_text=_(
+            "Printed plans and what is shared with organisations contain only what their "
+            "reader may hear. A member's words are for that member only, unless they "
+            "want the whole household to hear them."
+        ),
+    )
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, voice="", new_voice=False, **kwargs):
+        """``voice``: whose words these are ('' for the whole household). A new voice
+        is always a member's, whose name is typed on the same page."""
         super().__init__(*args, **kwargs)
         self.fields["problems_start_domain"].empty_label = _("Not asked yet")
+        if new_voice:
+            self.fields["audience"].choices = audience_choices(str(_("this member")))
+            self.fields["audience"].initial = Audience.MEMBER
+        else:
+            self.fields["audience"].choices = audience_choices(voice)
+            self.fields["audience"].initial = default_audience(voice)
+        self.fields["audience"].widget.attrs.pop("required", None)
 
 
 class CaseFilterForm(forms.Form):
@@ -159,6 +186,14 @@ class IdentityForm(forms.ModelForm):
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]
         return normalize_postcode(value) if value else ""
+
+
+class MemberIdentityForm(IdentityForm):
+    """The identifiers of one member or sub-household (a voice of the case)."""
+
+    class Meta(IdentityForm.Meta):
+        model = MemberIdentity
+        fields = [*IdentityForm.Meta.fields, "protected_address"]
 
 
 class StatusForm(forms.Form):

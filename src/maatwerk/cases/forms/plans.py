@@ -5,9 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
 
-from ..models import Confirmation, CostLine
+from ..audience import audience_choices, default_audience
+from ..models import Audience, Confirmation, CostLine
 
 TEXTAREA = {"rows": 3}
+
+
+def set_audience_choices(form, voice: str) -> None:
+    """The audience choices of a goal or action of a plan serving ``voice``, with the
+    safe default preselected."""
+    field = form.fields["audience"]
+    field.choices = audience_choices(voice)
+    field.initial = default_audience(voice)
+    field.widget.attrs.pop("required", None)
 
 
 class PlanForm(forms.Form):
@@ -64,13 +74,36 @@ class PlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
+    safety_audience = forms.ChoiceField(
+        label=_("Who may hear how safety is addressed?"),
+        help_text=_("Never the whole household: a printed plan for the household leaves it out."),
+        required=False,
+    )
+    audience = forms.ChoiceField(
+        label=_("Who may hear this plan?"),
+        help_text=_(
+            "Its title, why it is allowed and the household's agreement. Goals and actions "
+            "each have their own choice below."
+        ),
+        required=False,
+    )
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The voice the audience choices below were offered for: when the plan is set to
+    # serve another voice, the page is shown again with that voice's safe defaults.
+    rendered_voice = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, voices=(), **kwargs):
+    def __init__(self, *args, voices=(), voice="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["serves_member"].choices = [
             (member, member or _("The household as a whole")) for member in voices
         ] or [("", _("The household as a whole"))]
+        self.fields["audience"].choices = audience_choices(voice)
+        self.fields["audience"].initial = default_audience(voice)
+        self.fields["safety_audience"].choices = audience_choices(voice, safety=True)
+        self.fields["safety_audience"].initial = Audience.PROFESSIONALS
+        self.fields["rendered_voice"].initial = voice
+        for name in ("audience", "safety_audience", "serves_member"):
+            self.fields[name].widget.attrs.pop("required", None)
 
 
 class GoalForm(forms.Form):
@@ -80,13 +113,15 @@ class GoalForm(forms.Form):
     perspective_sentence = forms.ChoiceField(
         label=_("Comes from the household's words"), required=False
     )
+    audience = forms.ChoiceField(label=_("Who may hear this goal?"), required=False)
 
-    def __init__(self, *args, sentences=(), **kwargs):
+    def __init__(self, *args, sentences=(), voice="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["perspective_sentence"].choices = [
             ("", _("Not from the household's words")),
             *[(s, s) for s in sentences],
         ]
+        set_audience_choices(self, voice)
 
     def clean(self):
         cleaned = super().clean()
@@ -102,6 +137,11 @@ class ActionForm(forms.Form):
     )
     person = forms.CharField(label=_("Person"), required=False, max_length=200)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    audience = forms.ChoiceField(label=_("Who may hear this action?"), required=False)
+
+    def __init__(self, *args, voice="", **kwargs):
+        super().__init__(*args, **kwargs)
+        set_audience_choices(self, voice)
 
     def clean(self):
         cleaned = super().clean()
@@ -166,4 +206,43 @@ class AgreementForm(forms.Form):
         error_messages={
             "required": _("Write down how the household put its agreement, in its words.")
         },
+    )
+
+
+class PrintForm(forms.Form):
+    """For whom a plan is printed (``?for=household`` or ``?for=member:<voice>``): the
+    whole household or one member. Nothing is preselected on purpose: the professional
+    chooses every time."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, readers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.readers = {reader.key: reader for reader in readers}
+        # A field called "for", like the URL's parameter (a keyword, so added here).
+        self.fields["for"] = forms.ChoiceField(
+            label=_("Print for"),
+            choices=[("", _("Choose…"))] + [(reader.key, reader.label) for reader in readers],
+            error_messages={
+                "required": _("Choose for whom the plan is printed."),
+                "invalid_choice": _("This plan cannot be printed for them. Choose from the list."),
+            },
+        )
+        self.fields["for"].widget.attrs.pop("required", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("for"):
+            cleaned["reader"] = self.readers[cleaned["for"]]
+        return cleaned
+
+
+class ConfirmPrintForm(forms.Form):
+    """The professional saw the preview of a plan for a case with a safety concern and
+    confirms exactly that content (``digest``)."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm = forms.BooleanField(
+        label=_("I checked every piece above: it may go to this reader."),
+        error_messages={"required": _("Confirm that you checked what will be printed.")},
     )

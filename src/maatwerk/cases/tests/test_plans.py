@@ -173,7 +173,13 @@ def test_every_version_is_kept(client, case):
 def test_printable_plan_pdf_has_the_households_words_first(client, case):
     save_plan(client, case, plan_data(goals=GOALS))
     plan = Plan.objects.get()
-    response = client.get(reverse("cases:plan_pdf", args=[case.pk, plan.pk]))
+    url = reverse("cases:plan_pdf", args=[case.pk, plan.pk])
+    # Without saying for whom, nothing is printed: the page asks.
+    choose = client.get(url)
+    assert choose["Content-Type"].startswith("text/html")
+    assert 'name="for"' in choose.content.decode()
+    assert not AccessLogEntry.objects.filter(action=Action.EXPORT).exists()
+    response = client.get(url, {"for": "household"})
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "rust in mijn hoofd" in text

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import permission_required
@@ -11,9 +13,17 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
+from ..audience import case_voices
 from ..extensions import case_page_context
-from ..forms.cases import CaseFilterForm, IdentityForm, IntakeForm, PerspectiveForm, StatusForm
-from ..models import Case, CaseEvent, HouseholdIdentity
+from ..forms.cases import (
+    CaseFilterForm,
+    IdentityForm,
+    IntakeForm,
+    MemberIdentityForm,
+    PerspectiveForm,
+    StatusForm,
+)
+from ..models import Case, CaseEvent, HouseholdIdentity, MemberIdentity
 from ..plans import plan_state
 from ..selectors import (
     can_see_identity,
@@ -29,6 +39,7 @@ from ..services import (
     case_open,
     case_set_status,
     identity_save,
+    member_identity_save,
     perspective_record,
 )
 from ..workflow import TRANSITIONS
@@ -137,7 +148,12 @@ def perspective_add(request, pk):
     if new_voice and request.method == "POST" and not member:
         member = None  # reported as a field error below
     current_version = 0 if new_voice else latest_version(case, member or "")
-    form = PerspectiveForm(request.POST or None, initial={"based_on_version": current_version})
+    form = PerspectiveForm(
+        request.POST or None,
+        initial={"based_on_version": current_version},
+        voice=member or "",
+        new_voice=new_voice,
+    )
     conflict = None
     member_error = None
     if member is None:
@@ -156,13 +172,14 @@ def perspective_add(request, pk):
                 confirmation=data["confirmation"],
                 recorded_on=data["recorded_on"],
                 based_on_version=data["based_on_version"],
+                audience=data["audience"],
                 problems_start_domain=data["problems_start_domain"],
             )
         except ConflictError as error:
             conflict = error.current
             form.add_error(None, str(error))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The new version of the perspective has been saved."))
             return redirect("cases:case_detail", pk=case.pk)
@@ -184,29 +201,64 @@ def perspective_add(request, pk):
 
 @permission_required("cases.change_case", hide=hidden_case("pk"))
 def identity_edit(request, pk):
+    """The household's identifiers, or (``?member=<voice>``) those of one member or
+    sub-household: the owning team only."""
     case = case_for(request.user, pk, for_change=True)
     if not can_see_identity(request.user, case):
         raise case_refused(case.pk, detail="identifiers: not the owning team")
-    instance = HouseholdIdentity.objects.filter(household=case.household).first()
-    form = IdentityForm(request.POST or None, instance=instance)
+    members = [voice for voice in case_voices(case) if voice]
+    params = request.POST if request.method == "POST" else request.GET
+    member = params.get("member", "")
+    if member and member not in members:
+        raise case_refused(case.pk, detail="identifiers: no such voice")
+    if member:
+        rows = MemberIdentity.objects.filter(household=case.household, member=member)
+        form_class = MemberIdentityForm
+    else:
+        rows = HouseholdIdentity.objects.filter(household=case.household)
+        form_class = IdentityForm
+    form = form_class(request.POST or None, instance=rows.first())
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            identity_save(request=request, user=request.user, case=case, form=form)
+            if member:
+                member_identity_save(
+                    request=request, user=request.user, case=case, member=member, form=form
+                )
+            else:
+                identity_save(request=request, user=request.user, case=case, form=form)
         except ConflictError as error:
             conflict = True
             form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            messages.success(request, _("The household's details have been saved."))
-            return redirect("cases:identity_edit", pk=case.pk)
+            if member:
+                messages.success(
+                    request, _("The details of %(member)s have been saved.") % {"member": member}
+                )
+            else:
+                messages.success(request, _("The household's details have been saved."))
+            url = reverse("cases:identity_edit", args=[case.pk])
+            return redirect(f"{url}?{urlencode({'member': member})}" if member else url)
     voices = case_frame(request, case, detail="identity")
-    current = (
-        HouseholdIdentity.objects.filter(household=case.household).first() if conflict else None
+    current = rows.first() if conflict else None
+    protected = set(
+        MemberIdentity.objects.filter(household=case.household, protected_address=True).values_list(
+            "member", flat=True
+        )
     )
     return render(
         request,
         "cases/identity_form.html",
-        {"case": case, "form": form, "voices": voices, "current": current},
+        {
+            "case": case,
+            "form": form,
+            "voices": voices,
+            "current": current,
+            "member": member,
+            "members": [(name, name in protected) for name in members],
+        },
     )
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,15 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import permission_required
-from maatwerk.audit.models import Action, ProcessingActivity
-from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
-from ..forms.plans import ActionFormSet, AgreementForm, CostFormSet, GoalFormSet, PlanForm
-from ..models import Plan
+from ..audience import Reader, default_audience, plan_for_audience, plan_readers
+from ..forms.plans import (
+    ActionFormSet,
+    AgreementForm,
+    ConfirmPrintForm,
+    CostFormSet,
+    GoalFormSet,
+    PlanForm,
+    PrintForm,
+)
+from ..models import Audience, Plan
 from ..pdf import plan_pdf
 from ..plans import (
+    AUDIENCE_FIELDS,
     TEXT_FIELDS,
     ActionInput,
     CostInput,
@@ -22,12 +32,13 @@ from ..plans import (
     PlanContent,
     conflict_changes,
     current_perspective,
+    plan_export,
     plan_record_agreement,
     plan_save_version,
     plan_state,
     sentences,
 )
-from ..selectors import case_for, current_perspectives, emergency_access_of, hidden_case
+from ..selectors import case_for, current_perspectives, hidden_case
 from ..services import case_frame
 
 
@@ -47,14 +58,20 @@ def _initial(state):
         "serves_member": state.plan.serves_member,
         "legal_grounds": list(version.legal_grounds.all()),
         "based_on": state.latest_number,
-        **{name: getattr(version, name) for name in TEXT_FIELDS},
+        **{name: getattr(version, name) for name in [*TEXT_FIELDS, *AUDIENCE_FIELDS]},
     }
     goals = [
-        {"text": g.text, "perspective_sentence": g.perspective_sentence}
+        {"text": g.text, "perspective_sentence": g.perspective_sentence, "audience": g.audience}
         for g in version.goals.all()
     ]
     actions = [
-        {"what": a.what, "organisation": a.organisation, "person": a.person, "due_on": a.due_on}
+        {
+            "what": a.what,
+            "organisation": a.organisation,
+            "person": a.person,
+            "due_on": a.due_on,
+            "audience": a.audience,
+        }
         for a in version.actions.all()
     ]
     costs = [
@@ -75,13 +92,17 @@ def _content(form, goals, actions, costs) -> PlanContent:
         title=data["title"],
         serves_member=data["serves_member"],
         goals=[
-            GoalInput(g["text"].strip(), g.get("perspective_sentence", ""))
+            GoalInput(g["text"].strip(), g.get("perspective_sentence", ""), g.get("audience", ""))
             for g in goals.cleaned_data
             if g and g.get("text", "").strip()
         ],
         actions=[
             ActionInput(
-                a["what"].strip(), a.get("organisation"), a.get("person", ""), a.get("due_on")
+                a["what"].strip(),
+                a.get("organisation"),
+                a.get("person", ""),
+                a.get("due_on"),
+                a.get("audience", ""),
             )
             for a in actions.cleaned_data
             if a and a.get("what", "").strip()
@@ -92,8 +113,24 @@ def _content(form, goals, actions, costs) -> PlanContent:
             if c and c.get("amount") is not None
         ],
         legal_grounds=list(data["legal_grounds"]),
-        **{name: data[name] for name in TEXT_FIELDS},
+        **{name: data[name] for name in [*TEXT_FIELDS, *AUDIENCE_FIELDS]},
     )
+
+
+AUDIENCE_ROW = re.compile(r"^(goals|actions)-\d+-audience$")
+
+
+def _with_voice_defaults(data, voice: str):
+    """The posted plan with every audience set to the safe default of ``voice``: the
+    plan was set to serve another voice than the choices were offered for."""
+    data = data.copy()
+    for key in list(data):
+        if AUDIENCE_ROW.match(key):
+            data[key] = default_audience(voice)
+    data["audience"] = default_audience(voice)
+    data["safety_audience"] = Audience.PROFESSIONALS
+    data["rendered_voice"] = voice
+    return data
 
 
 @permission_required("cases.change_case", hide=hidden_case("pk"))
@@ -102,25 +139,49 @@ def plan_edit(request, pk, plan_id=None):
     plan = _plan_for(case, plan_id) if plan_id else None
     state = plan_state(plan) if plan else None
     voices = [voice["member"] for voice in current_perspectives(case)]
-    member = request.POST.get("serves_member", plan.serves_member if plan else "")
+    asked = request.GET.get("serves_member", "")
+    member = request.POST.get(
+        "serves_member", plan.serves_member if plan else (asked if asked in voices else "")
+    )
     perspective = current_perspective(case, member)
     words = sentences(perspective.text if perspective else "")
     plan_initial, goals_initial, actions_initial, costs_initial = (
-        _initial(state) if state else ({"based_on": 0, "title": _("Maatwerkplan")}, [], [], [])
+        _initial(state)
+        if state
+        else ({"based_on": 0, "title": _("Maatwerkplan"), "serves_member": member}, [], [], [])
     )
     data = request.POST or None
+    rendered = request.POST.get("rendered_voice")
+    voice_changed = data is not None and rendered is not None and rendered != member
+    if voice_changed:
+        data = _with_voice_defaults(data, member)
     if data is not None:
         # Posted rows are compared with their initial values to skip unchanged extra
         # rows; a row copied from the last version must count, so no initial on POST.
         goals_initial = actions_initial = costs_initial = None
-    form = PlanForm(data, voices=voices, initial=plan_initial)
+    form = PlanForm(data, voices=voices, voice=member, initial=plan_initial)
     goals = GoalFormSet(
-        data, prefix="goals", initial=goals_initial, form_kwargs={"sentences": words}
+        data,
+        prefix="goals",
+        initial=goals_initial,
+        form_kwargs={"sentences": words, "voice": member},
     )
-    actions = ActionFormSet(data, prefix="actions", initial=actions_initial)
+    actions = ActionFormSet(
+        data, prefix="actions", initial=actions_initial, form_kwargs={"voice": member}
+    )
     costs = CostFormSet(data, prefix="costs", initial=costs_initial)
     conflict, changes = None, []
-    if request.method == "POST" and all(f.is_valid() for f in (form, goals, actions, costs)):
+    valid = data is not None and all(f.is_valid() for f in (form, goals, actions, costs))
+    if voice_changed:
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Not saved yet: this plan now serves another voice. Who may hear each part "
+                "is set back to the safe choice for that voice; check it and save again."
+            ),
+        )
+    elif valid:
         content = _content(form, goals, actions, costs)
         try:
             version = plan_save_version(
@@ -164,12 +225,12 @@ def plan_edit(request, pk, plan_id=None):
     )
 
 
-def _shown_plan(request, pk, plan_id):
+def _shown_plan(request, pk, plan_id, number=None):
     """The case, the plan and the plan state of the version asked for (?version=N,
     default the newest); 404 when any of them is not there."""
     case = case_for(request.user, pk)
     plan = _plan_for(case, plan_id)
-    number = request.GET.get("version", "")
+    number = request.GET.get("version", "") if number is None else number
     state = plan_state(plan, int(number) if number.isdigit() else None)
     if state.version is None:
         raise Http404
@@ -181,6 +242,7 @@ def plan_detail(request, pk, plan_id):
     with transaction.atomic():
         case, plan, state = _shown_plan(request, pk, plan_id)
         voices = case_frame(request, case, detail=f"plan {plan.pk} v{state.version.number}")
+        print_form = PrintForm(readers=_print_choices(case, state))
     return render(
         request,
         "cases/plan_detail.html",
@@ -190,6 +252,7 @@ def plan_detail(request, pk, plan_id):
             "state": state,
             "voices": voices,
             "numbers": range(state.latest_number, 0, -1),
+            "print_form": print_form,
         },
     )
 
@@ -220,23 +283,63 @@ def agreement_add(request, pk, plan_id):
     )
 
 
+def _print_choices(case, state) -> list[Reader]:
+    return plan_readers(case, state.version)
+
+
 @permission_required("cases.view_case", hide=hidden_case("pk"))
 def plan_pdf_view(request, pk, plan_id):
-    with transaction.atomic():
-        case, _plan, state = _shown_plan(request, pk, plan_id)
-        voices = current_perspectives(case)
-        emergency = emergency_access_of(request.user, case)
-        log_access(
-            action=Action.EXPORT,
-            processing_activity=ProcessingActivity.CASE_WORK,
-            request=request,
-            obj=state.version,
-            household=case.household.pseudonym,
-            detail="printable plan (PDF)"
-            + (f"; emergency access {emergency.pk}" if emergency else ""),
+    """The printable plan, for one reader (``for``: the whole household or one member):
+    only what that reader may hear (``cases.audience``). When the case has a safety
+    concern, the page first lists every piece that will be printed and the
+    professional confirms it; the export is logged with the reader and the pieces."""
+    params = request.POST if request.method == "POST" else request.GET
+    number = params.get("version", "")
+    case, plan, state = _shown_plan(request, pk, plan_id, number)
+    readers = _print_choices(case, state)
+    form = PrintForm(params if "for" in params else None, readers=readers)
+    if not form.is_valid():
+        voices = case_frame(request, case, detail=f"print plan {plan.pk}")
+        return render(
+            request,
+            "cases/plan_print_preview.html",
+            {"case": case, "plan": plan, "state": state, "voices": voices, "form": form},
         )
-    content = plan_pdf(case=case, state=state, voices=voices, request=request)
+    reader = form.cleaned_data["reader"]
+    confirm = ConfirmPrintForm(request.POST if request.method == "POST" else None)
+    with transaction.atomic():
+        printed = plan_for_audience(case, state, reader)
+        confirmed = confirm.cleaned_data["digest"] if confirm.is_valid() else ""
+        try:
+            plan_export(
+                request=request, user=request.user, case=case, printed=printed, confirmed=confirmed
+            )
+        except ValidationError as error:
+            if confirm.is_valid():  # a confirmation, but of content that changed since
+                add_service_errors(confirm, error)
+            voices = case_frame(
+                request, case, detail=f"print preview plan {plan.pk} v{state.version.number}"
+            )
+            preview = True
+        else:
+            preview = False
+    if preview:
+        return render(
+            request,
+            "cases/plan_print_preview.html",
+            {
+                "case": case,
+                "plan": plan,
+                "state": state,
+                "voices": voices,
+                "form": form,
+                "printed": printed,
+                "confirm": confirm,
+            },
+        )
+    content = plan_pdf(printed=printed, request=request)
     response = HttpResponse(content, content_type="application/pdf")
-    filename = f"plan-{case.household.pseudonym}-v{state.version.number}.pdf"
+    suffix = "huishouden" if reader.audience == Audience.HOUSEHOLD else "lid"
+    filename = f"plan-{case.household.pseudonym}-v{state.version.number}-{suffix}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

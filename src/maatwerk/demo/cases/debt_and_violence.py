@@ -2,7 +2,7 @@
 voice for the partner and children, and a plan for each voice.
 """
 
-from maatwerk.cases.models import Case
+from maatwerk.cases.models import Audience, Case
 from maatwerk.cases.plans import (
     ActionInput,
     GoalInput,
@@ -24,13 +24,21 @@ PARTNER_VOICE = (
     "Ik wil dat de kinderen en ik veilig zijn. "
     "Als hij boos wordt, ben ik bang. "
     "Ik wil niet weg als het thuis rustig kan worden. "
-    "Ik wil weten waar ik heen kan als het misgaat."
+    "Ik wil weten waar ik heen kan als het misgaat. "
+    "Ik wil niet dat hij weet waar wij wonen als het weer misgaat."
 )
+# Her words are for her only (the safe default of a member's voice): the printed plan
+# for the whole household, which he reads too, never holds them (docs/privacy.md).
 SAFETY = (
     "Partner en kinderen hebben een eigen perspectief en een eigen plan. Veilig Thuis is om "
     "advies gevraagd. Gesprekken over geld zijn op het kantoor van het buurtteam, niet thuis. "
     "De partner wordt elke twee weken apart gesproken. Bij nieuw geweld gaat veiligheid voor "
-    "de aanpak van de schulden."
+    "de aanpak van de schulden. Het adres van moeder wordt niet gedeeld, met niemand."
+)
+# For the professionals only (every safety text's default): never on a printed plan.
+SAFETY_NETWORK = (
+    "Veilig Thuis en de wijkagent kennen het veiligheidsplan; bij een melding gaat de "
+    "wijkagent eerst naar de partner."
 )
 
 
@@ -108,6 +116,13 @@ def create() -> Case | None:
                     organisation_named("Belastingdienst/Toeslagen"),
                     "maatwerkfunctionaris",
                     story.due(21),
+                ),
+                ActionInput(
+                    SAFETY_NETWORK,
+                    utrecht,
+                    "aandachtsfunctionaris huiselijk geweld",
+                    story.due(7),
+                    audience=Audience.PROFESSIONALS,
                 ),
             ],
             costs=[

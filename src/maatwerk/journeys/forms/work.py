@@ -240,3 +240,14 @@ class QueueFilterForm(forms.Form):
         choices=[("mine", _("Of my cases")), ("team", _("Of my team's cases"))],
         required=False,
     )
+
+
+class ConfirmShareForm(forms.Form):
+    """The professional saw what sending a request of a case with a safety concern
+    shares with the organisation, and confirms exactly that (``share_digest``)."""
+
+    share_digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_share = forms.BooleanField(
+        label=_("I checked every piece above: it may go to this organisation."),
+        error_messages={"required": _("Confirm that you checked what will be shared.")},
+    )

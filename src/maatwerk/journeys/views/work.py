@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import deny, permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
-from maatwerk.cases.models import PlanVersion
+from maatwerk.cases.audience import plan_excerpt_for_organisation
 from maatwerk.cases.selectors import case_for, hidden_case, may_work_on
 from maatwerk.cases.services import case_frame
 from maatwerk.web.forms import add_service_errors
@@ -27,6 +27,7 @@ from .. import services
 from ..forms.work import (
     AGREES_VALUES,
     ConditionAnswerForm,
+    ConfirmShareForm,
     EventForm,
     QueueFilterForm,
     RequestForm,
@@ -42,25 +43,57 @@ from ..selectors import (
     queue_sections,
     request_for,
     request_refused,
+    share_digest,
+    shared_pieces,
 )
 from ..workflow import CONDITION_ANSWER_STATES, is_overdue
 
 S = Request.State
 
 
-def _plan_excerpt(case) -> str:
-    """The goals of the case's newest plan version, one per line."""
-    version = (
-        PlanVersion.objects.filter(plan__case=case)
-        .select_related("plan")
-        .order_by("-created_at", "-id")
-        .first()
+# Fields of a posted form that the share preview does not carry along again.
+NOT_CARRIED = {"csrfmiddlewaretoken", "share_digest", "confirm_share"}
+
+
+def _share_preview(request, *, case, req, action: str, confirm, voices):
+    """The page that lists exactly what sending ``req`` shares with the organisation
+    (a case with a safety concern), with the posted form carried along in hidden
+    fields and the confirmation to tick."""
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in NOT_CARRIED
+        for value in values
+    ]
+    return render(
+        request,
+        "journeys/share_preview.html",
+        {
+            "case": case,
+            "req": req,
+            "voices": voices,
+            "pieces": shared_pieces(req),
+            "digest": share_digest(req),
+            "carried": carried,
+            "action": action,
+            "confirm": confirm,
+        },
     )
-    if version is None:
-        return ""
-    goals = version.goals.order_by("order").values_list("text", flat=True)
-    lines = [f"{version.plan.title}:"] + [f"- {goal}" for goal in goals]
-    return "\n".join(lines)
+
+
+def _confirmation(request, case) -> tuple[ConfirmShareForm | None, str]:
+    """The share confirmation posted with a form (only asked for when the case has a
+    safety concern) and the digest it confirms ('' when none was given)."""
+    if not case.safety_concern:
+        return None, ""
+    confirm = ConfirmShareForm(request.POST if "share_digest" in request.POST else None)
+    return confirm, confirm.cleaned_data["share_digest"] if confirm.is_valid() else ""
+
+
+def _refused(confirm: ConfirmShareForm, error: ValidationError) -> None:
+    """The service refused a confirmation (of content that changed since): on the box."""
+    for problem in error.message_dict["share_confirmed"]:
+        confirm.add_error("confirm_share", problem)
 
 
 # --- New request ---------------------------------------------------------------------
@@ -73,9 +106,30 @@ def request_create(request, case_pk):
     if request.method == "POST":
         form = RequestForm(request.POST, may_send=may_send)
     else:
-        form = RequestForm(may_send=may_send, initial={"plan_excerpt": _plan_excerpt(case)})
+        # At most what the whole household may hear (cases.audience): never a member's
+        # plan or a goal for one member or for the professionals only.
+        form = RequestForm(
+            may_send=may_send, initial={"plan_excerpt": plan_excerpt_for_organisation(case)}
+        )
+    confirm, confirmed = _confirmation(request, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+
+        def preview():
+            unsaved = Request(
+                case=case,
+                organisation=data["organisation"],
+                subject=data["subject"],
+                **form.request_fields(),
+            )
+            voices = case_frame(request, case, detail="share preview (new request)")
+            return _share_preview(
+                request, case=case, req=unsaved, action=request.path, confirm=confirm, voices=voices
+            )
+
+        if confirm is not None and data.get("send_now") and not confirmed:
+            # A safety concern: first the preview of exactly what will be shared.
+            return preview()
         try:
             # One transaction: a request that should have been sent is never left
             # behind as a draft.
@@ -95,8 +149,13 @@ def request_create(request, case_pk):
                         req=req,
                         type=EventType.SUBMITTED,
                         on=timezone.localdate(),
+                        share_confirmed=confirmed,
                     )
         except ValidationError as error:
+            if confirm is not None and "share_confirmed" in getattr(error, "error_dict", {}):
+                # What would be shared changed after the preview: show it again.
+                _refused(confirm, error)
+                return preview()
             add_service_errors(form, error)
         else:
             if data.get("send_now"):
@@ -131,7 +190,7 @@ def _open_conditions(events) -> list[JourneyEvent]:
     ]
 
 
-def _record_step(request, req, form) -> bool:
+def _record_step(request, req, form, *, confirm=None, confirmed: str = "") -> bool:
     if not form.is_valid():
         return False
     data = form.cleaned_data
@@ -143,10 +202,14 @@ def _record_step(request, req, form) -> bool:
             type=data["type"],
             on=data["on"],
             on_behalf_of=data["on_behalf_of"].strip(),
+            share_confirmed=confirmed,
             **form.event_fields(),
         )
     except ValidationError as error:
-        add_service_errors(form, error)
+        if confirm is not None and "share_confirmed" in getattr(error, "error_dict", {}):
+            _refused(confirm, error)
+        else:
+            add_service_errors(form, error)
         return False
     return True
 
@@ -215,9 +278,26 @@ def request_detail(request, pk):
             bound_answer = (condition.pk, form)
         else:
             event_form = EventForm(request.POST, req=req, steps=steps)
-            if _record_step(request, req, event_form):
+            confirm, confirmed = _confirmation(request, case)
+            sending = (
+                event_form.is_valid() and event_form.cleaned_data["type"] == EventType.SUBMITTED
+            )
+            if sending and confirm is not None and not confirmed:
+                # A safety concern: first the preview of exactly what will be shared.
+                voices = case_frame(request, case, detail=f"share preview {req.reference}")
+                return _share_preview(
+                    request, case=case, req=req, action=request.path, confirm=confirm, voices=voices
+                )
+            if _record_step(
+                request, req, event_form, confirm=confirm if sending else None, confirmed=confirmed
+            ):
                 messages.success(request, _("The step has been added to the journey."))
                 return redirect("journeys:request_detail", pk=req.pk)
+            if sending and confirm is not None and confirm.errors:
+                voices = case_frame(request, case, detail=f"share preview {req.reference}")
+                return _share_preview(
+                    request, case=case, req=req, action=request.path, confirm=confirm, voices=voices
+                )
     with transaction.atomic():
         voices = case_frame(request, case, detail=f"request {req.reference}")
         lanes, _origin = journey_lanes(case)
