@@ -12,13 +12,14 @@ households see their problems start with housing or income.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 from . import tables as T
 from . import words as W
-from .context import Clock, Context
+from .context import Clock, Context, pick
 from .world import DOMAIN_DECIDERS
 
 CASE_WORK = "case_work"
@@ -112,12 +113,12 @@ class Draft:
         self.agreed = False
 
 
-def _domains(rng: random.Random, safety: bool) -> list[str]:
+def _domains(random_, safety: bool) -> list[str]:
     chosen = []
-    if rng.random() < 0.62:
+    if random_() < 0.62:
         chosen.append("finances")
-        if rng.random() < 0.5:
-            r = rng.random()
+        if random_() < 0.5:
+            r = random_()
             chosen += (
                 ["mental_health"]
                 if r < 0.45
@@ -126,26 +127,29 @@ def _domains(rng: random.Random, safety: bool) -> list[str]:
                 else ["physical_health", "mental_health"]
             )
     else:
-        if rng.random() < 0.14:
+        if random_() < 0.14:
             chosen.append("physical_health")
-        if rng.random() < 0.18:
+        if random_() < 0.18:
             chosen.append("mental_health")
     for code, chance in DOMAIN_CHANCES:
-        if rng.random() < chance:
+        if random_() < chance:
             chosen.append(code)
-    if rng.random() < (0.7 if safety else 0.02):
+    if random_() < (0.7 if safety else 0.02):
         chosen.append("safety")
     if not chosen:
-        chosen.append(rng.choice(START_DOMAINS))
+        chosen.append(pick(random_, START_DOMAINS))
     return chosen
 
 
-def _perspective_text(rng: random.Random, domains: list[str], primary: str) -> list[str]:
+def _perspective_text(random_, domains: list[str], primary: str) -> list[str]:
     pool = W.HOUSEHOLD_WORDS
-    said = rng.sample(pool[primary], 2)
+    own = pool[primary]
+    first = int(random_() * len(own))
+    second = (first + 1 + int(random_() * (len(own) - 1))) % len(own)
+    said = [own[first], own[second]]
     for code in domains:
         if code != primary and len(said) < 4:
-            sentence = rng.choice(pool[code])
+            sentence = pick(random_, pool[code])
             if sentence not in said:
                 said.append(sentence)
     return said
@@ -155,66 +159,71 @@ def open_case(ctx: Context, rng: random.Random) -> Draft:
     """The case, its household and first voice, on a day in the last three years
     (more in recent years)."""
     world = ctx.world
+    random_ = rng.random
     d = Draft()
     team = rng.choices(world.teams, cum_weights=world.cum_team_weights)[0]
-    owner = rng.choice(team.professionals)
+    owner = pick(random_, team.professionals)
     d.team, d.owner, d.municipality = team, owner, team.org
-    span = (ctx.today - world.start).days
-    d.opened_on = ctx.today - timedelta(days=int(rng.random() ** 1.25 * span))
-    d.last_day = d.opened_on
+    today = ctx.today
+    span = (today - world.start).days
+    d.opened_on = opened = today - timedelta(days=int(random_() ** 1.25 * span))
+    d.last_day = opened
     d.clock = clock = Clock(rng)
-    d.safety = rng.random() < 1 / 3
-    d.domains = domains = _domains(rng, d.safety)
-    d.primary = primary = rng.choices(domains, weights=[PRIMARY_WEIGHT.get(c, 2) for c in domains])[
-        0
-    ]
-    d.id = ctx.take(T.CASE)
+    d.safety = safety = random_() < 1 / 3
+    d.domains = domains = _domains(random_, safety)
+    d.primary = primary = (
+        domains[0]
+        if len(domains) == 1
+        else rng.choices(domains, weights=[PRIMARY_WEIGHT.get(c, 2) for c in domains])[0]
+    )
+    d.id = case_id = ctx.take(T.CASE)
     d.household_id = household_id = ctx.take(T.HOUSEHOLD)
-    d.household = pseudonym(household_id)
+    d.household = household = pseudonym(household_id)
     d.deciding = _deciding(ctx, rng, d)
 
     composition = rng.choices(COMPOSITION_CODES, cum_weights=_CUM_COMPOSITION)[0]
     adults, children = _members(rng, composition)
-    ctx.add(
-        T.HOUSEHOLD,
-        (household_id, d.household, composition, adults, children, team.org.name),
-    )
+    ctx.add(T.HOUSEHOLD, (household_id, household, composition, adults, children, team.org.name))
     dom = world.domains
+    add_domain, domain_id = ctx.appender(T.CASE_DOMAINS), ctx.counter(T.CASE_DOMAINS)
     for code in domains:
-        ctx.add(T.CASE_DOMAINS, (ctx.take(T.CASE_DOMAINS), d.id, dom[code]))
+        add_domain((domain_id(), case_id, dom[code]))
 
     # The household's own words; where it sees its problems start.
-    sentences = _perspective_text(rng, domains, primary)
+    sentences = _perspective_text(random_, domains, primary)
     starts = [c for c in domains if c in START_DOMAINS]
-    start = rng.choice(starts) if starts and rng.random() < 0.75 else rng.choice(domains)
-    at = clock.at(d.opened_on)
+    start = pick(random_, starts) if starts and random_() < 0.75 else pick(random_, domains)
+    at = clock.at(opened)
     first = ctx.take(T.PERSPECTIVE)
     ctx.add(
         T.PERSPECTIVE,
-        (first, d.id, "", 1, " ".join(sentences), dom[start], d.opened_on, "first", owner.id, at),
+        (first, case_id, "", 1, " ".join(sentences), dom[start], opened, "first", owner.id, at),
     )
-    d.events.append((d.opened_on, "opened", owner, "", at))
-    ctx.log(at, owner, "create", CASE_WORK, "cases.case", d.id, d.household)
-    voices = {"": [(first, d.opened_on, sentences)]}
+    d.events.append((opened, "opened", owner, "", at))
+    ctx.log(at, owner, "create", CASE_WORK, "cases.case", case_id, household)
+    voices = {"": [(first, opened, sentences)]}
 
     # A second voice: mostly where there is a safety concern.
-    if rng.random() < (0.6 if d.safety else 0.04):
-        member = rng.choice(W.MEMBERS_SAFETY if d.safety else W.MEMBERS_OTHER)
-        day = d.opened_on + timedelta(days=rng.randint(3, 20))
-        if day <= ctx.today:
+    if random_() < (0.6 if safety else 0.04):
+        member = pick(random_, W.MEMBERS_SAFETY if safety else W.MEMBERS_OTHER)
+        day = opened + timedelta(days=3 + int(random_() * 18))
+        if day <= today:
             said = rng.sample(W.MEMBER_WORDS, 3)
             pid = _perspective(ctx, d, member, 1, said, day, "conversation", dom["safety"])
             voices[member] = [(pid, day, said)]
     # A later version of the household's words.
-    if rng.random() < 0.25:
-        day = d.opened_on + timedelta(days=rng.randint(30, 240))
-        if day <= ctx.today:
-            said = [*sentences[:2], rng.choice(W.UPDATE_WORDS)]
-            confirmation = rng.choice(("conversation", "signed", "phone"))
+    if random_() < 0.25:
+        day = opened + timedelta(days=30 + int(random_() * 210))
+        if day <= today:
+            said = [*sentences[:2], pick(random_, W.UPDATE_WORDS)]
+            confirmation = pick(random_, AGREED_HOW)
             pid = _perspective(ctx, d, "", 2, said, day, confirmation, dom[start])
             voices[""].append((pid, day, said))
     d.voices = voices
     return d
+
+
+AGREED_HOW = ("conversation", "signed", "phone")
 
 
 def _deciding(ctx: Context, rng: random.Random, d: Draft) -> list:
@@ -233,11 +242,7 @@ def _deciding(ctx: Context, rng: random.Random, d: Draft) -> list:
     return found or [d.municipality]
 
 
-_CUM_COMPOSITION = []
-_total = 0
-for _w in COMPOSITION_WEIGHTS:
-    _total += _w
-    _CUM_COMPOSITION.append(_total)
+_CUM_COMPOSITION = list(itertools.accumulate(COMPOSITION_WEIGHTS))
 
 
 def _members(rng: random.Random, composition: str) -> tuple[int, int]:
@@ -267,7 +272,8 @@ def _perspective(ctx, d: Draft, member, version, said, day, confirmation, start_
         at, d.owner, "update" if version > 1 else "create", CASE_WORK, "cases.perspective",
         pid, d.household,
     )  # fmt: skip
-    d.last_day = max(d.last_day, day)
+    if day > d.last_day:
+        d.last_day = day
     return pid
 
 
@@ -305,66 +311,64 @@ def make_plans(ctx: Context, rng: random.Random, d: Draft, labels: dict) -> None
 
 def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict) -> None:
     world = ctx.world
+    random_ = rng.random
     owner = d.owner
+    today = ctx.today
+    clock = d.clock
     if not member:
         title = PLAN_TITLES[d.primary]
     else:
         title = "Veilig thuis" if d.safety else f"Een eigen plan: {member.lower()}"
     plan_id = ctx.take(T.PLAN)
-    at = d.clock.at(day)
+    at = clock.at(day)
     ctx.add(T.PLAN, (plan_id, d.id, title, member, owner.id, at))
     if d.status == "intake":
         d.status = "plan"
         d.events.append((day, "status", owner, labels["plan"], at))
     days = [day]
-    if rng.random() < 0.3:
-        later = day + timedelta(days=rng.randint(15, 120))
-        if later <= ctx.today:
+    if random_() < 0.3:
+        later = day + timedelta(days=15 + int(random_() * 105))
+        if later <= today:
             days.append(later)
+    add_version, version_id = ctx.appender(T.PLAN_VERSION), ctx.counter(T.PLAN_VERSION)
+    add_ground, ground_id = ctx.appender(T.PLAN_GROUNDS), ctx.counter(T.PLAN_GROUNDS)
+    add_goal, goal_id = ctx.appender(T.GOAL), ctx.counter(T.GOAL)
+    add_action, action_id = ctx.appender(T.PLAN_ACTION), ctx.counter(T.PLAN_ACTION)
+    add_cost, cost_id = ctx.appender(T.COST_LINE), ctx.counter(T.COST_LINE)
+    costs = world.reference_costs
+    grounds = world.all_grounds
+    goal_pool = W.GOALS[d.primary if not member else "safety"]
+    deciding = d.deciding
     for number, vday in enumerate(days, start=1):
         perspective_id, _pday, said = _voice_at(voices, vday)
-        vat = d.clock.at(vday)
-        vid = ctx.take(T.PLAN_VERSION)
-        safety = rng.choice(W.SAFETY) if d.safety else ""
-        ctx.add(
-            T.PLAN_VERSION,
-            (vid, plan_id, number, perspective_id, rng.choice(W.INTENDED_EFFECT),
-             rng.choice(W.IMPACT), rng.choice(W.PURPOSE_OF_LAW), rng.choice(W.ETHICS),
-             rng.choice(W.LEGAL_CHECK), rng.choice(W.LEGALITY), safety, owner.id, vat),
+        vat = clock.at(vday)
+        vid = version_id()
+        add_version(
+            (vid, plan_id, number, perspective_id, pick(random_, W.INTENDED_EFFECT),
+             pick(random_, W.IMPACT), pick(random_, W.PURPOSE_OF_LAW), pick(random_, W.ETHICS),
+             pick(random_, W.LEGAL_CHECK), pick(random_, W.LEGALITY),
+             pick(random_, W.SAFETY) if d.safety else "", owner.id, vat),
         )  # fmt: skip
-        for ground in rng.sample(world.all_grounds, rng.choice((0, 1, 1, 2))):
-            ctx.add(T.PLAN_GROUNDS, (ctx.take(T.PLAN_GROUNDS), vid, ground))
-        goals = []
-        pool = W.GOALS.get(d.primary if not member else "safety") or W.GOALS["finances"]
-        for order, text in enumerate(rng.sample(pool, min(len(pool), rng.randint(2, 3)))):
-            sentence = rng.choice(said) if rng.random() < 0.85 else ""
-            ctx.add(T.GOAL, (ctx.take(T.GOAL), vid, order, text, sentence))
-            goals.append(text)
-        for order in range(rng.randint(1, 3)):
-            org = rng.choice(d.deciding) if d.deciding and rng.random() < 0.6 else d.municipality
-            ctx.add(
-                T.PLAN_ACTION,
-                (ctx.take(T.PLAN_ACTION), vid, order, rng.choice(W.ACTIONS), org.id,
-                 rng.choice(W.PERSONS), vday + timedelta(days=rng.randint(7, 60))),
+        if grounds and random_() < 0.7:
+            add_ground((ground_id(), vid, pick(random_, grounds)))
+        goals = rng.sample(goal_pool, 2) if len(goal_pool) > 2 and random_() < 0.6 else goal_pool
+        for order, text in enumerate(goals):
+            add_goal((goal_id(), vid, order, text, pick(random_, said) if random_() < 0.85 else ""))
+        for order in range(1 + (random_() < 0.5)):
+            org = pick(random_, deciding) if random_() < 0.6 else d.municipality
+            add_action(
+                (action_id(), vid, order, pick(random_, W.ACTIONS), org.id,
+                 pick(random_, W.PERSONS), vday + timedelta(days=7 + int(random_() * 53))),
             )  # fmt: skip
-        costs = world.reference_costs
-        order = 0
-        for code, description in rng.sample(W.COST_CURRENT, rng.randint(1, 3)):
-            ref_id, amount = costs.get(code, (None, Decimal("1000.00")))
-            ctx.add(
-                T.COST_LINE,
-                (ctx.take(T.COST_LINE), vid, "current", order, description, ref_id,
-                 _vary(rng, amount)),
-            )  # fmt: skip
-            order += 1
-        for code, description in rng.sample(W.COST_PLAN, rng.randint(1, 2)):
-            ref_id, amount = costs.get(code, (None, Decimal("800.00")))
-            ctx.add(
-                T.COST_LINE,
-                (ctx.take(T.COST_LINE), vid, "plan", order, description, ref_id,
-                 _vary(rng, amount)),
-            )  # fmt: skip
-            order += 1
+        current = pick(random_, W.COST_CURRENT)
+        lines = [("current", *current), ("plan", *pick(random_, W.COST_PLAN))]
+        if random_() < 0.4:
+            other = pick(random_, W.COST_CURRENT)
+            if other is not current:
+                lines.insert(1, ("current", *other))
+        for order, (kind, code, description) in enumerate(lines):
+            ref_id, amount = costs.get(code, NO_REFERENCE)
+            add_cost((cost_id(), vid, kind, order, description, ref_id, _vary(random_, amount)))
         summary = f"{title} v{number}"
         d.events.append((vday, "plan", owner, summary, vat))
         ctx.log(
@@ -374,29 +378,32 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
         if not member:
             d.excerpt = "\n".join(goals)
         # The household's agreement with this version (only the newest can be agreed to).
-        agree_on = vday + timedelta(days=rng.randint(0, 14))
+        agree_on = vday + timedelta(days=int(random_() * 15))
         before_next = number == len(days) or agree_on < days[number]
-        if agree_on <= ctx.today and before_next and rng.random() < 0.85:
-            aat = d.clock.at(agree_on)
+        if agree_on <= today and before_next and random_() < 0.85:
+            aat = clock.at(agree_on)
             aid = ctx.take(T.AGREEMENT)
             ctx.add(
                 T.AGREEMENT,
-                (aid, vid, agree_on, rng.choice(("conversation", "signed", "phone")),
-                 rng.choice(W.AGREEMENT_WORDS), owner.id, aat),
+                (aid, vid, agree_on, pick(random_, AGREED_HOW), pick(random_, W.AGREEMENT_WORDS),
+                 owner.id, aat),
             )  # fmt: skip
             d.events.append((agree_on, "agreement", owner, summary, aat))
             ctx.log(aat, owner, "update", CASE_WORK, "cases.agreement", aid, d.household)
             d.agreed = True
-            d.last_day = max(d.last_day, agree_on)
-        d.last_day = max(d.last_day, vday)
+            if agree_on > d.last_day:
+                d.last_day = agree_on
+        if vday > d.last_day:
+            d.last_day = vday
 
 
-def _vary(rng: random.Random, amount) -> Decimal:
-    """About the reference amount, in whole tens of euros."""
-    return Decimal(max(10, int(float(amount) * rng.uniform(0.5, 1.5) / 10) * 10)) * CENTS
-
-
+NO_REFERENCE = (None, Decimal("800.00"))
 CENTS = Decimal("1.00")
+
+
+def _vary(random_, amount) -> Decimal:
+    """About the reference amount, in whole tens of euros."""
+    return Decimal(max(10, int(float(amount) * (0.5 + random_()) / 10) * 10)) * CENTS
 
 
 def close_case(ctx: Context, rng: random.Random, d: Draft, labels: dict) -> None:
@@ -405,45 +412,51 @@ def close_case(ctx: Context, rng: random.Random, d: Draft, labels: dict) -> None
     row itself, its events and some reads of the case page."""
     today = ctx.today
     owner = d.owner
+    random_ = rng.random
     if d.requests:
-        submitted = [r for r in d.requests if r.first_submitted]
+        submitted = [r.first_submitted for r in d.requests if r.first_submitted]
         if submitted:
-            first = min(r.first_submitted for r in submitted)
-            at = d.clock.at(first)
+            first = min(submitted)
             if d.status in ("intake", "plan"):
                 d.status = "journey"
-                d.events.append((first, "status", owner, labels["journey"], at))
+                d.events.append((first, "status", owner, labels["journey"], d.clock.at(first)))
             if all(r.finished for r in d.requests):
                 done = max(r.finished for r in d.requests)
                 good = sum(r.state in ("approved", "solved") for r in d.requests)
                 _move(ctx, rng, d, done, good, len(d.requests), labels)
-    elif d.plan_on is not None and d.agreed and rng.random() < 0.5:
+    elif d.plan_on is not None and d.agreed and random_() < 0.5:
         _move(ctx, rng, d, d.last_day, 1, 1, labels)
     if d.closed_on is not None and d.status != "closed":
         _status(ctx, d, d.closed_on, "closed", labels)
 
-    # Reads of the case page (every page of a case writes one row).
+    # Reads of the case page (every page of a case writes one row; most reads of the
+    # work itself are in the rows of the writes).
     span = max(0, (min(today, d.last_day + timedelta(days=30)) - d.opened_on).days)
-    for _ in range(rng.choice((1, 2, 2, 3, 3, 4))):
-        day = d.opened_on + timedelta(days=rng.randint(0, span))
-        reader = owner if rng.random() < 0.85 else rng.choice(d.team.professionals)
+    for _ in range(pick(random_, READS)):
+        day = d.opened_on + timedelta(days=int(random_() * (span + 1)))
+        reader = owner if random_() < 0.85 else pick(random_, d.team.professionals)
         ctx.log(d.clock.at(day), reader, "read", CASE_WORK, "cases.case", d.id, d.household)
 
-    created = None
-    updated = None
-    for day, kind, actor, summary, at in d.events:
-        ctx.add(T.CASE_EVENT, (ctx.take(T.CASE_EVENT), d.id, kind, day, actor.id, summary, at))
-        created = created or at
-        updated = at if updated is None or at > updated else updated
-    needed = W.NEEDED[d.primary]
+    case_id = d.id
+    add_event, event_id = ctx.appender(T.CASE_EVENT), ctx.counter(T.CASE_EVENT)
+    events = d.events
+    for day, kind, actor, summary, at in events:
+        add_event((event_id(), case_id, kind, day, actor.id, summary, at))
+    created = events[0][4]
+    updated = max(event[4] for event in events)
     ctx.add(
         T.CASE,
-        (d.id, f"MW-{d.opened_on.year}-{d.id:07d}", d.team.org.name, d.household_id,
-         d.team.id, owner.id, d.status, d.outcome, d.opened_on, d.closed_on, needed,
-         ctx.world.domains[d.primary], d.safety, d.version, created, updated),
+        (case_id, f"MW-{d.opened_on.year}-{case_id:07d}", d.team.org.name, d.household_id,
+         d.team.id, owner.id, d.status, d.outcome, d.opened_on, d.closed_on,
+         W.NEEDED[d.primary], ctx.world.domains[d.primary], d.safety, d.version, created,
+         updated),
     )  # fmt: skip
+    add_deciding, deciding_id = ctx.appender(T.CASE_DECIDING), ctx.counter(T.CASE_DECIDING)
     for org in d.deciding:
-        ctx.add(T.CASE_DECIDING, (ctx.take(T.CASE_DECIDING), d.id, org.id))
+        add_deciding((deciding_id(), case_id, org.id))
+
+
+READS = (0, 1, 1, 2)
 
 
 def _move(ctx, rng, d: Draft, done: date, good: int, total: int, labels: dict) -> None:
@@ -475,4 +488,5 @@ def _status(ctx, d: Draft, day: date, status: str, labels: dict) -> None:
     )  # fmt: skip
     d.status = status
     d.version += 1
-    d.last_day = max(d.last_day, day)
+    if day > d.last_day:
+        d.last_day = day

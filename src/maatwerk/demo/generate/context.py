@@ -28,6 +28,12 @@ def overdue_from(due_on: date) -> date:
     return calendar.overdue_from(due_on)
 
 
+def pick(random_, seq):
+    """``random.choice`` for the generator's hot paths: one call of ``random()``
+    (``random_``, a bound ``Random.random``) instead of ``choice``'s bit juggling."""
+    return seq[int(random_() * len(seq))]
+
+
 class Clock:
     """Times of day for the things that happen to one case: during office hours, and
     later than what happened before on the same day."""
@@ -78,8 +84,16 @@ class Context:
     def add(self, table: T.Table, row: tuple) -> None:
         self.rows[table.name].append(row)
 
-    def take(self, table: T.Table, count: int = 1) -> int:
-        return self.ids.take(table, count)
+    def take(self, table: T.Table) -> int:
+        return self.ids.take(table)
+
+    def appender(self, table: T.Table):
+        """The fast way to add rows to ``table`` in this batch (a bound ``append``)."""
+        return self.rows[table.name].append
+
+    def counter(self, table: T.Table):
+        """The fast way to take ids of ``table`` (a bound ``next``)."""
+        return self.ids.counter(table)
 
     def log(
         self,

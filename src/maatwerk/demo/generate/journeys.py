@@ -18,6 +18,7 @@ requests solved by a spend from the maatwerkbudget.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -32,7 +33,7 @@ from maatwerk.register.models import EscalationStep
 
 from . import tables as T
 from . import words as W
-from .context import Context, add_working_days, overdue_from
+from .context import Context, add_working_days, overdue_from, pick
 from .world import MINISTRY_FOR
 
 CASE_WORK = "case_work"
@@ -89,78 +90,97 @@ class Texts:
         return found
 
 
-def lead_time(rng: random.Random, outcome: str) -> int:
+def lead_time(random_, rng: random.Random, outcome: str) -> int:
     """Days from submission to the last answer."""
     if outcome == "approved":
-        if rng.random() < 0.22:
-            return rng.randint(7, 60)
+        if random_() < 0.22:
+            return 7 + int(random_() * 54)
         return 60 + int(rng.gammavariate(2.0, 80.0))
     if outcome == "redirected":
-        return rng.randint(5, 40)
-    scale = {"refused": 40.0, "withdrawn": 50.0, "solved": 30.0}[outcome]
-    return 10 + int(rng.gammavariate(2.0, scale))
+        return 5 + int(random_() * 36)
+    return 10 + int(rng.gammavariate(2.0, LEAD_SCALE[outcome]))
 
 
-def _plan_steps(rng: random.Random, org, outcome: str, lead: int) -> list[tuple[int, str, dict]]:
-    """The whole journey as (days after submission, event, fields)."""
+LEAD_SCALE = {"refused": 40.0, "withdrawn": 50.0, "solved": 30.0}
+# A step: (days after submission, event, reason, text, level, redirected to, household
+# agrees), in the order of the journey-event row.
+Step = tuple
+
+
+def _plan_steps(random_, rng: random.Random, outcome: str, lead: int) -> list[Step]:
+    """The whole journey, from submission to the last answer."""
     episodes = []
-    for _ in range(rng.choices((0, 1, 2), (55, 35, 10))[0]):
-        episodes.append("information")
-    if rng.random() < 0.12:
+    r = random_()
+    episodes += ["information"] * (0 if r < 0.55 else 1 if r < 0.9 else 2)
+    if random_() < 0.12:
         episodes.append("redirect")
-    if rng.random() < 0.15:
+    if random_() < 0.15:
         episodes.append("condition")
-    for _ in range(rng.choices((0, 1, 2, 3), (55, 27, 12, 6))[0]):
-        episodes.append("refusal" if rng.random() < 0.45 else "escalation")
-    rng.shuffle(episodes)
+    r = random_()
+    for _ in range(0 if r < 0.55 else 1 if r < 0.82 else 2 if r < 0.94 else 3):
+        episodes.append("refusal" if random_() < 0.45 else "escalation")
+    if len(episodes) > 1:
+        rng.shuffle(episodes)
     cuts = [rng.expovariate(1.0) for _ in range(len(episodes) + 1)]
-    total = sum(cuts)
-    steps: list[tuple[int, str, dict]] = [(0, "submitted", {})]
+    scale = lead / sum(cuts)
+    steps: list[Step] = [(0, "submitted", "", "", None, "", None)]
     level = 0
     elapsed = 0.0
     day = 0
     for n, episode in enumerate(episodes):
         elapsed += cuts[n]
-        day = max(day, int(lead * elapsed / total))
-        room = max(1, int(lead * cuts[n + 1] / total * 0.6))
-        follow = day + min(room, rng.randint(2, 15))
+        day = max(day, int(elapsed * scale))
+        room = max(1, int(cuts[n + 1] * scale * 0.6))
+        follow = day + min(room, 2 + int(random_() * 14))
         if episode == "information":
-            steps.append((day, "information_requested", {"text": rng.choice(W.INFORMATION)}))
-            steps.append((follow, "information_provided", {"text": "Gestuurd."}))
+            steps.append(
+                (day, "information_requested", "", pick(random_, W.INFORMATION), None, "", None)
+            )
+            steps.append((follow, "information_provided", "", "Gestuurd.", None, "", None))
         elif episode == "redirect":
-            fields = {"redirected_to": rng.choice(W.REDIRECTS)}
-            if rng.random() < 0.5:
-                fields["reason"] = "wrong_desk"
-            steps.append((day, "redirected", fields))
-            steps.append((follow, "submitted", {}))
+            reason = "wrong_desk" if random_() < 0.5 else ""
+            steps.append((day, "redirected", reason, "", None, pick(random_, W.REDIRECTS), None))
+            steps.append((follow, "submitted", "", "", None, "", None))
         elif episode == "condition":
-            agrees = rng.choices((True, False, None), (60, 20, 20))[0]
-            fields = {"text": rng.choice(W.CONDITIONS), "household_agrees": agrees}
-            steps.append((day, "condition_added", fields))
+            r = random_()
+            agrees = True if r < 0.6 else False if r < 0.8 else None
+            steps.append(
+                (day, "condition_added", "", pick(random_, W.CONDITIONS), None, "", agrees)
+            )
         else:
             if level >= 4:
                 continue
-            level = min(4, level + (1 if rng.random() < 0.7 else 2))
+            level = min(4, level + (1 if random_() < 0.7 else 2))
             if episode == "refusal":
-                reason = rng.choices(REASONS, REASON_WEIGHTS)[0]
-                steps.append((day, "refused", {"reason": reason, "text": W.REFUSED[reason]}))
-                steps.append((follow, "escalated", {"level": level}))
+                reason = rng.choices(REASONS, cum_weights=REASON_CUM)[0]
+                steps.append((day, "refused", reason, W.REFUSED[reason], None, "", None))
+                steps.append((follow, "escalated", "", "", level, "", None))
             else:
-                steps.append((day, "escalated", {"level": level}))
+                steps.append((day, "escalated", "", "", level, "", None))
         day = steps[-1][0]
     end = max(lead, day)
     if outcome == "approved":
-        steps.append((end, "approved", {"text": rng.choice(W.APPROVED)}))
+        steps.append((end, "approved", "", pick(random_, W.APPROVED), None, "", None))
     elif outcome == "refused":
-        reason = rng.choices(REASONS, REASON_WEIGHTS)[0]
-        steps.append((end, "refused", {"reason": reason, "text": W.REFUSED[reason]}))
+        reason = rng.choices(REASONS, cum_weights=REASON_CUM)[0]
+        steps.append((end, "refused", reason, W.REFUSED[reason], None, "", None))
     elif outcome == "redirected":
-        steps.append((end, "redirected", {"redirected_to": rng.choice(W.REDIRECTS)}))
+        steps.append((end, "redirected", "", "", None, pick(random_, W.REDIRECTS), None))
     elif outcome == "withdrawn":
-        steps.append((end, "withdrawn", {"text": "Niet meer nodig."}))
+        steps.append((end, "withdrawn", "", "Niet meer nodig.", None, "", None))
     else:
-        steps.append((end, "solved", {}))
+        steps.append((end, "solved", "", "", None, "", None))
     return steps
+
+
+REASON_CUM = list(itertools.accumulate(REASON_WEIGHTS))
+OUTCOME_CUM = list(itertools.accumulate(OUTCOME_WEIGHTS))
+# ``TRANSITIONS`` with plain strings (the generator checks every step against it).
+MOVES = {
+    str(event): ({str(state) for state in allowed}, str(target) if target else None)
+    for event, (allowed, target) in TRANSITIONS.items()
+}
+RESTARTS = {str(event) for event in RESTARTS_CLOCK}
 
 
 def make_requests(ctx: Context, rng: random.Random, d, texts: Texts, spend_for) -> None:
@@ -169,15 +189,16 @@ def make_requests(ctx: Context, rng: random.Random, d, texts: Texts, spend_for) 
     that solves a request and returns (reference, intervention, booked by) or None."""
     if d.plan_on is None:
         return
-    if rng.random() < 0.1:
+    random_ = rng.random
+    if random_() < 0.1:
         return  # a plan that needs nobody's exception
     targets = [(org, "exception") for org in d.deciding[:3]]
-    targets = [t for n, t in enumerate(targets) if n == 0 or rng.random() < 0.85]
+    targets = [t for n, t in enumerate(targets) if n == 0 or random_() < 0.85]
     ministry = ctx.world.orgs.get(MINISTRY_FOR.get(d.primary, ""))
-    if ministry is not None and rng.random() < 0.05:
+    if ministry is not None and random_() < 0.05:
         targets.append((ministry, "question"))
     for n, (org, kind) in enumerate(targets):
-        created = d.plan_on + timedelta(days=rng.randint(0, 7) + 3 * n)
+        created = d.plan_on + timedelta(days=int(random_() * 8) + 3 * n)
         if created > ctx.today:
             continue
         _request(ctx, rng, d, org, kind, f"R{len(d.requests) + 1}", created, texts, spend_for)
@@ -185,90 +206,97 @@ def make_requests(ctx: Context, rng: random.Random, d, texts: Texts, spend_for) 
 
 def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for) -> None:
     world = ctx.world
+    random_ = rng.random
     today = ctx.today
     owner = d.owner
+    household = d.household
+    clock_at = d.clock.at
+    log = ctx.log
     rid = ctx.take(T.REQUEST)
     result = Result(rid, reference, org)
     d.requests.append(result)
-    subject, rule = rng.choice(W.SUBJECTS.get(org.type) or W.SUBJECTS["other"])
-    regulation = rng.choice(org.regulations) if org.regulations and rng.random() < 0.8 else None
+    subject, rule = pick(random_, W.SUBJECTS.get(org.type) or W.SUBJECTS["other"])
+    regulation = pick(random_, org.regulations) if org.regulations and random_() < 0.8 else None
     ground = None
-    if kind == "exception" and rng.random() < 0.6:
+    if kind == "exception" and random_() < 0.6:
         pool = (
             world.grounds.get(world.regulation_codes.get(regulation, ""), ()) or world.all_grounds
         )
-        ground = rng.choice(pool) if pool else None
-    extra = rng.random() < 0.05
-    created_at = d.clock.at(created)
-    ctx.log(created_at, owner, "create", CASE_WORK, "journeys.request", rid, d.household)
+        ground = pick(random_, pool) if pool else None
+    extra = random_() < 0.05
+    created_at = clock_at(created)
+    log(created_at, owner, "create", CASE_WORK, "journeys.request", rid, household)
 
     state = "draft"
     first_submitted = due_on = None
     level = 0
     last = created
-    if rng.random() >= 0.04:  # a few drafts are never sent
-        submit = created + timedelta(days=rng.randint(0, 5))
-        outcome = "approved" if kind == "question" else rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
-        steps = _plan_steps(rng, org, outcome, lead_time(rng, outcome))
+    if random_() >= 0.04:  # a few drafts are never sent
+        add_event, event_id = ctx.appender(T.JOURNEY_EVENT), ctx.counter(T.JOURNEY_EVENT)
+        submit = created + timedelta(days=int(random_() * 6))
+        outcome = (
+            "approved" if kind == "question" else rng.choices(OUTCOMES, cum_weights=OUTCOME_CUM)[0]
+        )
+        steps = _plan_steps(random_, rng, outcome, lead_time(random_, rng, outcome))
         final = len(steps) - 1
-        for index, (offset, type_, fields) in enumerate(steps):
+        deciders = org.deciders
+        behalf_text = f"telefonisch antwoord van {org.name}"
+        for index, (offset, type_, reason, text, step_level, redirected_to, agrees) in enumerate(
+            steps
+        ):
             day = submit + timedelta(days=offset)
             if day < last:
                 day = last
             if day > today:
                 break
-            allowed, target = TRANSITIONS[type_]
+            allowed, target = MOVES[type_]
             if state not in allowed:
                 raise AssertionError(f"generated {type_} after {state}")
             by, behalf = owner, ""
             if type_ in DECISIONS:
-                if org.deciders and rng.random() < 0.75:
-                    by = rng.choice(org.deciders)
+                if deciders and random_() < 0.75:
+                    by = pick(random_, deciders)
                 else:
-                    behalf = f"telefonisch antwoord van {org.name}"
+                    behalf = behalf_text
+            escalated_to = intervention = None
             if type_ == "escalated":
-                fields = {**fields, "escalated_to": org.steps.get(fields["level"])}
-                level = fields["level"]
+                escalated_to = org.steps.get(step_level)
+                level = step_level
                 result.escalations.append((day, level))
-            if type_ == "solved":
+            elif type_ == "solved":
                 booked = spend_for(ctx, rng, d, result, day)
                 if booked is None:
                     break
-                spend_reference, intervention, by = booked
-                fields = {"intervention": intervention, "text": spend_reference}
-            at = d.clock.at(day)
-            eid = ctx.take(T.JOURNEY_EVENT)
-            ctx.add(
-                T.JOURNEY_EVENT,
-                (eid, rid, type_, day, fields.get("reason", ""), fields.get("text", ""),
-                 fields.get("level"), fields.get("escalated_to"), fields.get("redirected_to", ""),
-                 fields.get("intervention", ""), fields.get("household_agrees"), None, by.id,
-                 behalf, at),
+                text, intervention, by = booked
+            at = clock_at(day)
+            eid = event_id()
+            add_event(
+                (eid, rid, type_, day, reason, text, step_level, escalated_to, redirected_to,
+                 intervention or "", agrees, None, by.id, behalf, at),
             )  # fmt: skip
-            ctx.log(
-                at, by, "update", CASE_WORK, "journeys.journeyevent", eid, d.household,
+            log(
+                at, by, "update", CASE_WORK, "journeys.journeyevent", eid, household,
                 f"{reference}: {type_}", behalf,
             )  # fmt: skip
             if type_ == "submitted":
-                shared = "subject, perspective" + (", plan excerpt" if d.excerpt else "")
-                if extra:
-                    shared += ", more (with legal basis)"
-                ctx.log(
-                    at, by, "share", CASE_WORK, "journeys.request", rid, d.household,
+                shared = SHARED_EXTRA if extra else SHARED if d.excerpt else SHARED_NO_EXCERPT
+                log(
+                    at, by, "share", CASE_WORK, "journeys.request", rid, household,
                     f"with {org.name}: {shared}",
                 )  # fmt: skip
                 if first_submitted is None:
                     first_submitted = day
             if target:
                 state = target
-            if type_ in RESTARTS_CLOCK:
+            if type_ in RESTARTS:
                 due_on = add_working_days(day, org.target)
             last = day
             if index == final:
                 result.finished = day
                 if type_ == "approved":
                     result.approved_after = (day - first_submitted).days
-        d.last_day = max(d.last_day, last)
+        if last > d.last_day:
+            d.last_day = last
     overdue = state == "waiting" and due_on is not None and overdue_from(due_on) <= today
     result.state = state
     result.first_submitted = first_submitted
@@ -281,6 +309,11 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
     )  # fmt: skip
     if overdue:
         _notify(ctx, rng, d, result, due_on, level, texts)
+
+
+SHARED = "subject, perspective, plan excerpt"
+SHARED_NO_EXCERPT = "subject, perspective"
+SHARED_EXTRA = "subject, perspective, plan excerpt, more (with legal basis)"
 
 
 def _notify(ctx, rng, d, result: Result, due_on: date, level: int, texts: Texts) -> None:

@@ -9,15 +9,20 @@ from maatwerk.demo.generate.run import AlreadyGenerated, generate
 
 
 def _progress(stream):
-    def show(done: int, total: int, seconds: float) -> None:
-        rate = done / seconds if seconds else 0
-        left = (total - done) / rate if rate else 0
-        stream.write(
-            f"\r  {done:>9,}/{total:,} cases ({done / total:4.0%})  {rate:,.0f} cases/s  "
-            f"{seconds:,.0f} s, about {left:,.0f} s to go   "
-        )
-        if done == total:
-            stream.write("\n")
+    """One line on stderr, written over: cases done, speed, time left."""
+
+    def show(done: int, total: int, seconds: float, phase: str) -> None:
+        if phase == "cases":
+            rate = done / seconds if seconds else 0
+            left = (total - done) / rate if rate else 0
+            stream.write(
+                f"\r  {done:>9,}/{total:,} cases ({done / total:4.0%})  {rate:,.0f} cases/s  "
+                f"{seconds:,.0f} s, about {left:,.0f} s to go   "
+            )
+        elif phase == "indexes":
+            stream.write(f"\n  building the indexes and constraints again ({seconds:,.0f} s) …")
+        else:
+            stream.write(f"\n  done in {seconds:,.0f} s\n")
         stream.flush()
 
     return show
@@ -51,7 +56,17 @@ class Command(BaseCommand):
             help="Use bulk_create also on PostgreSQL (instead of COPY).",
         )
         parser.add_argument(
-            "--batch", type=int, default=2000, help="Cases per transaction (default 2000)."
+            "--keep-indexes",
+            action="store_true",
+            help=(
+                "With COPY: keep the indexes and constraints while loading, one transaction "
+                "per batch (the default when the database already holds more cases than are "
+                "generated; otherwise they are dropped and built again at the end, in one "
+                "transaction)."
+            ),
+        )
+        parser.add_argument(
+            "--batch", type=int, default=2000, help="Cases per batch (default 2000)."
         )
         parser.add_argument(
             "--users-file",
@@ -80,6 +95,7 @@ class Command(BaseCommand):
                 today=options["today"],
                 append=options["append"],
                 use_copy=False if options["no_copy"] else None,
+                rebuild_indexes=False if options["keep_indexes"] else None,
                 batch=options["batch"],
                 progress=_progress(sys.stderr) if options["verbosity"] else None,
             )
@@ -89,7 +105,9 @@ class Command(BaseCommand):
         out.write(
             self.style.SUCCESS(
                 f"Generated {summary.cases:,} cases ({summary.total_rows:,} rows, "
-                f"{summary.writer}) in {summary.seconds:,.1f} s."
+                f"{summary.writer}"
+                f"{', indexes rebuilt' if summary.indexes_rebuilt else ''}) "
+                f"in {summary.seconds:,.1f} s."
             )
         )
         if options["verbosity"] > 1:
