@@ -209,7 +209,8 @@ def open_case(ctx: Context, rng: random.Random) -> Draft:
         day = opened + timedelta(days=3 + int(random_() * 18))
         if day <= today:
             said = rng.sample(W.MEMBER_WORDS, 3)
-            pid = _perspective(ctx, d, member, 1, said, day, "conversation", dom["safety"])
+            where = dom["safety"] if safety else dom[start]
+            pid = _perspective(ctx, d, member, 1, said, day, "conversation", where)
             voices[member] = [(pid, day, said)]
     # A later version of the household's words.
     if random_() < 0.25:
@@ -442,8 +443,8 @@ def close_case(ctx: Context, rng: random.Random, d: Draft, labels: dict) -> None
     events = d.events
     for day, kind, actor, summary, at in events:
         add_event((event_id(), case_id, kind, day, actor.id, summary, at))
-    created = events[0][4]
-    updated = max(event[4] for event in events)
+    # The services change a case with update(), which leaves ``updated_at`` as it was.
+    created = updated = events[0][4]
     ctx.add(
         T.CASE,
         (case_id, f"MW-{d.opened_on.year}-{case_id:07d}", d.team.org.name, d.household_id,

@@ -93,9 +93,9 @@ class Texts:
 def lead_time(random_, rng: random.Random, outcome: str) -> int:
     """Days from submission to the last answer."""
     if outcome == "approved":
-        if random_() < 0.22:
+        if random_() < 0.2:
             return 7 + int(random_() * 54)
-        return 60 + int(rng.gammavariate(2.0, 80.0))
+        return 60 + int(rng.gammavariate(2.0, 92.0))
     if outcome == "redirected":
         return 5 + int(random_() * 36)
     return 10 + int(rng.gammavariate(2.0, LEAD_SCALE[outcome]))

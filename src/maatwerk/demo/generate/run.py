@@ -105,9 +105,7 @@ def generate(
         with transaction.atomic():
             ids = T.Ids()
             world_rows = {t.name: [] for t in T.ALL_TABLES}
-            world = build_world(
-                ctx_ids=ids, rows=world_rows, cases=cases_count, seed=seed, today=today
-            )
+            world = build_world(ctx_ids=ids, rows=world_rows, cases=cases_count, today=today)
             for t in T.WORLD_TABLES:
                 writer.write(t, world_rows[t.name])
                 _count(summary, t, len(world_rows[t.name]))
@@ -211,7 +209,7 @@ def _logins(world, requests_per_org: dict[int, int]) -> list[dict]:
     if len(teams[0].professionals) > 1:
         add(teams[0].professionals[1], "team", teams[0].name)
     deciding = sorted(
-        (o for o in world.orgs.values() if o.deciders),
+        (o for o in world.orgs.values() if o.deciders and requests_per_org.get(o.id)),
         key=lambda o: (-requests_per_org.get(o.id, 0), o.id),
     )
     if deciding:

@@ -350,6 +350,10 @@ def indexes_rebuilt(tables):
     rollback brings the indexes back; meanwhile the tables are locked for others."""
     names = [t.name for t in tables]
     with connection.cursor() as cursor:
+        # Check what this transaction wrote so far now (a table with deferred checks
+        # still pending, here or at the other end of a foreign key, cannot be altered).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f') "

@@ -3,9 +3,10 @@ ones plus generated municipalities, housing associations, health insurers, energ
 companies and care providers, each with contacts and an escalation route), teams, and
 users with the regular roles.
 
-It is made from the seed alone and found again by natural key (organisation name,
-team name within its organisation, username): a second run (``--append``) reuses what
-exists and adds only what is missing. Its size follows the number of cases: about a
+It depends on the number of cases only (not on the seed), and it is found again by
+natural key (organisation name, team name within its organisation, username — which
+names the team or organisation): a second run (``--append``) reuses what exists and
+adds only what is missing. Its size follows the number of cases: about a
 thousand cases per team, up to the 342 municipalities of the Netherlands.
 """
 
@@ -114,6 +115,7 @@ class TeamInfo:
     weight: float
     professionals: list[Person] = field(default_factory=list)
     holders: list[Person] = field(default_factory=list)
+    sizes: tuple[int, int] = (0, 0)  # professionals, budget holders
 
 
 @dataclass
@@ -194,10 +196,12 @@ class _Names:
         return candidate
 
 
-def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: date) -> World:
+def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, today: date) -> World:
     """Find or make the world for ``cases`` cases; new rows go into ``rows`` (per
     table name), with ids from ``ctx_ids``."""
-    rng = random.Random(f"{seed}:world")  # noqa: S311 (seeded on purpose)
+    # The world does not depend on the seed: a second run (--append) with another seed
+    # finds the same organisations, teams and users again.
+    rng = random.Random("world")  # noqa: S311 (seeded on purpose)
     scale = _scale(cases)
     start = date(today.year - 3, 1, 1)
     created = {"organisations": 0, "teams": 0, "users": 0}
@@ -314,10 +318,12 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: dat
         ["huurrecht", "woningwet"],
         10,
     )
+    insurer_names = itertools.cycle(W.INSURERS)
+    energy_names = itertools.cycle(W.ENERGY)
     insurers = kind(
         "health_insurer",
         5,
-        lambda: f"Zorgverzekeraar {rng.choice(W.INSURERS)}",
+        lambda: f"Zorgverzekeraar {next(insurer_names)}",
         ["physical_health", "finances"],
         ["zvw"],
         10,
@@ -325,7 +331,7 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: dat
     energy = kind(
         "energy_company",
         4,
-        lambda: rng.choice(W.ENERGY),
+        lambda: next(energy_names),
         ["finances", "housing"],
         [],
         10,
@@ -374,27 +380,36 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: dat
                 tid = ctx_ids.take(T.TEAM)
                 add(T.TEAM, (tid, name, municipality.id, True))
                 created["teams"] += 1
-            weight = municipality.weight / count * rng.uniform(0.6, 1.4)
-            teams.append(TeamInfo(tid, name, municipality, weight))
+            # Its own dice, so that a second run makes the same team in the same way.
+            team_rng = random.Random(f"world:{municipality.name}:{name}")  # noqa: S311
+            weight = municipality.weight / count * team_rng.uniform(0.6, 1.4)
+            team = TeamInfo(tid, name, municipality, weight)
+            team.sizes = (team_rng.randint(4, 12), 2 if team_rng.random() < 1 / 3 else 1)
+            teams.append(team)
 
     # Users with the regular roles (never superusers or staff).
     groups = dict(Group.objects.filter(role__isnull=False).values_list("role__code", "id"))
-    known_users = dict(
-        User.objects.filter(username__startswith=PREFIX).values_list("username", "id")
-    )
-    # One password hash for all of them (hashing is slow on purpose), with a salt from
-    # the seed so that the same seed gives the same rows.
-    salt = hashlib.sha256(f"generated-{seed}".encode()).hexdigest()[:22]
+    known_users = {
+        username: (uid, first, last)
+        for uid, username, first, last in User.objects.filter(
+            username__startswith=PREFIX
+        ).values_list("id", "username", "first_name", "last_name")
+    }
+    # One password hash for all of them (hashing is slow on purpose), with a fixed salt
+    # so that every run gives the same rows.
+    salt = hashlib.sha256(b"generated-world").hexdigest()[:22]
     password = make_password(settings.DEMO_PASSWORD, salt=salt)
     joined = timezone.make_aware(datetime.combine(start, time(9, 0)))
-    counters: dict[str, int] = {}
 
-    def person(role: str, org: Org, team: TeamInfo | None = None) -> Person:
-        counters[role] = counters.get(role, 0) + 1
-        username = f"{PREFIX}{role.replace('_', '-')}-{counters[role]:05d}"
+    def person(role: str, org: Org, key: str, team: TeamInfo | None = None) -> Person:
+        """A user by a username that says where they work (``key``: the team's or the
+        organisation's id and a number), so that a second run finds the same person in
+        the same place."""
+        username = f"{PREFIX}{role.replace('_', '-')}-{key}"
         first, last = names.person()
-        uid = known_users.get(username)
-        if uid is None:
+        if username in known_users:
+            uid, first, last = known_users[username]
+        else:
             uid = ctx_ids.take(T.USER)
             add(
                 T.USER,
@@ -405,15 +420,16 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: dat
             if team is not None:
                 add(T.USER_TEAMS, (ctx_ids.take(T.USER_TEAMS), uid, team.id))
             created["users"] += 1
-        octets = (uid // 65536 % 256, uid // 256 % 256, uid % 256)
-        origin = "10.{}.{}.{}".format(*octets)
+        # A private address per user, as the access log sees their workstation.
+        origin = f"10.{uid // 65536 % 256}.{uid // 256 % 256}.{uid % 256}"
         return Person(uid, username, role, org.name, role, f"{first} {last}", team, origin)
 
     for team in teams:
-        for _ in range(rng.randint(4, 12)):
-            team.professionals.append(person("professional", team.org, team))
-        for _ in range(2 if rng.random() < 1 / 3 else 1):
-            team.holders.append(person("budget_holder", team.org, team))
+        professionals, holders = team.sizes
+        for n in range(professionals):
+            team.professionals.append(person("professional", team.org, f"{team.id}-{n + 1}", team))
+        for n in range(holders):
+            team.holders.append(person("budget_holder", team.org, f"{team.id}-{n + 1}", team))
 
     big = {"national_agency", "justice"}
     for org in orgs.values():
@@ -427,11 +443,11 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, seed: int, today: dat
                 count = 0
         else:
             count = max(1, scale["big_deciders"] // 3)
-        for _ in range(count):
-            org.deciders.append(person("decision_maker", org))
+        for n in range(count):
+            org.deciders.append(person("decision_maker", org, f"{org.id}-{n + 1}"))
     desk = orgs[NATIONAL_DESK]
-    coordinators = [person("coordinator", desk) for _ in range(scale["coordinators"])]
-    analysts = [person("analyst", desk) for _ in range(scale["analysts"])]
+    coordinators = [person("coordinator", desk, str(n + 1)) for n in range(scale["coordinators"])]
+    analysts = [person("analyst", desk, str(n + 1)) for n in range(scale["analysts"])]
 
     return World(
         orgs=orgs,
