@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+from psycopg.types.net import InetBinaryDumper
 
 from maatwerk.accounts.models import Team, User
 from maatwerk.audit.models import AccessLogEntry
@@ -277,6 +281,26 @@ class BulkCreateWriter:
             )
 
 
+class _Packed:
+    """An address already in PostgreSQL's binary ``inet`` format (made once per
+    address by psycopg's own dumper, then reused for every row)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+class _PackedDumper(Dumper):
+    """Registered by oid: ``set_types`` picks dumpers by the column's type."""
+
+    format = Format.BINARY
+    oid = postgres.types["inet"].oid
+
+    def dump(self, obj: _Packed) -> bytes:
+        return obj.data
+
+
 class CopyWriter:
     """PostgreSQL's ``COPY … FROM STDIN`` in binary format (psycopg's copy): the
     column types are read from the catalogue once per table."""
@@ -286,7 +310,15 @@ class CopyWriter:
     def __init__(self):
         self.types: dict[str, list[int]] = {}
         self.inet: dict[str, list[int]] = {}
-        self.addresses: dict[str, object] = {}  # str -> ipaddress (binary COPY needs those)
+        self.addresses: dict[str, _Packed] = {}  # binary COPY needs inet in binary
+        self.inet_dumper = InetBinaryDumper(ipaddress.IPv4Address)
+
+    def _address(self, text: str) -> _Packed:
+        found = self.addresses.get(text)
+        if found is None:
+            data = bytes(self.inet_dumper.dump(ipaddress.ip_address(text)))
+            found = self.addresses[text] = _Packed(data)
+        return found
 
     def _types(self, cursor, t: Table) -> list[int]:
         if t.name not in self.types:
@@ -311,19 +343,18 @@ class CopyWriter:
             types = self._types(cursor, t)
             inet = self.inet[t.name]
             sql = f"COPY {connection.ops.quote_name(t.name)} ({columns}) FROM STDIN (FORMAT BINARY)"
+            if inet:
+                cursor.adapters.register_dumper(None, _PackedDumper)
             with cursor.copy(sql) as copy:
                 copy.set_types(types)
                 write = copy.write_row
                 if inet:
-                    addresses = self.addresses
+                    addresses, address = self.addresses, self._address
                     for row in rows:
                         row = list(row)
                         for i in inet:
                             if row[i]:
-                                found = addresses.get(row[i])
-                                if found is None:
-                                    found = addresses[row[i]] = ipaddress.ip_address(row[i])
-                                row[i] = found
+                                row[i] = addresses.get(row[i]) or address(row[i])
                         write(row)
                 else:
                     for row in rows:
