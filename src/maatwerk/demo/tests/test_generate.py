@@ -262,6 +262,8 @@ def test_the_command(tmp_path, capsys):
     users_file = tmp_path / "users.json"
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("generate-data", "--cases", "5")
+    with pytest.raises(CommandError, match="future"):
+        call_command("generate-data", "--cases", "5", "--force", "--today", "2999-01-01")
     call_command("generate-data", "--cases", "12", "--force", "--users-file", str(users_file))
     assert Case.objects.count() == 12
     written = json.loads(users_file.read_text())

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from maatwerk.demo.generate.run import AlreadyGenerated, generate
 
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             raise CommandError("--cases must be 1 or more.")
         if options["batch"] < 1:
             raise CommandError("--batch must be 1 or more.")
+        if options["today"] and options["today"] > timezone.localdate():
+            raise CommandError("--today cannot be in the future: nothing has happened there yet.")
         try:
             summary = generate(
                 cases_count=options["cases"],
