@@ -17,7 +17,7 @@ from json.encoder import encode_basestring_ascii
 from maatwerk.audit.models import GENESIS_HASH, AccessLogEntry
 
 # The chain's own lock (the one every append takes), not a copy of its key.
-from maatwerk.audit.services import _lock_chain
+from maatwerk.audit.services import lock_chain
 
 from . import tables as T
 
@@ -78,7 +78,7 @@ def chain(rows: list[tuple], writer) -> int:
     if not rows:
         return 0
     rows.sort(key=lambda row: row[0])
-    _lock_chain()
+    lock_chain()
     last = AccessLogEntry.objects.order_by("-id").values_list("id", "hash").first()
     next_id, previous = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     out = []

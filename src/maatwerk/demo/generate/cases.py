@@ -197,7 +197,19 @@ def open_case(ctx: Context, rng: random.Random) -> Draft:
     first = ctx.take(T.PERSPECTIVE)
     ctx.add(
         T.PERSPECTIVE,
-        (first, case_id, "", 1, " ".join(sentences), dom[start], opened, "first", owner.id, at),
+        (
+            first,
+            case_id,
+            "",
+            1,
+            " ".join(sentences),
+            "household",
+            dom[start],
+            opened,
+            "first",
+            owner.id,
+            at,
+        ),
     )
     d.events.append((opened, "opened", owner, "", at))
     ctx.log(at, owner, "create", CASE_WORK, "cases.case", case_id, household)
@@ -260,13 +272,19 @@ def _members(rng: random.Random, composition: str) -> tuple[int, int]:
     return rng.randint(1, 3), rng.randint(0, 2)
 
 
+def _audience(member: str) -> str:
+    """The safe default audience of a voice's pieces (cases.audience.default_audience):
+    the whole household's words for the household, a member's for that member only."""
+    return "household" if not member else "member"
+
+
 def _perspective(ctx, d: Draft, member, version, said, day, confirmation, start_domain) -> int:
     at = d.clock.at(day)
     pid = ctx.take(T.PERSPECTIVE)
     ctx.add(
         T.PERSPECTIVE,
-        (pid, d.id, member, version, " ".join(said), start_domain, day, confirmation,
-         d.owner.id, at),
+        (pid, d.id, member, version, " ".join(said), _audience(member), start_domain, day,
+         confirmation, d.owner.id, at),
     )  # fmt: skip
     d.events.append((day, "perspective", d.owner, member, at))
     ctx.log(
@@ -348,18 +366,23 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
             (vid, plan_id, number, perspective_id, pick(random_, W.INTENDED_EFFECT),
              pick(random_, W.IMPACT), pick(random_, W.PURPOSE_OF_LAW), pick(random_, W.ETHICS),
              pick(random_, W.LEGAL_CHECK), pick(random_, W.LEGALITY),
-             pick(random_, W.SAFETY) if d.safety else "", owner.id, vat),
+             pick(random_, W.SAFETY) if d.safety else "", _audience(member), "professionals",
+             owner.id, vat),
         )  # fmt: skip
         if grounds and random_() < 0.7:
             add_ground((ground_id(), vid, pick(random_, grounds)))
         goals = rng.sample(goal_pool, 2) if len(goal_pool) > 2 and random_() < 0.6 else goal_pool
         for order, text in enumerate(goals):
-            add_goal((goal_id(), vid, order, text, pick(random_, said) if random_() < 0.85 else ""))
+            add_goal(
+                (goal_id(), vid, order, text, pick(random_, said) if random_() < 0.85 else "",
+                 _audience(member)),
+            )  # fmt: skip
         for order in range(1 + (random_() < 0.5)):
             org = pick(random_, deciding) if random_() < 0.6 else d.municipality
             add_action(
                 (action_id(), vid, order, pick(random_, W.ACTIONS), org.id,
-                 pick(random_, W.PERSONS), vday + timedelta(days=7 + int(random_() * 53))),
+                 pick(random_, W.PERSONS), vday + timedelta(days=7 + int(random_() * 53)),
+                 _audience(member)),
             )  # fmt: skip
         current = pick(random_, W.COST_CURRENT)
         lines = [("current", *current), ("plan", *pick(random_, W.COST_PLAN))]

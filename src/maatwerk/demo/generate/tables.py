@@ -103,19 +103,19 @@ CASE_DOMAINS = table(Case.life_domains.through, "id case_id lifedomain_id")
 CASE_DECIDING = table(Case.deciding_organisations.through, "id case_id organisation_id")
 PERSPECTIVE = table(
     Perspective,
-    "id case_id member version text problems_start_domain_id recorded_on confirmation "
-    "recorded_by_id created_at",
+    "id case_id member version text audience problems_start_domain_id recorded_on "
+    "confirmation recorded_by_id created_at",
 )
 CASE_EVENT = table(CaseEvent, "id case_id kind happened_on actor_id summary created_at")
 PLAN = table(Plan, "id case_id title serves_member created_by_id created_at")
 PLAN_VERSION = table(
     PlanVersion,
     "id plan_id number perspective_id intended_effect impact purpose_of_law ethics "
-    "legal_check legality safety created_by_id created_at",
+    "legal_check legality safety audience safety_audience created_by_id created_at",
 )
 PLAN_GROUNDS = table(PlanVersion.legal_grounds.through, "id planversion_id legalground_id")
-GOAL = table(Goal, "id version_id order text perspective_sentence")
-PLAN_ACTION = table(PlanAction, "id version_id order what organisation_id person due_on")
+GOAL = table(Goal, "id version_id order text perspective_sentence audience")
+PLAN_ACTION = table(PlanAction, "id version_id order what organisation_id person due_on audience")
 COST_LINE = table(CostLine, "id version_id kind order description reference_cost_id amount")
 AGREEMENT = table(Agreement, "id version_id agreed_on how words recorded_by_id created_at")
 
