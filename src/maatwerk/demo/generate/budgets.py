@@ -28,6 +28,7 @@ from .context import Clock, Context
 
 BUDGET = "budget"
 CENT = Decimal("0.01")
+EUROS = Decimal("1.00")
 PURPOSE_FOR = {
     "housing_association": 0,
     "energy_company": 2,
@@ -101,7 +102,9 @@ class Budgets:
         ctx = self.ctx
         team = d.team
         account = self.account(team, on.year, rng)
-        amount = Decimal(min(9500, max(25, round(math.exp(rng.gauss(6.4, 0.8)), -1)))) * CENT * 100
+        # Mostly a few hundred euros (median 600), in tens, from 25 to 9,500.
+        euros = min(9500, max(25, int(round(math.exp(rng.gauss(6.4, 0.8)), -1))))
+        amount = Decimal(euros) * EUROS
         category, payee, description = W.SPEND_PURPOSES[purpose]
         owner = d.owner
         holder = team.holders[-1]
@@ -249,4 +252,5 @@ class Budgets:
 
 
 def _now(ctx, at):
+    """The latest moment a decision can be dated: this morning (but not before ``at``)."""
     return max(at, Clock.midnight(ctx.today) + timedelta(hours=8))

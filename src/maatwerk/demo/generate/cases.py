@@ -62,13 +62,14 @@ DECIDERS = {
     code: ([k for k, _ in kinds], [sum(w for _, w in kinds[: i + 1]) for i in range(len(kinds))])
     for code, kinds in DOMAIN_DECIDERS.items()
 }
+PSEUDONYM_PREFIX = "HG-"
 PSEUDONYM_FACTOR = 387420489  # 3**18: coprime with 10**9, so the mapping below is 1:1
 
 
 def pseudonym(household_id: int) -> str:
     """A pseudonym that looks random but is unique per household id (``HG-``: never
     one the application hands out, which start with ``HH-``)."""
-    return f"HG-{household_id * PSEUDONYM_FACTOR % 10**9:09d}"
+    return f"{PSEUDONYM_PREFIX}{household_id * PSEUDONYM_FACTOR % 10**9:09d}"
 
 
 class Draft:

@@ -15,15 +15,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from maatwerk.accounts.models import User
 from maatwerk.accounts.roles import sync_roles
-from maatwerk.cases.models import Case
+from maatwerk.cases.models import Case, Household
 from maatwerk.register.seed import seed_register
 
 from . import audit, budgets, cases, journeys, meetings
 from . import tables as T
+from .cases import PSEUDONYM_PREFIX
 from .context import Context
-from .world import PREFIX, build_world
+from .world import build_world
 
 BATCH = 2000
 
@@ -60,7 +60,9 @@ class Summary:
 
 
 def generated_data_exists() -> bool:
-    return User.objects.filter(username__startswith=PREFIX).exists()
+    """Generated cases exist (their households' pseudonyms start with ``HG-``). A world
+    without cases — left by a run that was stopped — is simply found again."""
+    return Household.objects.filter(pseudonym__startswith=PSEUDONYM_PREFIX).exists()
 
 
 def generate(

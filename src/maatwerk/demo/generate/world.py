@@ -149,14 +149,6 @@ class World:
             return rng.choice(self.by_type[kind])
         return self.orgs.get(kind)
 
-    def people(self) -> list[Person]:
-        found = [*self.coordinators, *self.analysts]
-        for team in self.teams:
-            found += team.professionals + team.holders
-        for org in self.orgs.values():
-            found += org.deciders
-        return found
-
 
 def _scale(cases: int) -> dict[str, int]:
     return {

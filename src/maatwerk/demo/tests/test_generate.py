@@ -247,6 +247,26 @@ def test_distributions_follow_the_research():
     assert 0.1 < figures["within_60_days"] < 0.35  # a minority within two months
 
 
+def test_a_stopped_run_can_be_run_again(monkeypatch):
+    """A run stopped in its first batch leaves its world (written first) but no cases:
+    running again is allowed, finds the world and makes nothing twice."""
+    from maatwerk.demo.generate import run
+
+    def stop(self, size):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(run._Batches, "one", stop)
+        with pytest.raises(KeyboardInterrupt):
+            generate(cases_count=10, seed=1, today=TODAY, rebuild_indexes=False)
+    assert not Case.objects.exists()
+    organisations, users = Organisation.objects.count(), User.objects.count()
+    assert users > 10
+    generate(cases_count=10, seed=1, today=TODAY)
+    assert Case.objects.count() == 10
+    assert (Organisation.objects.count(), User.objects.count()) == (organisations, users)
+
+
 def test_refuses_a_second_run_unless_appending(generated):
     with pytest.raises(AlreadyGenerated):
         generate(cases_count=5, seed=7, today=TODAY)
