@@ -10,6 +10,7 @@ passing "not in" cannot come from text the PDF reader failed to extract."""
 import importlib
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from maatwerk.accounts.models import User
@@ -32,6 +34,7 @@ from maatwerk.cases.audience import (
 from maatwerk.cases.models import (
     Audience,
     Case,
+    EmergencyAccess,
     Goal,
     HouseholdIdentity,
     MemberIdentity,
@@ -385,8 +388,18 @@ def test_her_own_details_are_for_the_owning_team_only(demo, client, login, make_
     assert row.detail == f"member voice {voice.pk}; fields: house_number,postcode"
     # Not a voice of this case, or the whole household: no such page.
     assert client.get(url, {"member": "Iemand anders"}).status_code == 404
-    # Someone outside the team, and maintenance access (which may open the case), never.
-    for user in (make_user("professional"), make_user("admin")):
+    # Someone outside the team, and an admin through break-the-glass (who may read the
+    # case), never.
+    admin = make_user("admin")
+    now = timezone.now()
+    EmergencyAccess.objects.create(
+        user=admin,
+        case=case,
+        reason="test: the case manager is ill today",
+        started_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
+    for user in (make_user("professional"), admin):
         client.logout()
         login(user, verified=True)
         assert client.get(url, {"member": PARTNER}).status_code == 404
