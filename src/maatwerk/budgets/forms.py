@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.accounts.models import User
+from maatwerk.core.money import AmountField, euro
 from maatwerk.core.uploads import detect_type, matches_name
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import Request
@@ -14,27 +15,9 @@ from maatwerk.journeys.workflow import SOLVABLE_STATES
 from maatwerk.register.models import Organisation
 
 from .models import PayeeCategory, PurposeCategory
-from .money import euro, parse_amount
 
 RECEIPT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-
-
-class AmountField(forms.CharField):
-    """An amount in euros, typed the Dutch way (125,50) or with a point."""
-
-    def __init__(self, *, allow_zero=False, **kwargs):
-        self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", _("In euros, for example 125,50."))
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None) and not self.required:
-            return None
-        return parse_amount(value, allow_zero=self.allow_zero)
 
 
 def validate_receipt(upload) -> None:

@@ -25,11 +25,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maatwerk.accounts.roles import users_with_permission
+from maatwerk.core.money import euro
 from maatwerk.journeys.calendar import working_days_between
 from maatwerk.web.links import absolute
 
 from .models import ApprovalNotice, Spend
-from .money import euro
 
 logger = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from maatwerk.audit.models import Action
 from maatwerk.cases.selectors import workable_cases
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.money import euro, parse_amount
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
 from maatwerk.journeys.workflow import SOLVABLE_STATES
@@ -35,7 +36,6 @@ from .models import (
     Spend,
     private_storage,
 )
-from .money import euro, parse_amount
 from .selectors import balance_of, visible_budgets, with_receivable
 
 K = LedgerEntry.Kind

@@ -26,12 +26,12 @@ from maatwerk.cases.selectors import (
 )
 from maatwerk.cases.services import case_frame
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.money import euro
 from maatwerk.web.forms import add_service_errors
 
 from . import exports, services
 from .forms import ApproveForm, BudgetForm, RefuseForm, ReverseForm, SettleForm, SpendForm
 from .models import Budget, Spend
-from .money import euro
 from .selectors import (
     awaiting_approval,
     budget_for,

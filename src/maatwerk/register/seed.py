@@ -50,7 +50,7 @@ REGULATIONS = [
     ("awir", "Algemene wet inkomensafhankelijke regelingen (toeslagen)", "Awir"),
     ("ww", "Werkloosheidswet", "WW"),
     ("wia", "Wet werk en inkomen naar arbeidsvermogen", "WIA"),
-    ("wajong", "Wet arbeidsongeschikheidsvoorziening jonggehandicapten", "Wajong"),
+    ("wajong", "Wet arbeidsongeschiktheidsvoorziening jonggehandicapten", "Wajong"),
     ("aow", "Algemene Ouderdomswet", "AOW"),
     ("akw", "Algemene Kinderbijslagwet", "AKW"),
     ("wsf", "Wet studiefinanciering 2000", "WSF 2000"),

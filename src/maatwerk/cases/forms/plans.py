@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.money import AmountField
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
 
@@ -159,17 +160,7 @@ class CostForm(forms.Form):
         required=False,
     )
     description = forms.CharField(label=_("Description"), required=False, max_length=300)
-    amount = forms.DecimalField(
-        label=_("Amount (euro)"),
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        error_messages={
-            "invalid": _("Enter an amount in euros, for example 1250,50."),
-            "max_decimal_places": _("Use at most two decimals (cents)."),
-        },
-    )
+    amount = AmountField(label=_("Amount (euro)"), required=False, allow_zero=True)
 
     def clean(self):
         cleaned = super().clean()

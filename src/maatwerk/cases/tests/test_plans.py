@@ -79,7 +79,7 @@ def save_plan(client, case, data, plan=None):
 def test_plan_with_linked_and_unlinked_goal_costs_and_agreement(client, case):
     costs = [
         ("current", "", "", eviction().pk),
-        ("current", "Inzet wijkteam", "5000,00", ""),
+        ("current", "Inzet wijkteam", "5.000,00", ""),  # Dutch thousands point
         ("plan", "Huurachterstand betalen", "1250,50", ""),
     ]
     response = save_plan(client, case, plan_data(goals=GOALS, costs=costs))
@@ -119,6 +119,7 @@ def test_plan_with_linked_and_unlinked_goal_costs_and_agreement(client, case):
         ([("Doel", "")], [("plan", "Iets", "-5", "")], ("costs", 0, "amount")),
         ([("Doel", "")], [("plan", "Iets", "veel", "")], ("costs", 0, "amount")),
         ([("Doel", "")], [("plan", "Iets", "1,234", "")], ("costs", 0, "amount")),
+        ([("Doel", "")], [("plan", "Iets", "1.234", "")], ("costs", 0, "amount")),  # ambiguous
     ],
 )
 def test_bad_plan_input_gives_field_errors_and_saves_nothing(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from maatwerk.budgets.models import Budget, LedgerEntry
-from maatwerk.budgets.money import euro
+from maatwerk.core.money import euro
 from maatwerk.journeys.calendar import working_days_between
 
 from . import tables as T

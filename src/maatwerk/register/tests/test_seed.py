@@ -1,7 +1,10 @@
 import json
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from maatwerk.register.models import (
     EscalationStep,
@@ -9,6 +12,7 @@ from maatwerk.register.models import (
     LifeDomain,
     Organisation,
     ReferenceCost,
+    Regulation,
 )
 from maatwerk.register.seed import seed_reference_lists, seed_register
 
@@ -67,3 +71,15 @@ def test_register_seed_is_idempotent_and_fictitious():
         assert levels == [1, 2, 3, 4]
         for contact in organisation.contacts.all():
             assert contact.email.endswith(".example.org")
+
+
+def test_the_wajong_typo_is_corrected_where_it_was_seeded_and_kept_where_changed():
+    fix = import_module("maatwerk.register.migrations.0002_wajong_name_typo")
+    wajong = Regulation.objects.get(code="wajong")
+    assert "arbeidsongeschiktheids" in wajong.name  # the seed is right now
+    Regulation.objects.filter(pk=wajong.pk).update(name=fix.TYPO)
+    fix.fix(apps, connection.schema_editor())
+    assert Regulation.objects.get(pk=wajong.pk).name == fix.RIGHT
+    Regulation.objects.filter(pk=wajong.pk).update(name="Wajong (eigen naam)")
+    fix.fix(apps, connection.schema_editor())
+    assert Regulation.objects.get(pk=wajong.pk).name == "Wajong (eigen naam)"

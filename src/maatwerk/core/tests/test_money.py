@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from maatwerk.budgets.money import MAX_AMOUNT, parse_amount
+from maatwerk.core.money import MAX_AMOUNT, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,12 @@ from maatwerk.budgets.money import MAX_AMOUNT, parse_amount
         (Decimal("1E+2"), "100.00"),
         (Decimal("0.10"), "0.10"),
         (125, "125.00"),
+        # Dutch thousands points with a decimal comma are unambiguous (issue 11).
+        ("3.500,00", "3500.00"),
+        ("3500,00", "3500.00"),
+        ("3500.00", "3500.00"),
+        ("1.234,56", "1234.56"),
+        ("€ 1.234.567,8", "1234567.80"),
     ],
 )
 def test_accepted_forms(raw, expected):
@@ -50,7 +56,9 @@ def test_the_largest_amount_the_database_holds_is_accepted():
         ("abc", "invalid"),
         ("12 euro", "invalid"),
         ("12,-", "invalid"),
-        ("1.234,56", "invalid"),
+        ("1.23,56", "invalid"),
+        ("12.34,56", "invalid"),
+        ("1.2345,00", "invalid"),
         ("1 2 5", "invalid"),
         ("1,234.56", "invalid"),
         ("1.234.567", "invalid"),
@@ -69,7 +77,9 @@ def test_the_largest_amount_the_database_holds_is_accepted():
         (Decimal("-1.005"), "negative"),
         ("12,345", "decimals"),
         ("0,001", "decimals"),
-        ("1.000", "decimals"),  # never read as one thousand
+        ("1.000", "ambiguous"),  # one thousand or one? Never guessed.
+        ("12.500", "ambiguous"),
+        ("1.234,567", "decimals"),
         (Decimal("1.005"), "decimals"),
         (Decimal("1E-10"), "decimals"),
         ("10000000000", "too_large"),
@@ -87,18 +97,33 @@ def test_errors_have_a_specific_code(raw, code):
 
 def test_each_error_has_its_own_message():
     messages = {}
-    for raw in ["", "abc", "0", "-1", "1,001", "10000000000"]:
+    for raw in ["", "abc", "0", "-1", "1,001", "10000000000", "1.000"]:
         with pytest.raises(ValidationError) as caught:
             parse_amount(raw)
         messages[caught.value.code] = caught.value.messages[0]
-    assert set(messages) == {"required", "invalid", "zero", "negative", "decimals", "too_large"}
-    assert len(set(messages.values())) == 6
+    assert set(messages) == {
+        "required",
+        "invalid",
+        "zero",
+        "negative",
+        "decimals",
+        "too_large",
+        "ambiguous",
+    }
+    assert len(set(messages.values())) == 7
 
 
-def test_thousands_separators_are_refused_with_an_example():
+def test_english_grouping_is_refused_with_an_example():
     with pytest.raises(ValidationError) as caught:
-        parse_amount("1.234,56")
+        parse_amount("1,234.56")
     assert "1250,50" in caught.value.messages[0]
+
+
+def test_an_ambiguous_point_names_both_readings():
+    with pytest.raises(ValidationError) as caught:
+        parse_amount("3.500")
+    assert "3500" in caught.value.messages[0]
+    assert "3,50" in caught.value.messages[0]
 
 
 def test_zero_is_allowed_only_when_asked():
