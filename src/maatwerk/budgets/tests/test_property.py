@@ -134,7 +134,7 @@ ARGUMENTS = {
     "refuse": st.tuples(index, targeted),
     "reverse": st.tuples(index, targeted, st.one_of(st.none(), small_amounts)),
     "settle": st.tuples(index, targeted, small_amounts, st.booleans()),
-    "bad_spend": st.tuples(st.sampled_from(["0", "-5", "1,005", "abc", "1.234,56"])),
+    "bad_spend": st.tuples(st.sampled_from(["0", "-5", "1,005", "abc", "1.234"])),
     "set_budget": st.tuples(st.one_of(st.integers(0, 300_000), amounts)),
 }
 # Weighted: spends and what follows from them more often than the rest.
@@ -549,7 +549,7 @@ def orgs():
         ("spend", 25_000, True, 0),
         ("approve", 0, False, False),
         ("settle", 1, False, 100, False),
-        ("bad_spend", "1.234,56"),
+        ("bad_spend", "1.234"),
     ]
 )
 def test_the_ledger_matches_its_model_after_every_step(

@@ -87,7 +87,7 @@ def test_a_spend_awaiting_approval_may_exceed_the_balance(make_spend, budget):
         ({"amount": "-5"}, "amount"),
         ({"amount": "10,005"}, "amount"),
         ({"amount": "tien euro"}, "amount"),
-        ({"amount": "1.234,56"}, "amount"),
+        ({"amount": "1.234"}, "amount"),  # ambiguous: 1234 or 1,23?
         ({"amount": ""}, "amount"),
         ({"on": date(2025, 12, 31)}, "on"),
         ({"on": date(2027, 1, 1)}, "on"),
