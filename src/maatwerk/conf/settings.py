@@ -182,6 +182,24 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # paid back on these short OLTP queries (measured, docs/performance.md).
     _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _db}
+# MAATWERK_REPLICA_DATABASE_URL: a read replica of DATABASE_URL (PostgreSQL streaming
+# replication) for the reads that can live with a few seconds of lag: the report and
+# the exports (maatwerk.core.routing.read_from_replica). Default: none (every read
+# goes to DATABASE_URL).
+_replica_url = env("MAATWERK_REPLICA_DATABASE_URL", "")
+if _replica_url:
+    _replica = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("MAATWERK_REPLICA_DATABASE_URL must be a PostgreSQL URL.")
+    _replica.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Tests read the replica through the default test database.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["maatwerk.core.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
