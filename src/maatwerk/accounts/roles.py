@@ -38,6 +38,14 @@ REGISTER_MANAGE = [
 ]
 
 MEETINGS = ["meetings.view_meeting", "meetings.add_meeting", "meetings.change_meeting"]
+# System learning (docs/learning.md): the professional and the coordinator analyse a
+# case together; the coordinator follows every learning point up.
+LEARNING = [
+    "learning.view_bottleneck",
+    "learning.add_bottleneck",
+    "learning.view_learningpoint",
+    "learning.add_learningpoint",
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ ROLES: list[RoleDefinition] = [
             "journeys.add_request",
             "journeys.add_journeyevent",
             *MEETINGS,
+            *LEARNING,
             "budgets.view_budget",
             "budgets.add_spend",
         ],
@@ -81,7 +90,13 @@ ROLES: list[RoleDefinition] = [
         "eigen organisatie en wat het huishouden heeft laten delen, en beslist erover.",
         "Works at an organisation in the register. Sees only the requests addressed to "
         "their organisation and what the household agreed to share, and decides on them.",
-        [*REGISTER_VIEW, "journeys.view_request", "journeys.decide_request"],
+        [
+            *REGISTER_VIEW,
+            "journeys.view_request",
+            "journeys.decide_request",
+            "learning.view_learningpoint",
+            "learning.answer_learningpoint",
+        ],
     ),
     RoleDefinition(
         "coordinator",
@@ -94,6 +109,9 @@ ROLES: list[RoleDefinition] = [
         [
             *REGISTER_VIEW,
             *MEETINGS,
+            *LEARNING,
+            "learning.follow_up_learningpoint",
+            "learning.view_all_learningpoints",
             "cases.view_case",
             "cases.view_escalated_case",
             "cases.break_glass",

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "maatwerk.journeys",
     "maatwerk.meetings",
     "maatwerk.budgets",
+    "maatwerk.learning",
     "maatwerk.web",
     "maatwerk.scheduler",
     "maatwerk.demo",
@@ -495,6 +496,21 @@ LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}  # the scheduler logs e
 # MAATWERK_REFUSAL_FOLLOW_UP_DAYS: a refused request without a next step for this many
 # days needs attention (work queue). Default 10.
 REFUSAL_FOLLOW_UP_DAYS = env_int("MAATWERK_REFUSAL_FOLLOW_UP_DAYS", 10)
+# MAATWERK_LEARNING_REMINDER_WEEKS: a learning point sent to its addressee without a
+# new step for this many weeks gets one reminder e-mail (learning.jobs). Default 6.
+LEARNING_REMINDER_WEEKS = env_int("MAATWERK_LEARNING_REMINDER_WEEKS", 6)
+# MAATWERK_LEARNING_FOLLOW_UP_DATE: day-month of the yearly follow-up round, when every
+# open learning point's addressee is asked what it did with it. Default 15-01.
+_follow_up = env("MAATWERK_LEARNING_FOLLOW_UP_DATE", "15-01")
+try:
+    LEARNING_FOLLOW_UP_DATE = tuple(int(part) for part in _follow_up.split("-"))
+    date(2001, LEARNING_FOLLOW_UP_DATE[1], LEARNING_FOLLOW_UP_DATE[0])  # not 29-02
+    if len(LEARNING_FOLLOW_UP_DATE) != 2:
+        raise ValueError
+except (ValueError, IndexError):
+    raise ImproperlyConfigured(
+        f"MAATWERK_LEARNING_FOLLOW_UP_DATE must be day-month, like 15-01, not {_follow_up!r}"
+    ) from None
 # MAATWERK_APPROVAL_REMINDER_DAYS: a spend still awaiting approval this many working
 # days after it was asked for gets one reminder e-mail to the team's budget holders.
 APPROVAL_REMINDER_DAYS = env_int("MAATWERK_APPROVAL_REMINDER_DAYS", 2)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("journeys/", include("maatwerk.journeys.urls")),
     path("meetings/", include("maatwerk.meetings.urls")),
     path("budget/", include("maatwerk.budgets.urls")),
+    path("learning/", include("maatwerk.learning.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),

@@ -23,6 +23,7 @@ from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
+from maatwerk.learning import jobs as learning_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ def _emergency_access_notices(today: date) -> dict:
     return case_jobs.notify_emergency_accesses(today=today)
 
 
+def _learning_point_reminders(today: date) -> dict:
+    return learning_jobs.remind_unanswered(today=today)
+
+
+def _learning_follow_up_round(today: date) -> dict:
+    return learning_jobs.yearly_follow_up(today=today)
+
+
 def _audit_checkpoint(today: date) -> dict:
     """The access log's signed head (docs/audit.md); last, so it covers the rows the
     other jobs wrote. Nothing new since the last one: no checkpoint."""
@@ -62,6 +71,8 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
     ("emergency access notices", _emergency_access_notices),
+    ("learning point reminders", _learning_point_reminders),
+    ("learning point follow-up round", _learning_follow_up_round),
     ("access-log checkpoint", _audit_checkpoint),
 ]
 

@@ -61,7 +61,15 @@ def test_start_page_shows_a_section_per_role(client, make_user, login):
 def test_navigation_follows_permissions(client, make_user, login):
     login(make_user("professional"))
     labels = [item["url"] for item in client.get("/").context["main_nav"]]
-    assert labels == ["/", "/cases/", "/journeys/queue/", "/budget/", "/meetings/", "/register/"]
+    assert labels == [
+        "/",
+        "/cases/",
+        "/journeys/queue/",
+        "/budget/",
+        "/meetings/",
+        "/learning/",
+        "/register/",
+    ]
     client.logout()
     login(make_user("privacy_officer"), verified=True)
     labels = [item["url"] for item in client.get("/").context["main_nav"]]

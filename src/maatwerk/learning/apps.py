@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "maatwerk.learning"
+    verbose_name = _("System learning")
+
+    def ready(self):
+        # Imported here, not at the top: models may only be imported once the app
+        # registry is ready (the Django rule for AppConfig.ready).
+        from maatwerk.audit.labels import register_object_labels
+        from maatwerk.cases.extensions import register_case_page_section
+
+        from .selectors import case_learning_section, log_labels_learning_point
+
+        register_object_labels("learning.learningpoint", log_labels_learning_point)
+        register_case_page_section(case_learning_section)

@@ -1,0 +1,120 @@
+"""Forms of the learning pages. Thin: every rule is checked again in the services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.core.widgets import DateInput
+from maatwerk.register.models import Organisation
+
+from .models import ANSWER_STATUSES, BottleneckCategory, LearningPoint, LearningStatus
+
+
+class BottleneckForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Kind of bottleneck"), choices=BottleneckCategory.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What blocked the case"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe the system, not the household: no names or other personal data."),
+    )
+    regulation = forms.CharField(
+        label=_("Regulation involved (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example kostendelersnorm or fraudeschuld."),
+        widget=forms.TextInput(attrs={"list": "regulation-suggestions", "autocomplete": "off"}),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations involved (optional)"),
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class LearningPointForm(forms.Form):
+    order = forms.TypedChoiceField(
+        label=_("Order"),
+        choices=LearningPoint.Order.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "1: this case; 2: an organisation removes its own obstacle; 3: a rule changes."
+        ),
+    )
+    text = forms.CharField(
+        label=_("What should change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It goes to the addressee: no names or other personal data."),
+    )
+    addressee = forms.ModelChoiceField(
+        label=_("Addressee"),
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        help_text=_("The organisation or ministry that should change it."),
+    )
+    addressee_name = forms.CharField(
+        label=_("Addressee not in the register"),
+        max_length=200,
+        required=False,
+    )
+    bottlenecks = forms.MultipleChoiceField(
+        label=_("Bottlenecks it answers (optional)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, bottlenecks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bottleneck_objects = {str(b.pk): b for b in bottlenecks}
+        self.fields["bottlenecks"].choices = [
+            (str(b.pk), f"{b.get_category_display()}: {b.text[:80]}") for b in bottlenecks
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("addressee") and cleaned.get("addressee_name"):
+            self.add_error(
+                "addressee_name", _("Choose an organisation from the register, or write one.")
+            )
+        cleaned["bottleneck_objects"] = [
+            self.bottleneck_objects[pk] for pk in cleaned.get("bottlenecks") or []
+        ]
+        return cleaned
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=())
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    answer = forms.CharField(
+        label=_("The addressee's answer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    on_behalf_of = forms.CharField(
+        label=_("Answered by (organisation not on the platform)"),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, statuses=(), answering=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if answering:
+            statuses = [s for s in statuses if s in ANSWER_STATUSES]
+            del self.fields["on_behalf_of"]
+        self.fields["status"].choices = [(s, LearningStatus(s).label) for s in statuses]
+
+
+class CompleteAnalysisForm(forms.Form):
+    no_bottlenecks = forms.BooleanField(label=_("Nothing blocked this case"), required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

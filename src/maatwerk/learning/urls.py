@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+urlpatterns = [
+    path("", views.point_list, name="point_list"),
+    path("points/<int:pk>/", views.point_detail, name="point_detail"),
+    path("cases/<int:case_pk>/analysis/", views.analysis, name="analysis"),
+]

@@ -1,0 +1,211 @@
+"""System learning pages: the closing analysis of a case, the learning points and
+their follow-up.
+
+Access: the analysis page is the case's (``case_for(for_change=True)``: a 404, logged
+with the household, for everyone who may not work on the case). A learning point's page
+follows ``selectors.visible_learning_points``. Reads are logged: the analysis page as a
+read of its case, a learning point's page as a read of the learning point and of each
+case shown on it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from maatwerk.audit import events
+from maatwerk.audit.access import permission_required
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+from maatwerk.cases.selectors import case_for, hidden_case
+from maatwerk.core.errors import ConflictError
+from maatwerk.web.forms import add_service_errors
+
+from . import services
+from .forms import BottleneckForm, CompleteAnalysisForm, LearningPointForm, StepForm
+from .models import NEXT_STATUSES, Bottleneck, LearningStatus
+from .selectors import (
+    case_learning_section,
+    hidden_learning_point,
+    learning_point_for,
+    learning_point_page,
+    learning_point_rows,
+    may_answer,
+    may_follow_up,
+    regulation_suggestions,
+)
+
+PAGE_SIZE = 25
+
+
+def _safe_int(value):
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+@permission_required("learning.add_bottleneck", hide=hidden_case("case_pk"))
+def analysis(request, case_pk):
+    case = case_for(request.user, case_pk, for_change=True)
+    section = case_learning_section(request.user, case)
+    bottleneck_form = BottleneckForm(prefix="bottleneck")
+    point_form = LearningPointForm(prefix="point", bottlenecks=section["bottlenecks"])
+    complete_form = CompleteAnalysisForm(prefix="complete")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "bottleneck":
+                bottleneck_form = BottleneckForm(request.POST, prefix="bottleneck")
+                if bottleneck_form.is_valid():
+                    data = bottleneck_form.cleaned_data
+                    services.bottleneck_add(
+                        request=request,
+                        user=request.user,
+                        case=case,
+                        category=data["category"],
+                        text=data["text"],
+                        regulation=data["regulation"],
+                        organisations=data["organisations"],
+                    )
+                    messages.success(request, _("Bottleneck recorded."))
+                    return redirect("learning:analysis", case_pk=case.pk)
+            elif action == "point":
+                point_form = LearningPointForm(
+                    request.POST, prefix="point", bottlenecks=section["bottlenecks"]
+                )
+                if point_form.is_valid():
+                    data = point_form.cleaned_data
+                    point = services.learning_point_create(
+                        request=request,
+                        user=request.user,
+                        cases=[case],
+                        order=data["order"],
+                        text=data["text"],
+                        addressee=data["addressee"],
+                        addressee_name=data["addressee_name"],
+                        bottlenecks=data["bottleneck_objects"],
+                    )
+                    messages.success(
+                        request,
+                        _("Learning point %(reference)s recorded.")
+                        % {"reference": point.reference},
+                    )
+                    return redirect("learning:analysis", case_pk=case.pk)
+            elif action == "remove":
+                pk = _safe_int(request.POST.get("bottleneck"))
+                bottleneck = Bottleneck.objects.filter(case=case, pk=pk).first()
+                if bottleneck is not None:
+                    services.bottleneck_remove(
+                        request=request, user=request.user, bottleneck=bottleneck
+                    )
+                    messages.success(request, _("Bottleneck removed."))
+                return redirect("learning:analysis", case_pk=case.pk)
+            elif action == "complete":
+                complete_form = CompleteAnalysisForm(request.POST, prefix="complete")
+                if complete_form.is_valid():
+                    services.closing_analysis_complete(
+                        request=request,
+                        user=request.user,
+                        case=case,
+                        no_bottlenecks=complete_form.cleaned_data["no_bottlenecks"],
+                        note=complete_form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("The closing analysis is complete."))
+                    return redirect("cases:case_detail", pk=case.pk)
+        except ValidationError as error:
+            form = {"bottleneck": bottleneck_form, "point": point_form}.get(action, complete_form)
+            if action == "remove":
+                messages.error(request, " ".join(error.messages))
+                return redirect("learning:analysis", case_pk=case.pk)
+            add_service_errors(form, error)
+    with transaction.atomic():
+        events.case_read(request, case, detail="closing analysis")
+    return render(
+        request,
+        "learning/analysis.html",
+        {
+            "case": case,
+            **section,
+            "bottleneck_form": bottleneck_form,
+            "point_form": point_form,
+            "complete_form": complete_form,
+            "regulations": regulation_suggestions(),
+        },
+    )
+
+
+@permission_required("learning.view_learningpoint")
+def point_list(request):
+    status = request.GET.get("status", "")
+    if status not in LearningStatus.values:
+        status = ""
+    order = _safe_int(request.GET.get("order"))
+    if order not in (1, 2, 3):
+        order = None
+    rows = learning_point_rows(request.user, status=status, order=order)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(
+        part
+        for part in (f"status={status}" if status else "", f"order={order}" if order else "")
+        if part
+    )
+    return render(
+        request,
+        "learning/point_list.html",
+        {
+            "page": page,
+            "points": list(page.object_list),
+            "statuses": LearningStatus.choices,
+            "status": status,
+            "order": order,
+            "query": query,
+        },
+    )
+
+
+@permission_required("learning.view_learningpoint", hide=hidden_learning_point("pk"))
+def point_detail(request, pk):
+    point = learning_point_for(request.user, pk)
+    answering = may_answer(request.user, point) and not may_follow_up(request.user, point)
+    may_step = answering or may_follow_up(request.user, point) or may_answer(request.user, point)
+    statuses = NEXT_STATUSES.get(point.status, ())
+    form = StepForm(statuses=statuses, answering=answering) if may_step and statuses else None
+    if request.method == "POST" and form is not None:
+        form = StepForm(request.POST, statuses=statuses, answering=answering)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.learning_point_step(
+                    request=request,
+                    user=request.user,
+                    point=point,
+                    status=data["status"],
+                    on=data["on"],
+                    answer=data["answer"],
+                    on_behalf_of=data.get("on_behalf_of", ""),
+                    expected_version=_safe_int(request.POST.get("version")),
+                )
+            except ConflictError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("learning:point_detail", pk=point.pk)
+    page = learning_point_page(request.user, point)
+    with transaction.atomic():
+        # One row for the page, naming the households it showed (as any list of case
+        # data does).
+        log_access(
+            action=Action.READ,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            obj=point,
+            detail=", ".join(case.household.pseudonym for case in page["cases"])[:480],
+        )
+    return render(
+        request,
+        "learning/point_detail.html",
+        {"point": point, **page, "form": form, "answering": answering},
+    )
