@@ -112,6 +112,7 @@ ROLES: list[RoleDefinition] = [
             *LEARNING,
             "learning.follow_up_learningpoint",
             "learning.view_all_learningpoints",
+            "learning.view_patterns",
             "cases.view_case",
             "cases.view_escalated_case",
             "cases.break_glass",
@@ -146,7 +147,7 @@ ROLES: list[RoleDefinition] = [
         "voorbeelden, nooit een casusdossier.",
         "Sees aggregated, disclosure-controlled figures and published precedents only, "
         "never a case file.",
-        REGISTER_VIEW,
+        [*REGISTER_VIEW, "learning.view_patterns"],
     ),
     RoleDefinition(
         "privacy_officer",

@@ -511,6 +511,13 @@ except (ValueError, IndexError):
     raise ImproperlyConfigured(
         f"MAATWERK_LEARNING_FOLLOW_UP_DATE must be day-month, like 15-01, not {_follow_up!r}"
     ) from None
+# MAATWERK_EXCEPTION_CANDIDATE_APPROVALS: a rule approved as an exception this many
+# times in a year is flagged in the exceptions register as a candidate for an order-3
+# learning point (a rule change). Default 5.
+EXCEPTION_CANDIDATE_APPROVALS = env_int("MAATWERK_EXCEPTION_CANDIDATE_APPROVALS", 5)
+# MAATWERK_DISCLOSURE_THRESHOLD: counts from 1 up to this number minus one are
+# suppressed wherever aggregated figures are shown to analysts or published. Default 5.
+DISCLOSURE_THRESHOLD = env_int("MAATWERK_DISCLOSURE_THRESHOLD", 5)
 # MAATWERK_APPROVAL_REMINDER_DAYS: a spend still awaiting approval this many working
 # days after it was asked for gets one reminder e-mail to the team's budget holders.
 APPROVAL_REMINDER_DAYS = env_int("MAATWERK_APPROVAL_REMINDER_DAYS", 2)

@@ -166,6 +166,7 @@ class LearningPoint(models.Model):
             ("follow_up_learningpoint", _("Can send learning points and record their follow-up")),
             ("answer_learningpoint", _("Can answer learning points addressed to the organisation")),
             ("view_all_learningpoints", _("Can see every learning point")),
+            ("view_patterns", _("Can see the patterns and the exceptions register (counts)")),
         ]
         constraints = [
             models.CheckConstraint(

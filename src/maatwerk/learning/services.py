@@ -164,7 +164,9 @@ def learning_point_create(
 ) -> LearningPoint:
     cases = list(cases)
     errors = {}
-    if not cases:
+    # A coordinator may draft one from a pattern (the exceptions register), without a
+    # case; everyone else writes learning points about the cases they work on.
+    if not cases and not user.has_perm("learning.follow_up_learningpoint"):
         errors["cases"] = _("Link the learning point to at least one case.")
     for case in cases:
         try:
@@ -187,6 +189,8 @@ def learning_point_create(
     if errors:
         raise ValidationError(errors)
     screen("text", text, cases)
+    if not cases and not user.has_perm("learning.add_learningpoint"):
+        raise ValidationError(_("You cannot record learning points."))
     today = timezone.localdate()
     with transaction.atomic():
         point = LearningPoint.objects.create(
@@ -212,6 +216,10 @@ def learning_point_create(
                 obj=point,
                 household=case.household.pseudonym,
                 detail=f"order {order}",
+            )
+        if not cases:
+            events.case_work(
+                request, user=user, action=Action.CREATE, obj=point, detail=f"order {order}"
             )
     return point
 

@@ -8,17 +8,23 @@ read of its case, a learning point's page as a read of the learning point and of
 case shown on it.
 """
 
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maatwerk.audit import events
 from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import case_for, hidden_case
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
@@ -26,6 +32,7 @@ from maatwerk.web.forms import add_service_errors
 from . import services
 from .forms import BottleneckForm, CompleteAnalysisForm, LearningPointForm, StepForm
 from .models import NEXT_STATUSES, Bottleneck, LearningStatus
+from .patterns import bottleneck_patterns, exceptions_register, register_csv_rows
 from .selectors import (
     case_learning_section,
     hidden_learning_point,
@@ -209,3 +216,90 @@ def point_detail(request, pk):
         "learning/point_detail.html",
         {"point": point, **page, "form": form, "answering": answering},
     )
+
+
+def _threshold(request, *, published: bool = False) -> int:
+    """Counts are disclosure-controlled for analysts and in anything published;
+    coordinators (who follow every learning point up) see them as they are."""
+    if published or not request.user.has_perm("learning.view_all_learningpoints"):
+        return settings.DISCLOSURE_THRESHOLD
+    return 0
+
+
+@permission_required("learning.view_patterns")
+def patterns(request):
+    threshold = _threshold(request)
+    figures = bottleneck_patterns(
+        Case.objects.all(), today=timezone.localdate(), threshold=threshold
+    )
+    return render(request, "learning/patterns.html", {"figures": figures, "threshold": threshold})
+
+
+@permission_required("learning.view_patterns")
+def exceptions(request):
+    published = request.GET.get("published") == "1" or request.GET.get("format") == "csv"
+    threshold = _threshold(request, published=published)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="uitzonderingenregister.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [_("Quarter"), _("Rule"), _("Organisation"), _("Exception ground"), _("Approved")]
+        )
+        rows = register_csv_rows(Case.objects.all(), threshold=threshold)
+        for row in rows:
+            writer.writerow(row)
+        with transaction.atomic():
+            log_access(
+                action=Action.EXPORT,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                object_type="learning.exceptions_register",
+                detail=f"csv, threshold {threshold}",
+            )
+        return response
+    figures = exceptions_register(
+        Case.objects.all(), today=timezone.localdate(), threshold=threshold
+    )
+    return render(
+        request,
+        "learning/exceptions.html",
+        {"figures": figures, "threshold": threshold, "published": published},
+    )
+
+
+@permission_required("learning.follow_up_learningpoint")
+def point_create(request):
+    """A learning point drafted from a pattern (the exceptions register's candidate
+    rules), without a case: typically order 3, to the ministry or organisation that
+    owns the rule."""
+    initial = {"order": 3}
+    rule = (request.GET.get("rule") or "")[:200]
+    if rule:
+        initial["text"] = _(
+            "The rule %(rule)s keeps needing the same exception. Change the rule so that "
+            "this situation no longer needs one."
+        ) % {"rule": rule}
+    form = LearningPointForm(request.POST or None, initial=initial, prefix="point")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            point = services.learning_point_create(
+                request=request,
+                user=request.user,
+                cases=[],
+                order=data["order"],
+                text=data["text"],
+                addressee=data["addressee"],
+                addressee_name=data["addressee_name"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Learning point %(reference)s recorded.") % {"reference": point.reference},
+            )
+            return redirect("learning:point_detail", pk=point.pk)
+    return render(request, "learning/point_form.html", {"form": form})

@@ -25,7 +25,11 @@ def kinds(text, **kwargs):
         ("Het gezin woont op Kerkstraat 12a in de wijk.", "address", "Kerkstraat 12a"),
         ("Nieuw adres: 3511 AB 12, tweede verdieping.", "address", "3511 AB 12"),
         ("Ze verhuisde naar Van der Helstlaan 4-2.", "address", "Van der Helstlaan 4-2"),
-        ("Post naar Burgemeester de Withstraat 3 II.", "address", "Burgemeester de Withstraat 3 II"),  # noqa: E501
+        (
+            "Post naar Burgemeester de Withstraat 3 II.",
+            "address",
+            "Burgemeester de Withstraat 3 II",
+        ),
         ("Zij is geboren op 12-03-1985 in Utrecht.", "birth_date", "12-03-1985"),
         ("Geboortedatum: 3 maart 1990.", "birth_date", "3 maart 1990"),
         ("Zoon (geb. 1-2-2012) gaat naar school.", "birth_date", "1-2-2012"),

@@ -82,8 +82,8 @@ def test_a_bottleneck_is_recorded_and_logged(professional, case, uwv):
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("Mevrouw belde vanaf 06-12345678 steeds de verkeerde afdeling.", "phone number"),
-        ("Post ging naar Kerkstraat 12a, het oude adres.", "address"),
+        ("Mevrouw belde vanaf 06-12345678 steeds de verkeerde afdeling.", "telefoonnummer"),
+        ("Post ging naar Kerkstraat 12a, het oude adres.", "een adres"),
         ("Haar BSN 111222333 stond verkeerd in het systeem.", "BSN"),
     ],
 )
@@ -106,7 +106,7 @@ def test_the_households_own_name_is_refused(professional, case):
             category="collaboration",
             text="Niemand wist dat priya ramdin al bij de schuldhulp liep.",
         )
-    assert "household" in str(caught.value.message_dict["text"])
+    assert "gegeven van het huishouden" in str(caught.value.message_dict["text"])
 
 
 def test_bottlenecks_follow_the_case_policy(professional, outsider, case):
@@ -231,7 +231,7 @@ def test_the_learning_point_page_hides_cases_the_viewer_may_not_see(
     page = client.get(url)
     assert page.status_code == 200
     assert case.household.pseudonym not in page.content.decode()
-    assert "1 case you cannot see" in page.content.decode()
+    assert "1 casus die u niet mag inzien" in page.content.decode()
 
     def more_cases():
         for _ in range(3):
@@ -272,7 +272,7 @@ def test_a_closed_case_waits_for_its_analysis_until_it_is_done(client, login, pr
     # Neither a bottleneck nor "nothing blocked": a field error, nothing stored.
     response = client.post(url, {"action": "complete", "complete-note": ""})
     assert response.status_code == 200
-    assert "nothing blocked" in response.content.decode()
+    assert "niets deze casus blokkeerde" in response.content.decode()
     assert not ClosingAnalysis.objects.exists()
     response = client.post(
         url,
