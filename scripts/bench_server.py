@@ -692,6 +692,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     started_at = datetime.now(UTC)
     load_start = load_average()
+    measured_commit = commit()
 
     def env_for(database_url):
         return production_env(database_url, tmp / "var", port)
@@ -757,7 +758,7 @@ def main() -> int:
         "workers_count": workers,
         "seconds": seconds,
         "levels": levels,
-        "commit": commit(),
+        "commit": measured_commit,
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_start": load_start,

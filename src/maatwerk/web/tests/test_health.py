@@ -1,6 +1,7 @@
 """The liveness check: answers anyone, runs no query of its own, is never cached."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +25,11 @@ def test_the_health_check_for_a_logged_in_user_costs_only_the_middleware(client,
 
 def test_the_health_check_only_answers_safe_methods(client):
     assert client.post(reverse("web:health")).status_code in (403, 405)
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_the_health_check_answers_plain_http_where_pages_redirect_to_https(client):
+    assert client.get(reverse("web:home")).status_code == 301
+    response = client.get(reverse("web:health"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
