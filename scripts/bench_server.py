@@ -549,7 +549,7 @@ def verdicts(run: dict) -> list[tuple[str, str, bool | None]]:
         (
             f"every page: p95 ≤ 500 ms at {high} users",
             f"worst: {worst['page']} {fmt_ms(worst['p95_ms'])} ms"
-            + (f"; {len(slow)} pages over" if slow else ""),
+            + (f"; {len(slow)} page{'s' if len(slow) > 1 else ''} over" if slow else ""),
             not slow,
         )
     )
@@ -591,6 +591,46 @@ def verdicts(run: dict) -> list[tuple[str, str, bool | None]]:
     return out
 
 
+# The rows of the issue's starting table, by the bench's page names.
+STARTING_ROWS = [
+    ("bare view, anonymous", "bare view, anonymous"),
+    ("bare view, logged in", "bare view, logged in"),
+    ("case list (team)", "case list (team)"),
+    ('case list, "needs attention"', 'case list, "needs attention"'),
+    ("work queue (team)", "work queue (team)"),
+    ("case page", "case page"),
+    ("register search", "register search"),
+]
+
+
+def compared_with_start(run: dict) -> list[str]:
+    """The rows of the starting table (below), measured in this run."""
+    levels = sorted({r["users"] for r in run["results"]})
+    low, high = levels[0], levels[-1]
+    by = {(r["page"], r["users"]): r for r in run["results"]}
+    cases = f"{run['data']['cases']:,} cases"
+    lines = [
+        "### Compared with the starting point",
+        "",
+        f"The rows of the starting table (at the end of this page), in this run ({cases}):",
+        "",
+        f"| page | {low} user{'s' if low > 1 else ''}, median | {high} users (median / p95) |",
+        "|---|---:|---:|",
+    ]
+    for label, page in STARTING_ROWS:
+        one, many = by.get((page, low)), by.get((page, high))
+        lines.append(
+            f"| {label} | {fmt_ms(one['median_ms']) + ' ms' if one else '–'} | "
+            + (
+                f"{fmt_ms(many['median_ms'])} / {fmt_ms(many['p95_ms'])} ms"
+                if many and high > low
+                else "–"
+            )
+            + " |"
+        )
+    return lines
+
+
 def render_run(run: dict) -> str:
     m, d = run["machine"], run["data"]
     levels = sorted({r["users"] for r in run["results"]})
@@ -623,6 +663,7 @@ def render_run(run: dict) -> str:
                 f"{fmt_ms(r['p95_ms'])} | {fmt_ms(r['p99_ms'])} | {r['rps']:,.1f} | "
                 f"{r['errors']} | {'–' if ratio is None else f'{ratio:.0%}'} |"
             )
+    lines += ["", *compared_with_start(run)]
     if run.get("missing"):
         lines += ["", "Not measured (not found in the data): " + "; ".join(run["missing"]) + "."]
     lines += ["", "### Against the targets", "", "| target | measured | met |", "|---|---|---|"]
@@ -671,7 +712,15 @@ def write_report(run: dict, out: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--smoke", action="store_true", help="small and short; fail on errors")
+    parser.add_argument(
+        "--render", action="store_true", help="only write the .md again from the .json"
+    )
     args = parser.parse_args()
+    if args.render:
+        out = Path(os.environ.get("BENCH_OUT") or ROOT / "docs" / "benchmarks")
+        runs = json.loads(out.with_suffix(".json").read_text())["runs"]
+        write_report(runs[max(runs, key=int)], out)
+        return 0
     smoke = args.smoke
     cases = int(os.environ.get("BENCH_CASES") or (300 if smoke else 100_000))
     seed = int(os.environ.get("BENCH_SEED") or 1)
