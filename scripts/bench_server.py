@@ -431,23 +431,31 @@ def discover(base: str, cookies: dict, deep_pages: int) -> tuple[list[dict], lis
     else:
         missing.append("case list, deep page (the list has one page)")
 
+    # A case with a journey: the one of the first request in the team's work queue
+    # (the newest cases on the list are still in intake, without plans or requests).
+    queue = reverse("journeys:queue") + "?scope=team"
+    queued = [
+        p
+        for p, _, n in links(base + queue, get("professional", queue))
+        if n == "journeys:request_detail"
+    ]
     case_links = [p for p, _, name in links(base + cases, body) if name == "cases:case_detail"]
-    if not case_links:
-        raise SystemExit("the professional's case list shows no case")
-    add("case page", "professional", case_links[0])
-    add("journey timeline", "professional", reverse("journeys:timeline", args=[_pk(case_links[0])]))
-    request_page = None
-    for case in case_links[:25]:
-        case_page = links(base + case, get("professional", case))
-        found = [p for p, _, n in case_page if n == "journeys:request_detail"]
-        if found:
-            request_page = found[0]
-            break
+    request_page, case_page = None, None
+    if queued:
+        request_page = queued[0]
+        of_request = links(base + request_page, get("professional", request_page))
+        case_page = next((p for p, _, n in of_request if n == "cases:case_detail"), None)
+    if case_page is None:
+        if not case_links:
+            raise SystemExit("the professional's case list shows no case")
+        case_page = case_links[0]
+    add("case page", "professional", case_page)
+    add("journey timeline", "professional", reverse("journeys:timeline", args=[_pk(case_page)]))
     if request_page:
         add("request page", "professional", request_page)
     else:
-        missing.append("request page (none of the first cases has a request)")
-    add("work queue (team)", "professional", reverse("journeys:queue") + "?scope=team")
+        missing.append("request page (the team's work queue shows no request)")
+    add("work queue (team)", "professional", queue)
     add("decision maker's inbox", "decision maker", reverse("journeys:inbox"))
     add(
         "register search",
