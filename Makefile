@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is the development start: DEBUG on, embedded SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: setup run demo migrate test test-fast lint format check-migrations check-translations messages bench clean vendor lock
+.PHONY: setup run demo migrate test test-fast lint format check-migrations check-translations messages bench bench-smoke bench-micro clean vendor lock
 
 setup: $(STAMP)
 
@@ -67,7 +67,25 @@ check-translations: setup
 clean:
 	rm -rf $(VENV) var .pytest_cache .import_linter_cache
 
+# `make bench`: the pages against a production server (gunicorn, PostgreSQL, locust;
+# docs/performance.md, "make bench"); writes docs/benchmarks.md and .json. The data is
+# generated once per size and seed and kept (PostgreSQL database maatwerk_bench_<N>).
+BENCH_CASES ?= 100000
+BENCH_SECONDS ?= 30
+BENCH_USERS ?= 1,16
+BENCH_SEED ?= 1
 bench: setup
+	BENCH_CASES=$(BENCH_CASES) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_USERS=$(BENCH_USERS) \
+	BENCH_SEED=$(BENCH_SEED) $(BIN)/python scripts/bench_server.py
+
+# The short form (300 cases, half a second per point at 1 and 4 users; .ci/run): fails when
+# a page errors or cannot be found. Its report goes to var/bench/smoke.md.
+bench-smoke: setup
+	BENCH_CASES=300 BENCH_SECONDS=0.5 BENCH_USERS=1,4 $(BIN)/python scripts/bench_server.py --smoke
+
+# The micro benchmarks (access-log append, chain verification, selectors) on a
+# throw-away test database (SQLite, or PostgreSQL with DATABASE_URL).
+bench-micro: setup
 	$(BIN)/python scripts/bench.py
 
 # Pin the dependencies again after changing pyproject.toml: requirements.lock is what a

@@ -272,6 +272,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 # SECURE_SSL_REDIRECT: redirect plain HTTP to HTTPS. Behind a proxy, needs
 # MAATWERK_BEHIND_HTTPS_PROXY (or every request is redirected). Default: true unless DEBUG.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The liveness check (web:health) also answers plain HTTP: a load balancer probes the
+# app process directly, without the HTTPS proxy in between.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # SECURE_HSTS_SECONDS: Strict-Transport-Security max-age; 0 sends no header.
 # Default: a year (31536000) unless DEBUG, then 0.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

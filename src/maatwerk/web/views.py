@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from maatwerk.accounts.middleware import url_with_next
 from maatwerk.accounts.models import Role
@@ -9,6 +12,16 @@ from maatwerk.audit.access import deny
 
 from .extensions import start_sections
 from .navigation import START_SECTIONS
+
+
+@never_cache
+@require_safe
+def health(request):
+    """The liveness check for a load balancer or orchestrator: the process answers.
+    Nothing but the middleware runs (no query of its own, no template), so it is also
+    the ceiling that `make bench` measures every page against (anonymous and logged
+    in: the difference is what the middleware costs a logged-in request)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @login_required

@@ -1,0 +1,140 @@
+"""The load generator of `make bench` (scripts/bench_server.py starts it): locust,
+headless, used as a library so that one process measures every point in turn.
+
+    python scripts/bench_load.py PLAN.json RESULT.json
+
+PLAN.json: {"host": "http://127.0.0.1:8765", "headers": {...}, "warmup": 3,
+"points": [{"page": "...", "path": "/cases/", "cookie": "sessionid=...", "users": 16,
+"seconds": 30}, ...]}. Every point is a closed loop: `users` simulated users request
+the one page again and again without waiting (locust's FastHttpUser), for `seconds`.
+A request counts as an error unless it answers 200 (a redirect, to the login page for
+instance, is an error too), from the warm-up on. Response times are kept exactly (not
+locust's rounded buckets) and written per point: count, errors, median, p95, p99, mean,
+throughput. A page slower than the point waits for its first answer in the window.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import json  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import gevent  # noqa: E402
+from locust import FastHttpUser, constant, events, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+
+class Point:
+    """The point being measured (the users read it; set before they start)."""
+
+    path = "/"
+    headers: dict = {}
+    times: list[float] = []
+    errors: dict[str, int] = {}
+    measuring = False
+
+
+class PageUser(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def page(self):
+        started = time.perf_counter()
+        with self.client.get(
+            Point.path,
+            headers=Point.headers,
+            allow_redirects=False,
+            catch_response=True,
+            name=Point.path,
+        ) as response:
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                reason = f"HTTP {response.status_code}"
+                if response.status_code in (301, 302):
+                    reason += f" to {response.headers.get('Location', '?')}"
+                response.failure(reason)
+                # Counted from the warm-up on: any request that fails is an error.
+                Point.errors[reason] = Point.errors.get(reason, 0) + 1
+            else:
+                response.success()
+            if Point.measuring:
+                Point.times.append(elapsed)
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    if not ordered:
+        return float("nan")
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def measure(env: Environment, host: str, base_headers: dict, point: dict, warmup: int) -> dict:
+    Point.path = point["path"]
+    Point.headers = {**base_headers, **({"Cookie": point["cookie"]} if point.get("cookie") else {})}
+    Point.times, Point.errors, Point.measuring = [], {}, False
+    users = point["users"]
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    # Warm up: every worker compiles its templates and fills its caches once (a few
+    # requests per user, at most 10 seconds).
+    deadline = time.monotonic() + 10
+    while env.stats.total.num_requests < warmup * users and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    Point.times, Point.measuring = [], True
+    started = time.perf_counter()
+    gevent.sleep(point["seconds"])
+    # A page slower than the point is long: wait for its first answer (at most 60 s).
+    while not Point.times and time.perf_counter() - started < point["seconds"] + 60:
+        gevent.sleep(0.05)
+    Point.measuring = False
+    elapsed = time.perf_counter() - started
+    runner.quit()
+    env.runner = None
+    env.stats.reset_all()
+    ordered = sorted(Point.times)
+    errors = sum(Point.errors.values())
+    ms = 1000.0
+    return {
+        "page": point["page"],
+        "path": point["path"],
+        "role": point.get("role", ""),
+        "users": users,
+        "seconds": round(elapsed, 2),
+        "requests": len(ordered),
+        "errors": errors,
+        "error_kinds": Point.errors,
+        "median_ms": round(statistics.median(ordered) * ms, 2) if ordered else None,
+        "p95_ms": round(percentile(ordered, 0.95) * ms, 2) if ordered else None,
+        "p99_ms": round(percentile(ordered, 0.99) * ms, 2) if ordered else None,
+        "mean_ms": round(statistics.fmean(ordered) * ms, 2) if ordered else None,
+        "max_ms": round(ordered[-1] * ms, 2) if ordered else None,
+        "rps": round(len(ordered) / elapsed, 2) if elapsed else 0.0,
+    }
+
+
+def main(plan_path: str, result_path: str) -> None:
+    with open(plan_path, encoding="utf-8") as f:
+        plan = json.load(f)
+    PageUser.host = plan["host"]
+    env = Environment(user_classes=[PageUser], events=events, host=plan["host"])
+    results = []
+    for number, point in enumerate(plan["points"], 1):
+        result = measure(env, plan["host"], plan.get("headers", {}), point, plan.get("warmup", 3))
+        results.append(result)
+        print(
+            f"  [{number:>2}/{len(plan['points'])}] {point['page']:<36} {point['users']:>3} users: "
+            f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
+            f"{result['rps']} req/s, {result['errors']} errors",
+            flush=True,
+        )
+        with open(result_path, "w", encoding="utf-8") as f:  # as far as it got
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
