@@ -45,6 +45,7 @@ LEARNING = [
     "learning.add_bottleneck",
     "learning.view_learningpoint",
     "learning.add_learningpoint",
+    "learning.view_precedent",
 ]
 
 
@@ -96,6 +97,7 @@ ROLES: list[RoleDefinition] = [
             "journeys.decide_request",
             "learning.view_learningpoint",
             "learning.answer_learningpoint",
+            "learning.view_precedent",
         ],
     ),
     RoleDefinition(
@@ -113,6 +115,8 @@ ROLES: list[RoleDefinition] = [
             "learning.follow_up_learningpoint",
             "learning.view_all_learningpoints",
             "learning.view_patterns",
+            "learning.add_precedent",
+            "learning.publish_precedent",
             "cases.view_case",
             "cases.view_escalated_case",
             "cases.break_glass",
@@ -147,7 +151,7 @@ ROLES: list[RoleDefinition] = [
         "voorbeelden, nooit een casusdossier.",
         "Sees aggregated, disclosure-controlled figures and published precedents only, "
         "never a case file.",
-        [*REGISTER_VIEW, "learning.view_patterns"],
+        [*REGISTER_VIEW, "learning.view_patterns", "learning.view_precedent"],
     ),
     RoleDefinition(
         "privacy_officer",

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.cases.models import Case
 from maatwerk.core.widgets import DateInput
-from maatwerk.register.models import Organisation
+from maatwerk.register.models import LegalGround, LifeDomain, Organisation, Regulation
 
 from .models import ANSWER_STATUSES, BottleneckCategory, LearningPoint, LearningStatus
 
@@ -117,4 +118,49 @@ class CompleteAnalysisForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PrecedentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    situation = forms.CharField(
+        label=_("The situation"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Without names, addresses, numbers or dates of birth: anyone may read it."),
+    )
+    asked = forms.CharField(
+        label=_("What was asked"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    what_worked = forms.CharField(
+        label=_("What worked"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
+    lead_time_days = forms.IntegerField(
+        label=_("Lead time (days)"), required=False, min_value=0, max_value=36500
+    )
+    regulation = forms.ModelChoiceField(
+        label=_("Rule"), queryset=Regulation.objects.filter(active=True), required=False
+    )
+    regulation_text = forms.CharField(label=_("Rule (in words)"), max_length=200, required=False)
+    legal_ground = forms.ModelChoiceField(
+        label=_("Exception ground"), queryset=LegalGround.objects.all(), required=False
+    )
+    life_domains = forms.ModelMultipleChoiceField(
+        label=_("Life domains"),
+        queryset=LifeDomain.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )

@@ -262,3 +262,95 @@ class ClosingAnalysis(models.Model):
 
     def __str__(self):
         return f"{self.case_id}"
+
+
+class Precedent(models.Model):
+    """A solved case as an example for colleagues elsewhere (databank van resultaten):
+    how was this solved before? Written from a closed case without any direct
+    identifier, screened for personal data, and published by a second coordinator.
+
+    ``search_a``, ``search_b`` and ``search_d`` hold the stems of its texts by weight
+    (maatwerk.core.textsearch): A the rule and the life domains, B the title, the
+    organisations and the exception ground, D the situation, what was asked and what
+    worked. They are written by ``services.precedent_save`` and indexed per database
+    (migration 0002): a GIN index of their tsvector on PostgreSQL, an FTS5 table on
+    SQLite."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    situation = models.TextField(_("the situation"), max_length=3000)
+    asked = models.TextField(_("what was asked"), max_length=2000, blank=True)
+    what_worked = models.TextField(_("what worked"), max_length=3000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Case.Outcome.choices)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"), null=True, blank=True)
+    life_domains = models.ManyToManyField(
+        "register.LifeDomain", verbose_name=_("life domains"), related_name="+", blank=True
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations"), related_name="+", blank=True
+    )
+    regulation = models.ForeignKey(
+        "register.Regulation",
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    regulation_text = models.CharField(_("rule (in words)"), max_length=200, blank=True)
+    legal_ground = models.ForeignKey(
+        "register.LegalGround",
+        verbose_name=_("exception ground"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refusal_reasons = models.JSONField(_("refusals met on the way"), default=list, blank=True)
+    # The case it was written from: seen only by those who may see that case. A
+    # precedent outlives its case (retention), so the link may go.
+    source_case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="precedents"
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    search_a = models.TextField(default="", editable=False)
+    search_b = models.TextField(default="", editable=False)
+    search_d = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("precedent")
+        verbose_name_plural = _("precedents")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="precedent_published")]
+        permissions = [
+            ("publish_precedent", _("Can publish a precedent (the second pair of eyes)")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_by__isnull=False),
+                name="precedent_published_by_someone",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def rule_label(self) -> str:
+        return self.regulation.name if self.regulation_id else self.regulation_text

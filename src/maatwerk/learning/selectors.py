@@ -11,16 +11,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases, workable_cases
+from maatwerk.core.textsearch import fts5_match, query_terms, tsquery
 from maatwerk.journeys.models import Request
 
-from .models import Bottleneck, ClosingAnalysis, LearningPoint, LearningStep
+from .models import Bottleneck, ClosingAnalysis, LearningPoint, LearningStep, Precedent
 
 NATIONAL_LEVEL = 4
 CASES_SHOWN = 50
@@ -152,7 +157,9 @@ def case_learning_section(user, case: Case) -> dict:
         LearningPoint.objects.filter(cases=case).select_related("addressee").order_by("id")
     )
     analysis = ClosingAnalysis.objects.filter(case=case).select_related("completed_by").first()
+    similar = similar_precedents(case) if user.has_perm("learning.view_precedent") else []
     return {
+        "similar_precedents": similar,
         "learning_section_template": "learning/_case_section.html",
         "bottlenecks": bottlenecks,
         "case_learning_points": points,
@@ -177,3 +184,228 @@ def log_labels_learning_point(ids: list[str]) -> dict[str, str]:
         str(pk): _("learning point %(reference)s") % {"reference": reference}
         for pk, reference in rows
     }
+
+
+# --- Precedents ---------------------------------------------------------------------------
+
+PRECEDENT_PAGE = 20
+RANKED_CANDIDATES = 1000  # SQLite: the best-ranked matches ordered; the rest after them
+PG_VECTOR = (
+    "(setweight(to_tsvector('simple', learning_precedent.search_a), 'A') || "
+    "setweight(to_tsvector('simple', learning_precedent.search_b), 'B') || "
+    "setweight(to_tsvector('simple', learning_precedent.search_d), 'D'))"
+)
+# Built from constants only; the query text is always a parameter.
+PG_RANK = "ts_rank(" + PG_VECTOR + ", to_tsquery('simple', %s))"
+PG_MATCHING_IDS = (
+    "SELECT id FROM learning_precedent WHERE " + PG_VECTOR + " @@ to_tsquery('simple', %s)"  # noqa: S608
+)
+
+
+def visible_precedents(user) -> QuerySet[Precedent]:
+    """Published precedents, for every role that may read them; drafts for their
+    drafter and for whoever may publish (the reviewer)."""
+    if not user.is_authenticated or not user.is_active:
+        return Precedent.objects.none()
+    scope = Q()
+    if user.has_perm("learning.view_precedent"):
+        scope |= Q(status=Precedent.Status.PUBLISHED)
+    if user.has_perm("learning.add_precedent"):
+        scope |= Q(drafted_by=user)
+    if user.has_perm("learning.publish_precedent"):
+        scope |= Q(status=Precedent.Status.DRAFT)
+    if not scope:
+        return Precedent.objects.none()
+    return Precedent.objects.filter(scope)
+
+
+def precedent_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    return Refused(
+        object_type=Precedent._meta.label_lower,
+        object_id=pk,
+        detail=detail if Precedent.objects.filter(pk=pk).exists() else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_precedent(kwarg: str):
+    return lambda kwargs: precedent_refused(kwargs[kwarg])
+
+
+def precedent_for(user, pk) -> Precedent:
+    precedent = (
+        visible_precedents(user)
+        .select_related("regulation", "legal_ground", "drafted_by", "published_by")
+        .prefetch_related("life_domains", "organisations")
+        .filter(pk=pk)
+        .first()
+    )
+    if precedent is None:
+        raise precedent_refused(pk)
+    return precedent
+
+
+@dataclass
+class PrecedentSearch:
+    terms: list[str]
+    total: int
+    results: list[Precedent]
+    facets: dict[str, list[tuple[object, str, int]]]
+    page: int
+    pages: int
+
+
+FACETS = ("domain", "organisation", "regulation", "ground", "outcome")
+
+
+def _matching(
+    base: QuerySet[Precedent], terms: list[str]
+) -> tuple[QuerySet[Precedent], list[int] | None]:
+    """The precedents of ``base`` matching any term, and (SQLite) the ids ranked best
+    first; on PostgreSQL the queryset is annotated with ``rank`` instead."""
+    if not terms:
+        return base, None
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        query = tsquery(terms)
+        # Constant SQL (PG_RANK, PG_MATCHING_IDS); the query is a bound parameter.
+        rank = RawSQL(PG_RANK, [query])  # noqa: S611
+        ids = RawSQL(PG_MATCHING_IDS, [query])  # noqa: S611
+        matched = base.annotate(rank=rank).filter(pk__in=ids)
+        return matched, None
+    match = fts5_match(terms)
+    matched = base.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s",
+            [match],
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s "
+            "ORDER BY bm25(learning_precedent_fts, 10.0, 4.0, 1.0) LIMIT %s",
+            [match, RANKED_CANDIDATES],
+        )
+        ranked = [row[0] for row in cursor.fetchall()]
+    return matched, ranked
+
+
+def _facets(matched: QuerySet[Precedent]) -> dict:
+    ids = matched.values("pk")
+    through_domains = Precedent.life_domains.through.objects.filter(precedent_id__in=ids)
+    through_orgs = Precedent.organisations.through.objects.filter(precedent_id__in=ids)
+    plain = Precedent.objects.filter(pk__in=ids)
+    outcomes = dict(Case.Outcome.choices)
+    facets = {
+        "domain": [
+            (row["lifedomain__code"], row["lifedomain__name_nl"], row["n"])
+            for row in through_domains.values("lifedomain__code", "lifedomain__name_nl")
+            .annotate(n=Count("precedent", distinct=True))
+            .order_by("-n", "lifedomain__code")
+        ],
+        "organisation": [
+            (row["organisation_id"], row["organisation__name"], row["n"])
+            for row in through_orgs.values("organisation_id", "organisation__name")
+            .annotate(n=Count("precedent", distinct=True))
+            .order_by("-n", "organisation__name")[:20]
+        ],
+        "regulation": [
+            (row["regulation_id"], row["regulation__name"], row["n"])
+            for row in plain.exclude(regulation=None)
+            .values("regulation_id", "regulation__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "regulation__name")[:20]
+        ],
+        "ground": [
+            (row["legal_ground_id"], row["legal_ground__title"], row["n"])
+            for row in plain.exclude(legal_ground=None)
+            .values("legal_ground_id", "legal_ground__title")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "legal_ground__title")[:20]
+        ],
+        "outcome": [
+            (row["outcome"], str(outcomes.get(row["outcome"], row["outcome"])), row["n"])
+            for row in plain.values("outcome").annotate(n=Count("pk")).order_by("-n", "outcome")
+        ],
+    }
+    return facets
+
+
+def search_precedents(user, query: str = "", *, filters: dict | None = None, page: int = 1):
+    """Published precedents matching the query (any of its stems), ranked, filtered by
+    the chosen facets; with the facet counts over every match. A query with nothing to
+    search for (empty, only stop words or punctuation) lists the newest."""
+    filters = filters or {}
+    terms = query_terms(query)
+    base = visible_precedents(user).filter(status=Precedent.Status.PUBLISHED)
+    if filters.get("domain"):
+        base = base.filter(life_domains__code=filters["domain"])
+    if filters.get("organisation"):
+        base = base.filter(organisations__id=filters["organisation"])
+    if filters.get("regulation"):
+        base = base.filter(regulation_id=filters["regulation"])
+    if filters.get("ground"):
+        base = base.filter(legal_ground_id=filters["ground"])
+    if filters.get("outcome"):
+        base = base.filter(outcome=filters["outcome"])
+    if terms and not any(query_terms(query)):
+        terms = []
+    matched, ranked = _matching(base, terms)
+    total = matched.count()
+    pages = max(1, -(-total // PRECEDENT_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * PRECEDENT_PAGE
+    rows = matched.select_related("regulation", "legal_ground").prefetch_related(
+        "life_domains", "organisations"
+    )
+    if not terms:
+        results = list(rows.order_by("-published_at", "-id")[start : start + PRECEDENT_PAGE])
+    elif ranked is None:
+        results = list(
+            rows.order_by("-rank", "-published_at", "-id")[start : start + PRECEDENT_PAGE]
+        )
+    else:
+        # SQLite: the ranked ids (best first), then any further matches newest first.
+        position = {pk: i for i, pk in enumerate(ranked)}
+        window = ranked[start : start + PRECEDENT_PAGE]
+        results = sorted(rows.filter(pk__in=window), key=lambda p: position[p.pk])
+        if len(results) < PRECEDENT_PAGE and total > len(ranked):
+            results += list(
+                rows.exclude(pk__in=ranked).order_by("-published_at", "-id")[
+                    : PRECEDENT_PAGE - len(results)
+                ]
+            )
+    return PrecedentSearch(
+        terms=terms,
+        total=total,
+        results=results,
+        facets=_facets(matched),
+        page=page,
+        pages=pages,
+    )
+
+
+def similar_precedents(case: Case, *, limit: int = 5, reason: str = "") -> list[Precedent]:
+    """The published precedents that best match a case: its life domains, the
+    organisations and rules of its requests, a refusal reason and the words of what is
+    needed, ranked like a search (the domains and the rule weigh most)."""
+    requests = list(Request.objects.filter(case=case).select_related("organisation", "regulation"))
+    words = [domain.name_nl for domain in case.life_domains.all()]
+    words += [req.organisation.name for req in requests]
+    words += [req.regulation.name for req in requests if req.regulation_id]
+    words += [req.rule_text for req in requests if req.rule_text]
+    words.append(case.needed[:500])
+    terms = query_terms(" ".join(words))
+    base = Precedent.objects.filter(status=Precedent.Status.PUBLISHED).exclude(source_case=case)
+    if reason:
+        base = (
+            base.filter(refusal_reasons__contains=[reason])
+            if connection.vendor == "postgresql"
+            else base.filter(refusal_reasons__icontains=f'"{reason}"')
+        )
+    if not terms:
+        return []
+    matched, ranked = _matching(base, terms)
+    if ranked is None:
+        return list(matched.order_by("-rank", "-published_at")[:limit])
+    position = {pk: i for i, pk in enumerate(ranked)}
+    return sorted(matched.filter(pk__in=ranked[: limit * 4]), key=lambda p: position[p.pk])[:limit]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +18,11 @@ from maatwerk.audit import events
 from maatwerk.audit.models import Action
 from maatwerk.cases.models import Case, HouseholdIdentity, MemberIdentity
 from maatwerk.cases.numbering import next_number
-from maatwerk.cases.selectors import workable_cases
+from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.core.errors import ConflictError
 from maatwerk.core.personal_data import find_personal_data
+from maatwerk.core.textsearch import stem_text
+from maatwerk.journeys.models import EventType, JourneyEvent, Request
 
 from .models import (
     NEXT_STATUSES,
@@ -30,6 +32,7 @@ from .models import (
     LearningPoint,
     LearningStatus,
     LearningStep,
+    Precedent,
 )
 from .selectors import analysis_due_q, may_answer, may_follow_up
 
@@ -325,3 +328,189 @@ def closing_analysis_complete(
             household=case.household.pseudonym,
         )
     return analysis
+
+
+# --- Precedents ---------------------------------------------------------------------------
+
+PRECEDENT_TEXT_FIELDS = ("title", "situation", "asked", "what_worked", "regulation_text")
+
+
+class PersonalDataFound(ValidationError):
+    """Publication refused: ``hits`` maps each field to the spans found in it."""
+
+    def __init__(self, hits: dict):
+        self.hits = hits
+        super().__init__(
+            _("Remove the personal data marked below before publishing: %(kinds)s.")
+            % {
+                "kinds": ", ".join(
+                    sorted({str(PERSONAL_DATA_LABELS[h.kind]) for hs in hits.values() for h in hs})
+                )
+            }
+        )
+
+
+def precedent_screen(precedent: Precedent) -> dict:
+    """The personal data found in the precedent's texts, per field (empty: none)."""
+    cases = [precedent.source_case] if precedent.source_case_id else []
+    known = _known_identifiers(cases)
+    if precedent.source_case_id:
+        known.append(precedent.source_case.household.pseudonym)
+    found = {}
+    for name in PRECEDENT_TEXT_FIELDS:
+        hits = find_personal_data(getattr(precedent, name) or "", known=known)
+        if hits:
+            found[name] = hits
+    return found
+
+
+def _index(precedent: Precedent) -> None:
+    """Store the stems of the precedent by weight, and (SQLite) its FTS5 row."""
+    domains = [d.name_nl + " " + d.name_en for d in precedent.life_domains.all()]
+    organisations = [o.name for o in precedent.organisations.all()]
+    rule = precedent.regulation.name if precedent.regulation_id else ""
+    ground = precedent.legal_ground.title if precedent.legal_ground_id else ""
+    a = stem_text(rule, precedent.regulation_text, *domains)
+    b = stem_text(precedent.title, ground, *organisations)
+    d = stem_text(precedent.situation, precedent.asked, precedent.what_worked)
+    Precedent.objects.filter(pk=precedent.pk).update(search_a=a, search_b=b, search_d=d)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM learning_precedent_fts WHERE rowid = %s", [precedent.pk])
+            cursor.execute(
+                "INSERT INTO learning_precedent_fts (rowid, a, b, d) VALUES (%s, %s, %s, %s)",
+                [precedent.pk, a, b, d],
+            )
+
+
+def _next_precedent_reference(today: date) -> str:
+    prefix = f"PR-{today.year}-"
+
+    def highest_used() -> int:
+        last = (
+            Precedent.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        return int(last.removeprefix(prefix)) if last else 0
+
+    return f"{prefix}{next_number(f'precedent:{today.year}', highest_used=highest_used):05d}"
+
+
+def precedent_draft_from_case(*, request, user, case: Case) -> Precedent:
+    """A draft pre-filled from a closed case: the situation, life domains,
+    organisations, rule, exception ground, what was asked, the interventions, the
+    outcome and the lead time. Direct identifiers are never copied (the household's
+    identity is not read); the free texts are the professional's and are screened before
+    publication."""
+    if not user.has_perm("learning.add_precedent"):
+        raise ValidationError(_("You cannot write precedents."))
+    if not visible_cases(user).filter(pk=case.pk).exists():
+        raise ValidationError(_("You cannot write a precedent from this case."))
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError(_("Write a precedent from a closed case."))
+    requests = list(
+        Request.objects.filter(case=case)
+        .select_related("organisation", "regulation", "legal_ground")
+        .order_by("id")
+    )
+    steps = list(JourneyEvent.objects.filter(request__case=case).order_by("on", "id"))
+    submitted = [e.on for e in steps if e.type == EventType.SUBMITTED]
+    approved = [e.on for e in steps if e.type == EventType.APPROVED]
+    lead_time = (max(approved) - min(submitted)).days if submitted and approved else None
+    interventions = sorted({e.get_intervention_display() for e in steps if e.intervention})
+    reasons = sorted({e.reason for e in steps if e.type == EventType.REFUSED and e.reason})
+    with_rule = next((r for r in requests if r.regulation_id or r.rule_text), None)
+    with_ground = next((r for r in requests if r.legal_ground_id), None)
+    today = timezone.localdate()
+    with transaction.atomic():
+        precedent = Precedent.objects.create(
+            reference=_next_precedent_reference(today),
+            title=(requests[0].subject if requests else case.needed)[:200],
+            situation=case.needed[:3000],
+            asked="\n".join(f"{r.organisation.name}: {r.subject}" for r in requests)[:2000],
+            what_worked=", ".join(str(i) for i in interventions)[:3000],
+            outcome=case.outcome or Case.Outcome.SOLVED,
+            lead_time_days=lead_time,
+            regulation=with_rule.regulation if with_rule else None,
+            regulation_text=(with_rule.rule_text if with_rule else "")[:200],
+            legal_ground=with_ground.legal_ground if with_ground else None,
+            refusal_reasons=reasons,
+            source_case=case,
+            drafted_by=user,
+        )
+        precedent.life_domains.set(case.life_domains.all())
+        precedent.organisations.set({r.organisation_id for r in requests})
+        _index(precedent)
+        events.case_work(
+            request,
+            user=user,
+            action=Action.CREATE,
+            obj=precedent,
+            household=case.household.pseudonym,
+        )
+    return precedent
+
+
+def precedent_save(
+    *, request, user, precedent: Precedent, expected_version: int | None = None, **fields
+) -> Precedent:
+    """Change a draft (its drafter, or a coordinator who may publish)."""
+    if precedent.status != Precedent.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; withdraw it first."))
+    if not (precedent.drafted_by_id == user.pk or user.has_perm("learning.publish_precedent")):
+        raise ValidationError(_("You cannot change this precedent."))
+    errors = {}
+    if not (fields.get("title") or "").strip():
+        errors["title"] = _("Give the precedent a title.")
+    if not (fields.get("situation") or "").strip():
+        errors["situation"] = _("Describe the situation.")
+    if errors:
+        raise ValidationError(errors)
+    domains = fields.pop("life_domains", None)
+    organisations = fields.pop("organisations", None)
+    with transaction.atomic():
+        version = precedent.version if expected_version is None else expected_version
+        changed = Precedent.objects.filter(pk=precedent.pk, version=version).update(
+            **{
+                name: (value.strip() if isinstance(value, str) else value)
+                for name, value in fields.items()
+            },
+            version=F("version") + 1,
+        )
+        if not changed:
+            raise ConflictError(_("Someone else changed this precedent in the meantime."))
+        precedent.refresh_from_db()
+        if domains is not None:
+            precedent.life_domains.set(domains)
+        if organisations is not None:
+            precedent.organisations.set(organisations)
+        _index(precedent)
+        events.case_work(request, user=user, action=Action.UPDATE, obj=precedent)
+    return precedent
+
+
+def precedent_publish(*, request, user, precedent: Precedent) -> Precedent:
+    """Publish a draft: by a second coordinator (four eyes), and only when the screen
+    finds no personal data in it."""
+    if not user.has_perm("learning.publish_precedent"):
+        raise ValidationError(_("You cannot publish precedents."))
+    if precedent.drafted_by_id == user.pk:
+        raise ValidationError(
+            _("A second coordinator publishes a precedent: not the one who wrote it.")
+        )
+    if precedent.status != Precedent.Status.DRAFT:
+        raise ValidationError(_("This precedent is not a draft."))
+    hits = precedent_screen(precedent)
+    if hits:
+        raise PersonalDataFound(hits)
+    with transaction.atomic():
+        changed = Precedent.objects.filter(pk=precedent.pk, status=Precedent.Status.DRAFT).update(
+            status=Precedent.Status.PUBLISHED, published_by=user, published_at=timezone.now()
+        )
+        if not changed:
+            raise ConflictError(_("Someone else published or changed it in the meantime."))
+        events.case_work(request, user=user, action=Action.SHARE, obj=precedent, detail="published")
+    precedent.refresh_from_db()
+    return precedent

@@ -9,6 +9,7 @@ case shown on it.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,21 +28,32 @@ from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import case_for, hidden_case
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.personal_data import highlight_spans
 from maatwerk.web.forms import add_service_errors
 
 from . import services
-from .forms import BottleneckForm, CompleteAnalysisForm, LearningPointForm, StepForm
-from .models import NEXT_STATUSES, Bottleneck, LearningStatus
+from .forms import (
+    BottleneckForm,
+    CompleteAnalysisForm,
+    LearningPointForm,
+    PrecedentForm,
+    StepForm,
+)
+from .models import NEXT_STATUSES, Bottleneck, LearningStatus, Precedent
 from .patterns import bottleneck_patterns, exceptions_register, register_csv_rows
 from .selectors import (
     case_learning_section,
     hidden_learning_point,
+    hidden_precedent,
     learning_point_for,
     learning_point_page,
     learning_point_rows,
     may_answer,
     may_follow_up,
+    precedent_for,
     regulation_suggestions,
+    search_precedents,
+    visible_precedents,
 )
 
 PAGE_SIZE = 25
@@ -303,3 +315,166 @@ def point_create(request):
             )
             return redirect("learning:point_detail", pk=point.pk)
     return render(request, "learning/point_form.html", {"form": form})
+
+
+# --- Precedents ---------------------------------------------------------------------------
+
+PRECEDENT_FIELDS = (
+    "title",
+    "situation",
+    "asked",
+    "what_worked",
+    "outcome",
+    "lead_time_days",
+    "regulation",
+    "regulation_text",
+    "legal_ground",
+)
+
+
+@permission_required("learning.view_precedent")
+def precedent_search(request):
+    query = (request.GET.get("q") or "")[:10000]
+    filters = {
+        "domain": (request.GET.get("domain") or "")[:40],
+        "organisation": _safe_int(request.GET.get("organisation")),
+        "regulation": _safe_int(request.GET.get("regulation")),
+        "ground": _safe_int(request.GET.get("ground")),
+        "outcome": request.GET.get("outcome")
+        if request.GET.get("outcome") in Case.Outcome.values
+        else "",
+    }
+    page = _safe_int(request.GET.get("page")) or 1
+    found = search_precedents(request.user, query, filters=filters, page=page)
+    with transaction.atomic():
+        # The hits are published, anonymised precedents; the row records that a search
+        # happened and how many it found, never the query (it may name a situation).
+        log_access(
+            action=Action.SEARCH,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            object_type="learning.precedent",
+            detail=f"{found.total} hits",
+        )
+    kept = {k: v for k, v in filters.items() if v}
+    return render(
+        request,
+        "learning/precedent_search.html",
+        {
+            "query": query[:200],
+            "found": found,
+            "filters": kept,
+            "base_query": urlencode({"q": query[:200], **kept}),
+            "drafts": list(
+                visible_precedents(request.user)
+                .filter(status="draft")
+                .select_related("drafted_by")
+                .order_by("-created_at")[:20]
+            )
+            if request.user.has_perm("learning.publish_precedent")
+            or request.user.has_perm("learning.add_precedent")
+            else [],
+        },
+    )
+
+
+@permission_required("learning.add_precedent", hide=hidden_case("case_pk"))
+def precedent_create(request, case_pk):
+    case = case_for(request.user, case_pk)
+    if request.method != "POST":
+        return redirect("cases:case_detail", pk=case.pk)
+    try:
+        precedent = services.precedent_draft_from_case(
+            request=request, user=request.user, case=case
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:case_detail", pk=case.pk)
+    messages.success(
+        request,
+        _(
+            "Draft %(reference)s made from the case: remove every personal detail, then "
+            "ask a colleague to publish it."
+        )
+        % {"reference": precedent.reference},
+    )
+    return redirect("learning:precedent_detail", pk=precedent.pk)
+
+
+@permission_required("learning.view_precedent", hide=hidden_precedent("pk"))
+def precedent_detail(request, pk):
+    precedent = precedent_for(request.user, pk)
+    draft = precedent.status == Precedent.Status.DRAFT
+    may_edit = draft and (
+        precedent.drafted_by_id == request.user.pk
+        or request.user.has_perm("learning.publish_precedent")
+    )
+    may_publish = (
+        draft
+        and request.user.has_perm("learning.publish_precedent")
+        and precedent.drafted_by_id != request.user.pk
+    )
+    form = None
+    if may_edit:
+        initial = {name: getattr(precedent, name) for name in PRECEDENT_FIELDS}
+        initial["life_domains"] = list(precedent.life_domains.all())
+        initial["organisations"] = list(precedent.organisations.all())
+        form = PrecedentForm(initial=initial)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save" and may_edit:
+                form = PrecedentForm(request.POST)
+                if form.is_valid():
+                    services.precedent_save(
+                        request=request,
+                        user=request.user,
+                        precedent=precedent,
+                        expected_version=_safe_int(request.POST.get("version")),
+                        **form.cleaned_data,
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("learning:precedent_detail", pk=precedent.pk)
+            elif action == "publish" and may_publish:
+                services.precedent_publish(request=request, user=request.user, precedent=precedent)
+                messages.success(request, _("Published: every professional can find it now."))
+                return redirect("learning:precedent_detail", pk=precedent.pk)
+        except services.PersonalDataFound as error:
+            messages.error(request, " ".join(error.messages))
+        except ConflictError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            if form is not None and action == "save":
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+    # The reviewer sees what the screen finds, highlighted, before publishing.
+    screened = {}
+    if draft and (may_edit or may_publish):
+        hits = services.precedent_screen(precedent)
+        screened = {
+            name: highlight_spans(getattr(precedent, name) or "", found)
+            for name, found in hits.items()
+        }
+    with transaction.atomic():
+        household = (
+            precedent.source_case.household.pseudonym if draft and precedent.source_case_id else ""
+        )
+        log_access(
+            action=Action.READ,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            obj=precedent,
+            household=household,
+        )
+    return render(
+        request,
+        "learning/precedent_detail.html",
+        {
+            "precedent": precedent,
+            "draft": draft,
+            "form": form,
+            "may_publish": may_publish,
+            "screened": screened,
+        },
+    )

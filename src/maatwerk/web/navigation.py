@@ -21,6 +21,7 @@ NAV_ITEMS = [
     NavItem(_("Budget"), "budgets:overview", "budgets.view_budget"),
     NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
     NavItem(_("Learning points"), "learning:point_list", "learning.view_learningpoint"),
+    NavItem(_("Precedents"), "learning:precedent_search", "learning.view_precedent"),
     NavItem(_("Patterns"), "learning:patterns", "learning.view_patterns"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
     NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),

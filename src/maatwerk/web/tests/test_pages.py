@@ -68,6 +68,7 @@ def test_navigation_follows_permissions(client, make_user, login):
         "/budget/",
         "/meetings/",
         "/learning/",
+        "/learning/precedents/",
         "/register/",
     ]
     client.logout()
