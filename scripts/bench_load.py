@@ -93,6 +93,10 @@ def measure(env: Environment, host: str, base_headers: dict, point: dict, warmup
         gevent.sleep(0.05)
     Point.measuring = False
     elapsed = time.perf_counter() - started
+    # Let every user finish the request it is waiting for (not counted), so that the
+    # server is idle again before the next point: a killed client leaves its request
+    # running in a worker, and the next point would wait behind it.
+    runner.stop()
     runner.quit()
     env.runner = None
     env.stats.reset_all()
@@ -121,7 +125,7 @@ def main(plan_path: str, result_path: str) -> None:
     with open(plan_path, encoding="utf-8") as f:
         plan = json.load(f)
     PageUser.host = plan["host"]
-    env = Environment(user_classes=[PageUser], events=events, host=plan["host"])
+    env = Environment(user_classes=[PageUser], events=events, host=plan["host"], stop_timeout=180)
     results = []
     for number, point in enumerate(plan["points"], 1):
         result = measure(env, plan["host"], plan.get("headers", {}), point, plan.get("warmup", 3))
