@@ -121,6 +121,18 @@ def measure(env: Environment, host: str, base_headers: dict, point: dict, warmup
     }
 
 
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of a process, in MB (None when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def main(plan_path: str, result_path: str) -> None:
     with open(plan_path, encoding="utf-8") as f:
         plan = json.load(f)
@@ -129,6 +141,8 @@ def main(plan_path: str, result_path: str) -> None:
     results = []
     for number, point in enumerate(plan["points"], 1):
         result = measure(env, plan["host"], plan.get("headers", {}), point, plan.get("warmup", 3))
+        # The server's workers after this point (their memory must stay flat).
+        result["worker_rss_mb"] = {str(pid): rss_mb(pid) for pid in plan.get("worker_pids", [])}
         results.append(result)
         print(
             f"  [{number:>2}/{len(plan['points'])}] {point['page']:<36} {point['users']:>3} users: "
