@@ -93,6 +93,10 @@ def measure(env: Environment, host: str, base_headers: dict, point: dict, warmup
         gevent.sleep(0.05)
     Point.measuring = False
     elapsed = time.perf_counter() - started
+    # Let every user finish the request it is waiting for (not counted), so that the
+    # server is idle again before the next point: a killed client leaves its request
+    # running in a worker, and the next point would wait behind it.
+    runner.stop()
     runner.quit()
     env.runner = None
     env.stats.reset_all()
@@ -117,14 +121,28 @@ def measure(env: Environment, host: str, base_headers: dict, point: dict, warmup
     }
 
 
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of a process, in MB (None when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def main(plan_path: str, result_path: str) -> None:
     with open(plan_path, encoding="utf-8") as f:
         plan = json.load(f)
     PageUser.host = plan["host"]
-    env = Environment(user_classes=[PageUser], events=events, host=plan["host"])
+    env = Environment(user_classes=[PageUser], events=events, host=plan["host"], stop_timeout=180)
     results = []
     for number, point in enumerate(plan["points"], 1):
         result = measure(env, plan["host"], plan.get("headers", {}), point, plan.get("warmup", 3))
+        # The server's workers after this point (their memory must stay flat).
+        result["worker_rss_mb"] = {str(pid): rss_mb(pid) for pid in plan.get("worker_pids", [])}
         results.append(result)
         print(
             f"  [{number:>2}/{len(plan['points'])}] {point['page']:<36} {point['users']:>3} users: "
