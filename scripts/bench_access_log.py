@@ -4,11 +4,10 @@ Runs on a throw-away test database of the configured kind (PostgreSQL with
 DATABASE_URL, which is what it is for). The log is first filled with ``--rows`` rows
 (one INSERT … SELECT from generate_series, not chained: only the head matters to an
 append; the appended rows are checked to chain on from it), then ``--appends`` reads
-are logged one by one, each
-in its own transaction as a page view does, and the statements and the time per
-append are printed. ``--threads N`` also runs N threads appending at once, each
-holding its transaction open for ``--hold`` ms after the append (the rest of a page
-view), to show how long appends wait for each other.
+are logged one by one, each in its own transaction, and the statements and the time
+per append are printed. ``--threads N`` also runs N threads of page views at once, each a
+transaction with ``--hold`` ms of other work and the append, first and then last in
+the transaction: how long page views wait for each other's chain lock (ADR 0007).
 
     DATABASE_URL=postgres://… .venv/bin/python scripts/bench_access_log.py
 """
@@ -50,6 +49,22 @@ def fill(rows: int) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
+def server_cpu() -> float | None:
+    """CPU seconds of the PostgreSQL backend of this connection (same machine only):
+    much less dependent on what else the machine does than the wall time."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def append_once(i: int) -> None:
     from maatwerk.audit.models import Action, ProcessingActivity
     from maatwerk.audit.services import log_access
@@ -61,6 +76,44 @@ def append_once(i: int) -> None:
         household=f"HH-{i:04d}",
         object_type="cases.case",
         object_id=i,
+    )
+
+
+def threaded(args, order: str) -> None:
+    """``--threads`` threads doing page views at once: each view is a transaction with
+    ``--hold`` ms of other work and the append, which comes first (the lock is then
+    held for the whole view) or last (held for the INSERT and the COMMIT only)."""
+    per_thread = 50
+    waits: list[float] = []
+
+    def page_views(offset: int) -> None:
+        try:
+            for i in range(per_thread):
+                with transaction.atomic():
+                    if order == "last":
+                        time.sleep(args.hold / 1000)  # the page's reads
+                    start = time.perf_counter()
+                    append_once(offset + i)
+                    waits.append(time.perf_counter() - start)
+                    if order == "first":
+                        time.sleep(args.hold / 1000)  # the page's reads
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=page_views, args=(10_000 * (n + 1),)) for n in range(args.threads)
+    ]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    views = per_thread * args.threads
+    print(
+        f"{args.threads} threads × {per_thread} page views of {args.hold:.0f} ms, "
+        f"logged {order}: {wall:.2f} s (no waiting: {per_thread * args.hold / 1000:.2f} s), "
+        f"{views / wall:.0f} views/s, append median {statistics.median(waits) * 1000:.1f} ms"
     )
 
 
@@ -86,10 +139,14 @@ def main() -> int:
         ):
             append_once(0)
         samples = []
+        server_before, client_before = server_cpu(), time.process_time()
         for i in range(args.appends):
             start = time.perf_counter()
             append_once(i)
             samples.append(time.perf_counter() - start)
+        client = (time.process_time() - client_before) / args.appends * 1000
+        server = server_cpu()
+        server = (server - server_before) / args.appends * 1000 if server is not None else 0
         samples.sort()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -105,42 +162,13 @@ def main() -> int:
             print(f"    {sql[:110]}")
         print(
             f"append, one at a time: median {statistics.median(samples) * 1000:.2f} ms, "
-            f"p95 {samples[int(len(samples) * 0.95)] * 1000:.2f} ms"
+            f"p95 {samples[int(len(samples) * 0.95)] * 1000:.2f} ms; CPU per append: "
+            f"server {server:.3f} ms, client {client:.3f} ms; load {os.getloadavg()[0]:.1f}"
         )
 
         if args.threads > 1 and connection.vendor == "postgresql":
-            per_thread = 50
-            waits: list[float] = []
-
-            def page_views(offset: int) -> None:
-                try:
-                    for i in range(per_thread):
-                        start = time.perf_counter()
-                        with transaction.atomic():
-                            append_once(offset + i)
-                            waits.append(time.perf_counter() - start)
-                            time.sleep(args.hold / 1000)  # the rest of the page view
-                finally:
-                    connections.close_all()
-
-            threads = [
-                threading.Thread(target=page_views, args=(10_000 * (n + 1),))
-                for n in range(args.threads)
-            ]
-            start = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - start
-            views = per_thread * args.threads
-            ideal = per_thread * args.hold / 1000
-            print(
-                f"{args.threads} threads, each {per_thread} page views holding "
-                f"{args.hold:.0f} ms after the append: {wall:.2f} s "
-                f"(without waiting: {ideal:.2f} s), {views / wall:.0f} views/s, "
-                f"append median {statistics.median(waits) * 1000:.1f} ms"
-            )
+            for order in ("first", "last"):
+                threaded(args, order)
         first = AccessLogEntry.objects.filter(pk__gt=args.rows).order_by("id").first()
         previous, broken = first.prev_hash if first else "", []
         for entry in AccessLogEntry.objects.filter(pk__gt=args.rows).order_by("id"):
