@@ -78,7 +78,7 @@ def lock_chain() -> None:
     # SQLite: transactions start IMMEDIATE (settings), so the write lock is held.
 
 
-def log_access(
+def _new_entry(
     *,
     action: Action | str,
     processing_activity: ProcessingActivity | str,
@@ -93,11 +93,6 @@ def log_access(
     on_behalf_of: str = "",
     detail: str = "",
 ) -> AccessLogEntry:
-    """Append one row to the access log, inside the caller's transaction.
-
-    ``actor`` defaults to the request's user; ``obj`` fills object type and id.
-    ``household`` is the household's pseudonym, never a name or number.
-    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None:
@@ -109,7 +104,7 @@ def log_access(
         actor_username = actor.get_username()
         organisation = str(actor.organisation) if actor.organisation_id else ""
         roles = ",".join(actor.role_codes())
-    entry = AccessLogEntry(
+    return AccessLogEntry(
         occurred_at=timezone.now(),
         actor=actor,
         actor_username=actor_username[:150],
@@ -125,6 +120,18 @@ def log_access(
         processing_activity=str(processing_activity),
         detail=detail[:500],
     )
+
+
+def log_access(**fields) -> AccessLogEntry:
+    """Append one row to the access log, inside the caller's transaction.
+
+    Fields: ``action``, ``processing_activity`` (both required), ``request``,
+    ``actor``, ``actor_username``, ``result``, ``obj``, ``object_type``, ``object_id``,
+    ``household``, ``on_behalf_of``, ``detail``. ``actor`` defaults to the request's
+    user; ``obj`` fills object type and id. ``household`` is the household's
+    pseudonym, never a name or number.
+    """
+    entry = _new_entry(**fields)
     # No savepoint: a failed append fails the caller's transaction (nothing is shown
     # or stored without its log row), and it saves two statements per append.
     with transaction.atomic(savepoint=False):
@@ -134,3 +141,22 @@ def log_access(
         else:
             _append_in_python(entry)
     return entry
+
+
+def log_access_many(rows: list[dict]) -> list[AccessLogEntry]:
+    """Append several rows at once (a page that shows many cases logs one read per
+    case): the lock, the head, and one INSERT of them all, chained in the order given.
+    Each dict holds the fields of one ``log_access``."""
+    entries = [_new_entry(**fields) for fields in rows]
+    if not entries:
+        return []
+    with transaction.atomic(savepoint=False):
+        lock_chain()
+        previous = AccessLogEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        previous = previous or GENESIS_HASH
+        for entry in entries:
+            entry.prev_hash = previous
+            entry.hash = previous = entry.compute_hash()
+        # One INSERT; the ids come from the sequence in the order of the rows.
+        AccessLogEntry.objects.bulk_create(entries)
+    return entries
