@@ -18,7 +18,12 @@ from maatwerk.audit.services import log_access
 
 from .forms import LoginForm, TokenForm
 from .middleware import url_with_next
-from .twofactor import confirmed_totp_device, pending_totp_device, two_factor_needed
+from .twofactor import (
+    confirmed_totp_device,
+    forget_two_factor,
+    pending_totp_device,
+    two_factor_needed,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -94,6 +99,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        forget_two_factor(user)
         otp_login(request, device)
         log_access(
             action=Action.UPDATE,

@@ -11,7 +11,7 @@ The helpers take the objects duck-typed (``case.household.pseudonym``,
 """
 
 from .models import Action, ProcessingActivity
-from .services import log_access
+from .services import log_access, log_access_many
 
 
 def case_read(request, case, *, detail: str = "") -> None:
@@ -24,6 +24,24 @@ def case_read(request, case, *, detail: str = "") -> None:
         obj=case,
         household=case.household.pseudonym,
         detail=detail,
+    )
+
+
+def case_reads(request, cases, *, detail: str = "") -> None:
+    """``case_read`` of several cases shown on one page (the doorbraaktafel's agenda):
+    one row per case, appended together (``log_access_many``)."""
+    log_access_many(
+        [
+            {
+                "action": Action.READ,
+                "processing_activity": ProcessingActivity.CASE_WORK,
+                "request": request,
+                "obj": case,
+                "household": case.household.pseudonym,
+                "detail": detail,
+            }
+            for case in cases
+        ]
     )
 
 

@@ -12,6 +12,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,14 +63,14 @@ class AccessLogEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    actor_username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=200, blank=True)
     roles = models.CharField(_("roles"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    household = models.CharField(_("household"), max_length=40, blank=True, db_index=True)
+    household = models.CharField(_("household"), max_length=40, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
     origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
     processing_activity = models.CharField(
@@ -77,13 +78,28 @@ class AccessLogEntry(models.Model):
     )
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access-log entries")
         ordering = ["-id"]
         default_permissions = ("view",)
+        # Every index is paid for on every append (every page view), so only those a
+        # query needs (docs/adr/0007-access-log-append.md). The privacy officer's search
+        # (selectors.log_search) matches user and household case-insensitively
+        # (UPPER(...) = UPPER(...)): expression indexes, not plain ones (and no
+        # varchar_pattern_ops "_like" twins: nothing searches the log with LIKE).
+        indexes = [
+            models.Index(Upper("actor_username"), name="audit_log_actor_upper"),
+            models.Index(Upper("household"), name="audit_log_household_upper"),
+            models.Index(fields=["action"], name="audit_log_action"),
+        ]
+        constraints = [
+            # One successor per row: the chain cannot fork, even if an append ever
+            # skipped the chain lock (it fails instead). Replaces UNIQUE(hash).
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_log_one_successor"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
@@ -114,15 +130,40 @@ class AccessLogEntry(models.Model):
         "prev_hash",
     )
 
-    def compute_hash(self) -> str:
+    def _payload(self) -> dict:
         payload = {}
         for name in self.HASHED_FIELDS:
             value = getattr(self, name)
             if name == "occurred_at":
                 value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             payload[name] = value
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return payload
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self._payload(), sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def hash_parts(self) -> tuple[str, str]:
+        """The canonical text ``compute_hash`` hashes, split around the value of
+        ``prev_hash``: ``sha256(before + prev_hash + after)`` is the row's hash. So the
+        database can compute the hash in the statement that reads the previous one
+        (``services.log_access`` on PostgreSQL). The text is ASCII (``json.dumps``
+        escapes everything else), so its UTF-8 bytes are the same in SQL."""
+        payload = self._payload()
+        del payload["prev_hash"]
+
+        def items(keys):
+            return [
+                json.dumps({key: payload[key]}, separators=(",", ":"), default=str)[1:-1]
+                for key in keys
+            ]
+
+        keys = sorted([*payload, "prev_hash"])
+        at = keys.index("prev_hash")
+        before, after = items(keys[:at]), items(keys[at + 1 :])
+        head = "{" + "".join(f"{item}," for item in before) + '"prev_hash":"'
+        tail = '"' + "".join(f",{item}" for item in after) + "}"
+        return head, tail
 
 
 class Checkpoint(models.Model):

@@ -1,4 +1,10 @@
-"""The one way to write the access log."""
+"""The one way to write the access log.
+
+An append is the chain lock and one statement (PostgreSQL): the INSERT reads the head
+of the chain and computes the new row's hash itself, so the lock is held for one
+round trip plus whatever the caller's transaction still does before it commits (read
+views therefore log last: docs/adr/0007-access-log-append.md).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,56 @@ from .models import GENESIS_HASH, AccessLogEntry, Action, ProcessingActivity, Re
 _CHAIN_LOCK_KEY = 7_513_000_001
 
 
+# The head of the chain and the new row's hash, computed by the database in the
+# statement that inserts the row: sha256 over the canonical text of
+# AccessLogEntry.compute_hash, of which the caller gives the parts before and after
+# the previous hash (AccessLogEntry.hash_parts).
+_APPEND_SQL = """
+WITH head AS (
+    SELECT COALESCE(
+        (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1), %s
+    ) AS prev
+)
+INSERT INTO {table} ({columns}, prev_hash, hash)
+VALUES (
+    {values}, (SELECT prev FROM head),
+    encode(sha256(convert_to(%s || (SELECT prev FROM head) || %s, 'UTF8')), 'hex')
+)
+RETURNING id, prev_hash, hash
+"""
+
+_INSERTED_FIELDS = [name for name in AccessLogEntry.HASHED_FIELDS if name != "prev_hash"]
+
+
+def _append_postgresql(entry: AccessLogEntry) -> None:
+    meta = AccessLogEntry._meta
+    fields = [meta.get_field(name) for name in _INSERTED_FIELDS]
+    before, after = entry.hash_parts()
+    sql = _APPEND_SQL.format(
+        table=connection.ops.quote_name(meta.db_table),
+        columns=", ".join(connection.ops.quote_name(field.column) for field in fields),
+        values=", ".join("%s" for _ in fields),
+    )
+    params = [
+        GENESIS_HASH,
+        *(field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields),
+        before,
+        after,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        entry.pk, entry.prev_hash, entry.hash = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+def _append_in_python(entry: AccessLogEntry) -> None:
+    last = AccessLogEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    entry.prev_hash = last or GENESIS_HASH
+    entry.hash = entry.compute_hash()
+    entry.save(force_insert=True)
+
+
 def lock_chain() -> None:
     """Serialise with every append to the chain, until the end of the transaction."""
     if connection.vendor == "postgresql":
@@ -22,7 +78,7 @@ def lock_chain() -> None:
     # SQLite: transactions start IMMEDIATE (settings), so the write lock is held.
 
 
-def log_access(
+def _new_entry(
     *,
     action: Action | str,
     processing_activity: ProcessingActivity | str,
@@ -37,11 +93,6 @@ def log_access(
     on_behalf_of: str = "",
     detail: str = "",
 ) -> AccessLogEntry:
-    """Append one row to the access log, inside the caller's transaction.
-
-    ``actor`` defaults to the request's user; ``obj`` fills object type and id.
-    ``household`` is the household's pseudonym, never a name or number.
-    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None:
@@ -53,26 +104,59 @@ def log_access(
         actor_username = actor.get_username()
         organisation = str(actor.organisation) if actor.organisation_id else ""
         roles = ",".join(actor.role_codes())
-    with transaction.atomic():
+    return AccessLogEntry(
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_username=actor_username[:150],
+        on_behalf_of=on_behalf_of[:200],
+        roles=roles[:200],
+        organisation=organisation[:200],
+        household=household[:40],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        action=str(action),
+        result=str(result),
+        origin=client_address(request) if request is not None else None,
+        processing_activity=str(processing_activity),
+        detail=detail[:500],
+    )
+
+
+def log_access(**fields) -> AccessLogEntry:
+    """Append one row to the access log, inside the caller's transaction.
+
+    Fields: ``action``, ``processing_activity`` (both required), ``request``,
+    ``actor``, ``actor_username``, ``result``, ``obj``, ``object_type``, ``object_id``,
+    ``household``, ``on_behalf_of``, ``detail``. ``actor`` defaults to the request's
+    user; ``obj`` fills object type and id. ``household`` is the household's
+    pseudonym, never a name or number.
+    """
+    entry = _new_entry(**fields)
+    # No savepoint: a failed append fails the caller's transaction (nothing is shown
+    # or stored without its log row), and it saves two statements per append.
+    with transaction.atomic(savepoint=False):
         lock_chain()
-        last = AccessLogEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-        entry = AccessLogEntry(
-            occurred_at=timezone.now(),
-            actor=actor,
-            actor_username=actor_username[:150],
-            on_behalf_of=on_behalf_of[:200],
-            roles=roles[:200],
-            organisation=organisation[:200],
-            household=household[:40],
-            object_type=object_type[:100],
-            object_id=str(object_id)[:64],
-            action=str(action),
-            result=str(result),
-            origin=client_address(request) if request is not None else None,
-            processing_activity=str(processing_activity),
-            detail=detail[:500],
-            prev_hash=last or GENESIS_HASH,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
+        if connection.vendor == "postgresql":
+            _append_postgresql(entry)
+        else:
+            _append_in_python(entry)
     return entry
+
+
+def log_access_many(rows: list[dict]) -> list[AccessLogEntry]:
+    """Append several rows at once (a page that shows many cases logs one read per
+    case): the lock, the head, and one INSERT of them all, chained in the order given.
+    Each dict holds the fields of one ``log_access``."""
+    entries = [_new_entry(**fields) for fields in rows]
+    if not entries:
+        return []
+    with transaction.atomic(savepoint=False):
+        lock_chain()
+        previous = AccessLogEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        previous = previous or GENESIS_HASH
+        for entry in entries:
+            entry.prev_hash = previous
+            entry.hash = previous = entry.compute_hash()
+        # One INSERT; the ids come from the sequence in the order of the rows.
+        AccessLogEntry.objects.bulk_create(entries)
+    return entries

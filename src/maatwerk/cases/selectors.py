@@ -82,20 +82,30 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(_policy_scope(user) | emergency)
 
 
-def may_work_on(user, case: Case) -> bool:
+def may_work_on(user, case: Case, *, cached: bool = False) -> bool:
     """Whether the user may change this case or work on it: only through the policy,
-    never through an emergency access (read-only)."""
-    return workable_cases(user).filter(pk=case.pk).exists()
+    never through an emergency access (read-only). ``cached``: for rendering one page,
+    where the page, its header, its links and its log row all ask it: the answer is
+    kept on the case object (``_access_answers``, as the ``case_access`` template tags
+    keep theirs), so ask it uncached wherever the case or the access may have changed
+    since."""
+    if not cached:
+        return workable_cases(user).filter(pk=case.pk).exists()
+    answers = case.__dict__.setdefault("_access_answers", {})
+    key = ("work", user.pk)
+    if key not in answers:
+        answers[key] = workable_cases(user).filter(pk=case.pk).exists()
+    return answers[key]
 
 
-def may_see_sensitive(user, case: Case) -> bool:
+def may_see_sensitive(user, case: Case, *, cached: bool = False) -> bool:
     """The one rule for the sensitive sections of a case (the life domains of
     ``SENSITIVE_DOMAINS``, the safety concern, the plan's safety text): only for those
     who reach the case through the policy — its team, and coordinators once it is
     escalated to the national team. Never through an emergency access; never for
     analysts, who see no case at all; decision makers never see the case itself, only
     what was shared with them explicitly (``journeys.selectors.shared_view``)."""
-    return may_work_on(user, case)
+    return may_work_on(user, case, cached=cached)
 
 
 def with_sensitive_visible(cases: QuerySet[Case], user) -> QuerySet[Case]:
@@ -147,10 +157,11 @@ def case_for(user, pk, *, for_change: bool = False) -> Case:
     return case
 
 
-def emergency_access_of(user, case: Case) -> EmergencyAccess | None:
+def emergency_access_of(user, case: Case, *, cached: bool = False) -> EmergencyAccess | None:
     """The user's running emergency access to this case, when the user sees the case
-    only through one (for the banner on the case pages and the log rows)."""
-    if may_work_on(user, case):
+    only through one (for the banner on the case pages and the log rows). ``cached``:
+    as for ``may_work_on``."""
+    if may_work_on(user, case, cached=cached):
         return None
     return active_emergency_accesses(user).filter(case=case).order_by("-expires_at").first()
 

@@ -50,9 +50,9 @@ def case_frame(request, case: Case, *, detail: str = "") -> list[dict]:
     header (``cases/_case_header.html``), and the page's access-log row, in one
     transaction (inside the caller's, when it has one). A read through an emergency
     access says so in the row's detail. Returns the voices."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         voices = current_perspectives(case)
-        if request is not None and (access := emergency_access_of(request.user, case)):
+        if request is not None and (access := emergency_access_of(request.user, case, cached=True)):
             detail = "; ".join(part for part in (detail, f"emergency access {access.pk}") if part)
         events.case_read(request, case, detail=detail)
     return voices

@@ -222,33 +222,48 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
 S = Request.State
 
 
-def with_request_attention(requests):
-    """Annotate what the attention rules need: the date of the last step, and whether a
-    condition is open that the household has not agreed to (not corrected later)."""
-    events = JourneyEvent.objects.filter(request=OuterRef("pk"))
-    open_conditions = (
+def _open_conditions():
+    """The conditions of the outer request that the household has not agreed to (and
+    that were not corrected later), oldest first."""
+    return (
         JourneyEvent.objects.filter(
             request=OuterRef("pk"), type=EventType.CONDITION_ADDED, corrections__isnull=True
         )
         .filter(Q(household_agrees=False) | Q(household_agrees__isnull=True))
         .order_by("on", "id")
     )
+
+
+def _last_on():
+    """The date of the outer request's last step."""
+    events = JourneyEvent.objects.filter(request=OuterRef("pk"))
+    return Subquery(events.order_by("-on", "-id").values("on")[:1])
+
+
+def with_request_attention(requests):
+    """Annotate what the queue shows of a request that needs attention: the date of the
+    last step, and the text of the oldest open condition. Only for the rows shown
+    (the rules themselves, ``attention_conditions``, need no annotation)."""
     return requests.annotate(
-        last_on=Subquery(events.order_by("-on", "-id").values("on")[:1]),
-        condition_open=Exists(open_conditions),
-        condition_text=Subquery(open_conditions.values("text")[:1]),
+        last_on=_last_on(),
+        condition_text=Subquery(_open_conditions().values("text")[:1]),
     )
 
 
 def attention_conditions(today: date) -> dict[str, Q]:
-    """On requests annotated by with_request_attention: overdue (from the working day
-    after the due date, or flagged by the job), a condition the household has not
-    agreed to, a refusal without follow-up for REFUSAL_FOLLOW_UP_DAYS, and waiting."""
+    """Filters on any queryset of requests: overdue (from the working day after the
+    due date, or flagged by the job), a condition the household has not agreed to, a
+    refusal without follow-up for REFUSAL_FOLLOW_UP_DAYS, and waiting. Each per-request
+    subquery sits behind a test of the request's state, so it runs only for the
+    requests in that state (not for every request of a team, issue 17)."""
     follow_up = today - timedelta(days=settings.REFUSAL_FOLLOW_UP_DAYS)
+    later_steps = JourneyEvent.objects.filter(request=OuterRef("pk"), on__gt=follow_up)
     return {
         "overdue": overdue_q(today),
-        "conditions": Q(condition_open=True) & Q(state__in=[*OPEN_STATES, S.APPROVED]),
-        "refusals": Q(state=S.REFUSED, last_on__lte=follow_up),
+        "conditions": Q(state__in=[*OPEN_STATES, S.APPROVED]) & Q(Exists(_open_conditions())),
+        # The last step on or before the follow-up day: no step after it (a refused
+        # request always has its refusal as a step).
+        "refusals": Q(state=S.REFUSED) & ~Q(Exists(later_steps)),
         "waiting": Q(state__in=OPEN_STATES, first_submitted_on__isnull=False),
     }
 
@@ -260,9 +275,7 @@ def requests_needing_attention(today: date):
     Not scoped here: it is only ever used as a correlated subquery on cases that
     already come from ``visible_cases`` (``with_attention``)."""
     rules = attention_conditions(today)
-    return with_request_attention(Request.objects.all()).filter(
-        rules["overdue"] | rules["conditions"] | rules["refusals"]
-    )
+    return Request.objects.filter(rules["overdue"] | rules["conditions"] | rules["refusals"])
 
 
 def counter_arguments(reason: str) -> list[dict]:
@@ -302,36 +315,43 @@ QUEUE_SECTION_SIZE = 25
 
 def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
     """The four lists of the work queue (each at most QUEUE_SECTION_SIZE rows) and
-    their totals: a constant number of queries, whatever the number of requests."""
+    their totals, in six queries whatever the number of requests: the four totals in
+    one aggregate, the ids of each list (paged first), then the rows shown, with what
+    they show (``with_request_attention``) computed for those rows only."""
     requests = visible_requests(user)
     if scope == "mine":
         requests = requests.filter(case__owner=user)
     else:
         requests = requests.filter(case__team__members=user, case__team__active=True)
-    requests = with_request_attention(requests)
     conditions = attention_conditions(today)
-    orderings = {
-        "overdue": ["due_on", "id"],
-        "conditions": ["last_on", "id"],
-        "refusals": ["last_on", "id"],
-        "waiting": ["first_submitted_on", "id"],
-    }
     totals = requests.aggregate(
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
     )
-    sections = {}
-    for name, condition in conditions.items():
-        rows = list(
-            requests.filter(condition)
-            .select_related("case__household", "case__owner", "organisation")
-            .order_by(*orderings[name])[:QUEUE_SECTION_SIZE]
+    ordered = {
+        "overdue": requests.order_by("due_on", "id"),
+        "conditions": requests.annotate(last_on=_last_on()).order_by("last_on", "id"),
+        "refusals": requests.annotate(last_on=_last_on()).order_by("last_on", "id"),
+        "waiting": requests.order_by("first_submitted_on", "id"),
+    }
+    ids = {
+        name: list(
+            ordered[name].filter(condition).values_list("pk", flat=True)[:QUEUE_SECTION_SIZE]
         )
-        for row in rows:
-            row.days_since_last = (today - row.last_on).days if row.last_on else None
-            row.days_since_first = (
-                (today - row.first_submitted_on).days if row.first_submitted_on else None
-            )
-        sections[name] = rows
+        for name, condition in conditions.items()
+    }
+    shown = {pk for section in ids.values() for pk in section}
+    rows = {
+        row.pk: row
+        for row in with_request_attention(Request.objects.filter(pk__in=shown)).select_related(
+            "case__household", "case__owner", "organisation"
+        )
+    }
+    for row in rows.values():
+        row.days_since_last = (today - row.last_on).days if row.last_on else None
+        row.days_since_first = (
+            (today - row.first_submitted_on).days if row.first_submitted_on else None
+        )
+    sections = {name: [rows[pk] for pk in section] for name, section in ids.items()}
     return sections, totals
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from conftest import totp_token
 from maatwerk.accounts.models import UserSession
+from maatwerk.accounts.twofactor import forget_two_factor, two_factor_needed
 from maatwerk.audit.models import AccessLogEntry, Action, Result
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,30 @@ def test_functional_management_login_link_sends_an_admin_on(client, make_user, l
     assert response["Location"] == "/beheer/register/"
     evil = client.get("/beheer/login/?next=https://evil.example.org/")
     assert evil["Location"] == "/beheer/"
+
+
+def is_two_factor_check(sql: str) -> bool:
+    """A query about devices, or one with the role's two-factor flag as a condition."""
+    return "otp_" in sql or '"requires_two_factor"' in sql.partition("WHERE")[2]
+
+
+@pytest.mark.parametrize("path", ["/", "/cases/"])
+def test_a_page_asks_whether_a_second_factor_is_needed_once(
+    client, make_user, login, path, assert_queries
+):
+    """The middleware and the page's context processors (navigation, the header's
+    notifications) all ask; the answer is one query per request (issue 17: it was
+    three queries, asked twice)."""
+    login(make_user("professional"))
+    client.get(path)
+    with assert_queries(1, matching=is_two_factor_check):
+        client.get(path)
+
+
+def test_a_device_confirmed_in_a_request_is_seen_in_that_request(make_user, totp_device):
+    user = make_user("professional")
+    assert two_factor_needed(user) is False
+    totp_device(user)
+    assert two_factor_needed(user) is False  # kept on the object for the request
+    forget_two_factor(user)
+    assert two_factor_needed(user) is True

@@ -1,6 +1,8 @@
 """What the case pages' templates may show of a case, from the one policy
 (``cases.selectors``): the sensitive sections (``may_see_sensitive``), the links that
-change a case (``may_work_on``) and the emergency-access banner."""
+change a case (``may_work_on``) and the emergency-access banner. One answer per (case
+object, user) while a page renders (``cached=True``): the header, the body and the
+links ask the same thing more than once."""
 
 from django import template
 
@@ -9,28 +11,18 @@ from ..selectors import SENSITIVE_DOMAINS, emergency_access_of, may_see_sensitiv
 register = template.Library()
 
 
-def _cached(case, user, name, decide) -> bool:
-    """One answer per (case object, user, question) while a page renders: the header,
-    the body and the links ask the same thing more than once."""
-    cache = case.__dict__.setdefault("_access_answers", {})
-    key = (name, user.pk)
-    if key not in cache:
-        cache[key] = decide(user, case)
-    return cache[key]
-
-
 @register.filter
 def sensitive_for(case, user) -> bool:
     """``{% if case|sensitive_for:user %}``: the user may see the case's sensitive
     sections."""
-    return _cached(case, user, "sensitive", may_see_sensitive)
+    return may_see_sensitive(user, case, cached=True)
 
 
 @register.filter
 def workable_for(case, user) -> bool:
     """``{% if case|workable_for:user %}``: the user may change the case (not only an
     emergency access)."""
-    return _cached(case, user, "work", may_work_on)
+    return may_work_on(user, case, cached=True)
 
 
 @register.filter
@@ -49,4 +41,4 @@ def domains_shown(domains, sensitive: bool) -> list:
 def emergency_access(case, user):
     """``{% emergency_access case user as access %}``: the user's running emergency
     access when the user sees this case only through one."""
-    return emergency_access_of(user, case)
+    return emergency_access_of(user, case, cached=True)

@@ -24,7 +24,7 @@ from ..forms.cases import (
     StatusForm,
 )
 from ..models import Case, CaseEvent, HouseholdIdentity, MemberIdentity
-from ..plans import plan_state
+from ..plans import plan_states
 from ..selectors import (
     can_see_identity,
     case_for,
@@ -118,10 +118,11 @@ def case_create(request):
 def case_detail(request, pk):
     with transaction.atomic():
         case = case_for(request.user, pk)
-        voices = case_frame(request, case)
         events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
-        plans = [plan_state(plan) for plan in case.plans.all()]
+        plans = plan_states(case)
         sections = case_page_context(request.user, case)
+        # Last: the access-log row holds the chain lock until the commit (ADR 0007).
+        voices = case_frame(request, case)
     return render(
         request,
         "cases/case_detail.html",

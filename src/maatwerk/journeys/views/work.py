@@ -299,7 +299,6 @@ def request_detail(request, pk):
                     request, case=case, req=req, action=request.path, confirm=confirm, voices=voices
                 )
     with transaction.atomic():
-        voices = case_frame(request, case, detail=f"request {req.reference}")
         lanes, _origin = journey_lanes(case)
         lane = next(lane for lane in lanes if lane.request.pk == req.pk)
         events = [step.event for step in lane.steps]
@@ -311,6 +310,8 @@ def request_detail(request, pk):
                 "arguments": counter_arguments(last.reason),
                 "approvals": earlier_approvals(req),
             }
+        # Last: the access-log row holds the chain lock until the commit (ADR 0007).
+        voices = case_frame(request, case, detail=f"request {req.reference}")
     may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -408,8 +409,9 @@ def timeline(request, case_pk):
     today = timezone.localdate()
     with transaction.atomic():
         case = case_for(request.user, case_pk)
-        voices = case_frame(request, case, detail="journey timeline")
         lanes, origin = journey_lanes(case, today=today)
+        # Last: the access-log row holds the chain lock until the commit (ADR 0007).
+        voices = case_frame(request, case, detail="journey timeline")
     total, ticks = _timeline_axis(lanes, origin, today)
     rows = []
     for lane in lanes:
