@@ -12,7 +12,7 @@ from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
-from .models import EventType, JourneyEvent, Notification, Request
+from .models import EventType, JourneyEvent, Request
 from .selectors import share_digest, shared_pieces
 from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
 
@@ -209,11 +209,3 @@ def record_event(
                 detail=f"with {req.organisation.name}: {shared}{note}",
             )
     return event
-
-
-def notifications_mark_all_read(*, user) -> int:
-    """Mark all of the user's unread notifications as read; returns how many. The
-    user's own state, not case data: not logged."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
