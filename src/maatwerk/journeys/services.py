@@ -13,6 +13,7 @@ from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
 from .models import EventType, JourneyEvent, Request
+from .notices import announce
 from .selectors import share_digest, shared_pieces
 from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
 
@@ -208,4 +209,6 @@ def record_event(
                 household=req.case.household.pseudonym,
                 detail=f"with {req.organisation.name}: {shared}{note}",
             )
+        # Who must hear of it: notices in this same transaction (an outbox).
+        announce(user=user, req=req, event=event, due_on=changes.get("due_on"))
     return event

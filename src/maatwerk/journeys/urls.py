@@ -14,5 +14,9 @@ urlpatterns = [
     path("inbox/", decide.inbox, name="inbox"),
     path("inbox/<int:pk>/", decide.decide, name="decide"),
     # The notifications moved to their own app (maatwerk.notices): old links still work.
-    path("notifications/", RedirectView.as_view(pattern_name="notices:list")),
+    path(
+        "notifications/",
+        RedirectView.as_view(pattern_name="notices:list"),
+        name="notifications_moved",
+    ),
 ]

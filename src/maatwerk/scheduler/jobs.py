@@ -23,6 +23,7 @@ from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
+from maatwerk.notices import jobs as notice_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ def _emergency_access_notices(today: date) -> dict:
     return case_jobs.notify_emergency_accesses(today=today)
 
 
+def _notice_mails(today: date) -> dict:
+    return notice_jobs.mail_notices()
+
+
+def _notice_digests(today: date) -> dict:
+    return notice_jobs.send_digests(today=today)
+
+
 def _audit_checkpoint(today: date) -> dict:
     """The access log's signed head (docs/audit.md); last, so it covers the rows the
     other jobs wrote. Nothing new since the last one: no checkpoint."""
@@ -62,6 +71,8 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
     ("emergency access notices", _emergency_access_notices),
+    ("notifications by e-mail", _notice_mails),
+    ("daily digest of notifications", _notice_digests),
     ("access-log checkpoint", _audit_checkpoint),
 ]
 

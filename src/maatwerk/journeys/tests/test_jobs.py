@@ -24,7 +24,7 @@ from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.jobs import mark_overdue, notice_key
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.services import record_event, request_create
-from maatwerk.notices.models import Notice as Notification
+from maatwerk.notices.models import Kind, Notice
 from maatwerk.scheduler import jobs as scheduler_jobs
 from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_case
@@ -38,11 +38,36 @@ from maatwerk.testing.factories import (
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SUBMITTED = date(2027, 3, 11)  # a Thursday; + 10 working days = Thursday 25 March 2027
+
+
+class _OverdueNotices:
+    def __get__(self, instance, owner):
+        return Notice.objects.filter(kind=Kind.OVERDUE)
+
+
+class Notification:
+    """The overdue notices (the journey's other notices: test_notices.py)."""
+
+    objects = _OverdueNotices()
+
+
+NOTICE_JOBS = ("notifications by e-mail", "daily digest of notifications")
 SCHEDULER = importlib.import_module("maatwerk.scheduler.management.commands.scheduler")
 
 
 def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture(autouse=True)
+def only_the_overdue_notices(monkeypatch):
+    """This file is about the overdue notices; the e-mails of the journey's other
+    notices (the new request to the decision maker, …) are in test_notices.py."""
+    monkeypatch.setattr(
+        scheduler_jobs,
+        "DUE_JOBS",
+        [job for job in scheduler_jobs.DUE_JOBS if job[0] not in NOTICE_JOBS],
+    )
 
 
 @pytest.fixture
