@@ -174,8 +174,8 @@ def _digest_one(user, today: date, mail) -> dict:
             return counts  # today's digest went out already: these wait for tomorrow's
         with translation.override(settings.LANGUAGE_CODE):
             subject = ngettext(
-                "Maatwerk: %(count)s notification of %(day)s",
-                "Maatwerk: %(count)s notifications until %(day)s",
+                "Maatwerk: daily digest of %(day)s, %(count)s notification",
+                "Maatwerk: daily digest of %(day)s, %(count)s notifications",
                 len(todo),
             ) % {"count": len(todo), "day": date_format(today, "DATE_FORMAT")}
             body = "\n\n".join(
