@@ -86,21 +86,22 @@ def spends_listed(request, *, name: str, spends) -> None:
 
 
 def notifications_listed(request, *, notifications) -> None:
-    """The user's notifications page was read: it shows, per notice, the household's
-    pseudonym, the request's reference, the organisation and the due date. One row for
-    the page, as for any list of case data; it names what the page showed
-    (``HH-1234 R2``), the notices duck-typed (``notice.request.case.household``). A page
-    without notices shows no case data and writes no row."""
+    """The user's notifications were read (the centre, or a start page showing the
+    unread ones): they show, per notice, the household's pseudonym, a reference, an
+    organisation and dates. One row for the page, as for any list of case data; it
+    names what the page showed (``HH-1234 R2``), the notices duck-typed
+    (``notice.facts``: ``household``, ``reference``). A page without notices shows no
+    case data and writes no row."""
     if not notifications:
         return
     shown = ", ".join(
-        f"{notice.request.case.household.pseudonym} {notice.request.reference}"
+        f"{notice.facts.get('household', '')} {notice.facts.get('reference', '')}".strip()
         for notice in notifications
     )
     log_access(
         action=Action.READ,
         processing_activity=ProcessingActivity.CASE_WORK,
         request=request,
-        object_type="journeys.notification",
+        object_type="notices.notice",
         detail=f"notifications: {shown}"[:500],
     )

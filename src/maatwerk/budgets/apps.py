@@ -11,9 +11,12 @@ class BudgetsConfig(AppConfig):
         # registry is ready (the Django rule for AppConfig.ready).
         from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import register_case_page_section
+        from maatwerk.notices.policy import register_subject
 
-        from .selectors import case_spends, log_labels_budget, log_labels_spend
+        from .selectors import case_spends, log_labels_budget, log_labels_spend, visible_spends
 
         register_object_labels("budgets.spend", log_labels_spend)
         register_object_labels("budgets.budget", log_labels_budget)
         register_case_page_section(lambda user, case: {"spends": list(case_spends(case))})
+        # A spend's notices: shown while the user may see the spend.
+        register_subject("budgets.spend", lambda user: visible_spends(user).values("pk"))

@@ -18,14 +18,14 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maatwerk.accounts.roles import users_with_permission
 from maatwerk.core.money import euro
+from maatwerk.core.once import send_once
 from maatwerk.journeys.calendar import working_days_between
 from maatwerk.web.links import absolute
 
@@ -70,38 +70,22 @@ def _texts(spend: Spend, kind: str) -> tuple[str, str]:
 
 
 def _notify_one(spend_id: int, kind: str, mail) -> int:
-    """Send notice ``kind`` for one spend to its approvers who did not get it yet."""
-    with transaction.atomic():
-        spend = (
-            Spend.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("budget__team")
-            .filter(pk=spend_id, state=Spend.State.AWAITING_APPROVAL)
-            .first()
-        )
-        if spend is None:
-            return 0
-        done = set(
-            ApprovalNotice.objects.filter(spend=spend, kind=kind).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        recipients = [user for user in approvers(spend) if user.pk not in done]
-        if not recipients:
-            return 0
-        ApprovalNotice.objects.bulk_create(
-            [ApprovalNotice(spend=spend, kind=kind, recipient=user) for user in recipients]
-        )
-        subject, body = _texts(spend, kind)
-        for user in recipients:
-            # A failure rolls this spend's notices back; the next run tries again.
-            EmailMessage(
-                subject=subject,
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-                connection=mail,
-            ).send()
-    return len(recipients)
+    """Send notice ``kind`` for one spend to its approvers who did not get it yet
+    (``core.once.send_once``: under the spend's lock, keyed rows, one transaction)."""
+    return send_once(
+        locked=Spend.objects.select_related("budget__team").filter(
+            pk=spend_id, state=Spend.State.AWAITING_APPROVAL
+        ),
+        recipients=approvers,
+        sent_to=lambda spend: ApprovalNotice.objects.filter(spend=spend, kind=kind).values_list(
+            "recipient_id", flat=True
+        ),
+        record=lambda spend, users: ApprovalNotice.objects.bulk_create(
+            [ApprovalNotice(spend=spend, kind=kind, recipient=user) for user in users]
+        ),
+        texts=lambda spend: _texts(spend, kind),
+        connection=mail,
+    )
 
 
 def notify_awaiting_approval(*, today: date | None = None) -> dict:

@@ -25,6 +25,8 @@ from maatwerk.core.money import euro, parse_amount
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
 from maatwerk.journeys.workflow import SOLVABLE_STATES
+from maatwerk.notices.models import Kind
+from maatwerk.notices.services import notify, owner_and_team
 
 from .models import (
     Budget,
@@ -393,6 +395,7 @@ def _decided(*, request, user, spend: Spend, state: str, **fields) -> None:
         state=state, decided_by=user, decided_at=timezone.now(), **fields
     )
     outcome = "approved" if state == Spend.State.BOOKED else "refused"
+    _announce(user=user, spend=spend, approved=state == Spend.State.BOOKED)
     events.budget_event(
         request,
         user=user,
@@ -400,6 +403,29 @@ def _decided(*, request, user, spend: Spend, state: str, **fields) -> None:
         obj=spend,
         household=spend.case.household.pseudonym,
         detail=f"{spend.reference}: {outcome}",
+    )
+
+
+def _announce(*, user, spend: Spend, approved: bool) -> None:
+    """The requester and the case owner (and, by preference, the team) hear of the
+    decision: a notice in this transaction, delivered by the scheduler
+    (docs/notices.md). The reference, the pseudonym and the date only."""
+    kind = Kind.SPEND_APPROVED if approved else Kind.SPEND_REFUSED
+    notify(
+        kind=kind,
+        recipients=[spend.requested_by, *owner_and_team(spend.case)],
+        case=spend.case,
+        subject="budgets.spend",
+        object_id=spend.pk,
+        key=f"{kind}:{spend.pk}",
+        facts={
+            "household": spend.case.household.pseudonym,
+            "reference": spend.reference,
+            "date": timezone.localdate(),
+        },
+        url_name="budgets:spend_detail",
+        url_args=[spend.pk],
+        actor=user,
     )
 
 

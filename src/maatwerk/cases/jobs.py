@@ -19,13 +19,13 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maatwerk.accounts.roles import users_with_permission
+from maatwerk.core.once import send_once
 from maatwerk.web.links import absolute
 
 from .models import EmergencyAccess, EmergencyAccessNotice
@@ -62,39 +62,23 @@ def _texts(access: EmergencyAccess) -> tuple[str, str]:
 
 
 def _notify_one(access_id: int, recipients: list, mail) -> int:
-    """Send the notice of one emergency access to the reviewers who did not get it."""
-    with transaction.atomic():
-        access = (
-            EmergencyAccess.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(pk=access_id, review__isnull=True)
-            .first()
-        )
-        if access is None:
-            return 0
-        done = set(
-            EmergencyAccessNotice.objects.filter(access=access).values_list(
-                "recipient_id", flat=True
-            )
-        )
+    """Send the notice of one emergency access to the reviewers who did not get it
+    (``core.once.send_once``: under the access's lock, keyed rows, one transaction)."""
+    return send_once(
+        locked=EmergencyAccess.objects.select_related("user").filter(
+            pk=access_id, review__isnull=True
+        ),
         # Whoever opened the case does not review it, even when they may.
-        todo = [user for user in recipients if user.pk not in done and user.pk != access.user_id]
-        if not todo:
-            return 0
-        EmergencyAccessNotice.objects.bulk_create(
-            [EmergencyAccessNotice(access=access, recipient=user) for user in todo]
-        )
-        subject, body = _texts(access)
-        for user in todo:
-            # A failure rolls this access's notices back; the next run tries again.
-            EmailMessage(
-                subject=subject,
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-                connection=mail,
-            ).send()
-    return len(todo)
+        recipients=lambda access: [user for user in recipients if user.pk != access.user_id],
+        sent_to=lambda access: EmergencyAccessNotice.objects.filter(access=access).values_list(
+            "recipient_id", flat=True
+        ),
+        record=lambda access, users: EmergencyAccessNotice.objects.bulk_create(
+            [EmergencyAccessNotice(access=access, recipient=user) for user in users]
+        ),
+        texts=_texts,
+        connection=mail,
+    )
 
 
 def notify_emergency_accesses(*, today: date | None = None) -> dict:

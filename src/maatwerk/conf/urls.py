@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/", include("maatwerk.register.urls")),
     path("cases/", include("maatwerk.cases.urls")),
     path("journeys/", include("maatwerk.journeys.urls")),
+    path("notifications/", include("maatwerk.notices.urls")),
     path("meetings/", include("maatwerk.meetings.urls")),
     path("budget/", include("maatwerk.budgets.urls")),
     path("learning/", include("maatwerk.learning.urls")),

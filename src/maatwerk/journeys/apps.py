@@ -15,6 +15,7 @@ class JourneysConfig(AppConfig):
             register_case_list_annotation,
             register_case_page_section,
         )
+        from maatwerk.notices.policy import register_subject
 
         from . import selectors
 
@@ -23,6 +24,10 @@ class JourneysConfig(AppConfig):
         register_case_list_annotation(selectors.with_attention)
         register_case_page_section(
             lambda user, case: {"requests": selectors.case_requests(user, case)}
+        )
+        # A request's notices: shown while the user may see the request.
+        register_subject(
+            "journeys.request", lambda user: selectors.visible_requests(user).values("pk")
         )
         post_migrate.connect(_seed, sender=self)
 

@@ -11,11 +11,11 @@
    for the proposed level.
 
 "Once" is kept in the database. A notice has a key (request, due date, proposed
-level); its Notification rows are created in the same transaction that sends the
-e-mails, while the request row is locked, and only when no row with that key exists
-yet. A second run, a run on the next day, or a second scheduler running at the same
-time finds the rows (or the lock) and sends nothing. When sending fails, the
-transaction is rolled back and the next run tries again.
+level); its notices (``notices.Notice``, kind ``overdue``) are created in the same
+transaction that sends the e-mails, while the request row is locked, and only when
+no row with that key exists yet. A second run, a run on the next day, or a second
+scheduler running at the same time finds the rows (or the lock) and sends nothing.
+When sending fails, the transaction is rolled back and the next run tries again.
 
 E-mails leave the application, so they carry no special-category data: only the
 household's pseudonym, the request's reference, the organisation, the due date and a
@@ -40,11 +40,14 @@ from django.utils.translation import gettext as _
 from maatwerk.accounts.roles import users_with_permission
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases.models import Case
+from maatwerk.notices.models import Kind, Notice
+from maatwerk.notices.services import notify
 from maatwerk.register.models import Contact, EscalationStep
 from maatwerk.web.links import absolute
 
 from .calendar import overdue_from
-from .models import Notification, Request
+from .models import Request
 from .workflow import overdue_q
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ KEY_PREFIX = "overdue"
 # The work-side page of a request (``journeys:request_detail``), for the case's
 # professionals; in the app, decision makers get their inbox's decide page instead.
 REQUEST_PATH = "/journeys/requests/{pk}/"
+SUBJECT = "journeys.request"  # what a request's notices are about (notices.policy)
+CLOSED = Case.Status.CLOSED
 SCHEDULER_USERNAME = "scheduler"
 BATCH = 500
 
@@ -223,10 +228,12 @@ def _notify_one(request_id: int, key: str, mail, deciders: dict) -> dict | None:
         )
         if req is None or req.state != WAITING or not req.overdue or req.due_on is None:
             return None
+        if req.case.status == CLOSED:
+            return None  # a closed case's requests are not chased
         level = proposed_level(req.escalation_level)
         if notice_key(req.pk, req.due_on, level) != key:
             return None  # the request moved on since the list was made
-        if Notification.objects.filter(request=req, key=key).exists():
+        if Notice.objects.filter(subject=SUBJECT, object_id=req.pk, key=key).exists():
             return None  # sent before
         step = (
             EscalationStep.objects.filter(organisation_id=req.organisation_id, level=level)
@@ -242,11 +249,36 @@ def _notify_one(request_id: int, key: str, mail, deciders: dict) -> dict | None:
         recipients = {owner.pk: owner}
         for user in deciders[req.organisation_id]:
             recipients.setdefault(user.pk, user)
-        Notification.objects.bulk_create(
-            [
-                Notification(recipient=user, request=req, key=key, message=texts["message"])
-                for user in recipients.values()
-            ]
+        facts = {
+            "household": req.case.household.pseudonym,
+            "reference": req.reference,
+            "organisation": req.organisation.name,
+            "due": req.due_on,
+            "since": overdue_from(req.due_on),
+            "level": level,
+        }
+        common = {
+            "kind": Kind.OVERDUE,
+            "case": req.case,
+            "subject": SUBJECT,
+            "object_id": req.pk,
+            "key": key,
+            "facts": facts,
+            "mailed_by_producer": True,  # the e-mails below
+        }
+        # The owner gets the work page, a decision maker the decide page of the inbox.
+        notify(
+            recipients=[owner],
+            url_name="journeys:request_detail",
+            url_args=[req.pk],
+            record_inactive=True,  # the record that the notice went out
+            **common,
+        )
+        notify(
+            recipients=[user for pk, user in recipients.items() if pk != owner.pk],
+            url_name="journeys:decide",
+            url_args=[req.pk],
+            **common,
         )
 
         messages = []
@@ -296,7 +328,9 @@ def _notify_one(request_id: int, key: str, mail, deciders: dict) -> dict | None:
 def notify_overdue() -> dict:
     """Send the notices that are due and not sent yet (see the module's docstring)."""
     counts = {"notices": 0, "notifications": 0, "emails": 0, "refused": 0}
-    waiting = Request.objects.filter(state=WAITING, overdue=True, due_on__isnull=False)
+    waiting = Request.objects.filter(state=WAITING, overdue=True, due_on__isnull=False).exclude(
+        case__status=CLOSED
+    )
     pending: dict[str, int] = {
         notice_key(pk, due_on, proposed_level(level)): pk
         for pk, due_on, level in waiting.order_by("pk").values_list(
@@ -305,8 +339,8 @@ def notify_overdue() -> dict:
     }
     # Leave out the notices sent before (looked up through the indexed request column).
     for chunk in _batched(list(pending.values())):
-        sent_before = Notification.objects.filter(
-            request_id__in=chunk, key__startswith=f"{KEY_PREFIX}:"
+        sent_before = Notice.objects.filter(
+            subject=SUBJECT, object_id__in=chunk, kind=Kind.OVERDUE
         ).values_list("key", flat=True)
         for key in sent_before:
             pending.pop(key, None)

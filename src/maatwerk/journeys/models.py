@@ -192,29 +192,6 @@ class JourneyEvent(AppendOnlyModel):
         return f"{self.request_id} {self.type} {self.on}"
 
 
-class Notification(models.Model):
-    """An in-app notice (also sent by e-mail). Created by the scheduler, once per
-    (request, kind, level): ``key`` makes that a database guarantee."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=100)
-    message = models.CharField(_("message"), max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")
-        ]
-
-    def __str__(self):
-        return self.message
-
-
 class CounterArgument(models.Model):
     """An editable reference list: arguments to offer against a refusal reason."""
 

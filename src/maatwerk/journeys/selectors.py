@@ -27,11 +27,8 @@ from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.audience import digest, shared_perspective
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
-from maatwerk.register.models import EscalationStep
 
-from .calendar import overdue_from
-from .jobs import parse_notice_key, request_url
-from .models import CounterArgument, EventType, JourneyEvent, Notification, Request
+from .models import CounterArgument, EventType, JourneyEvent, Request
 from .workflow import AWAITING_ORGANISATION, OPEN_STATES, overdue_q
 
 INTAKE_ATTENTION_DAYS = 14
@@ -378,15 +375,12 @@ __all__ = [
     "inbox_requests",
     "journey_lanes",
     "may_see_case_of",
-    "notification_rows",
-    "notifications_for",
     "queue_sections",
     "request_for",
     "requests_needing_attention",
     "share_digest",
     "shared_pieces",
     "shared_view",
-    "unread_count",
     "visible_requests",
     "with_request_attention",
 ]
@@ -408,63 +402,6 @@ def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
             output_field=BooleanField(),
         )
     )
-
-
-# --- Notifications ---------------------------------------------------------------
-
-
-def notifications_for(user) -> QuerySet[Notification]:
-    """The user's own notifications about requests the user may (still) see: the
-    access policy decides here too, so a notice never outlives the access."""
-    return Notification.objects.filter(
-        recipient=user, request__in=visible_requests(user).values("pk")
-    )
-
-
-def unread_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
-
-
-def notification_rows(user, notices: list[Notification]) -> list[dict]:
-    """What the notifications page shows of each notice: the link (the work page for
-    whoever sees the case, the decide page for a decision maker), and for an overdue
-    notice its due date, since when, the proposed level and its contact."""
-    case_ids = {notice.request.case_id for notice in notices}
-    whole_case = set(visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    parsed = {notice.pk: parse_notice_key(notice.key) for notice in notices}
-    wanted = {(n.request.organisation_id, p[2]) for n in notices if (p := parsed[n.pk])}
-    contacts = {}
-    if wanted:
-        steps = EscalationStep.objects.filter(
-            organisation_id__in={org for org, _level in wanted},
-            level__in={level for _org, level in wanted},
-        ).select_related("contact")
-        contacts = {(step.organisation_id, step.level): step.contact for step in steps}
-    rows = []
-    for notice in notices:
-        req = notice.request
-        row = {
-            "notice": notice,
-            "request": req,
-            "url": request_url(req.pk, whole_case=req.case_id in whole_case),
-            "due_on": None,
-            "since": None,
-            "level": None,
-            "level_label": "",
-            "contact": None,
-        }
-        if key := parsed[notice.pk]:
-            _request_id, due_on, level = key
-            contact = contacts.get((req.organisation_id, level))
-            row.update(
-                due_on=due_on,
-                since=overdue_from(due_on),
-                level=level,
-                level_label=EscalationStep.Level(level).label,
-                contact=contact if contact is not None and contact.active else None,
-            )
-        rows.append(row)
-    return rows
 
 
 # --- Names for the access log's page (audit.labels) ----------------------------------

@@ -12,7 +12,8 @@ from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
-from .models import EventType, JourneyEvent, Notification, Request
+from .models import EventType, JourneyEvent, Request
+from .notices import announce
 from .selectors import share_digest, shared_pieces
 from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
 
@@ -208,12 +209,6 @@ def record_event(
                 household=req.case.household.pseudonym,
                 detail=f"with {req.organisation.name}: {shared}{note}",
             )
+        # Who must hear of it: notices in this same transaction (an outbox).
+        announce(user=user, req=req, event=event, due_on=changes.get("due_on"))
     return event
-
-
-def notifications_mark_all_read(*, user) -> int:
-    """Mark all of the user's unread notifications as read; returns how many. The
-    user's own state, not case data: not logged."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

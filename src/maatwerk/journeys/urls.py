@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from .views import decide, notify, work
+from .views import decide, work
 
 app_name = "journeys"
 urlpatterns = [
@@ -12,7 +13,10 @@ urlpatterns = [
     # The decision maker's side: the inbox and deciding.
     path("inbox/", decide.inbox, name="inbox"),
     path("inbox/<int:pk>/", decide.decide, name="decide"),
-    # Everyone's notifications.
-    path("notifications/", notify.notification_list, name="notifications"),
-    path("notifications/read/", notify.mark_all_read, name="notifications_read"),
+    # The notifications moved to their own app (maatwerk.notices): old links still work.
+    path(
+        "notifications/",
+        RedirectView.as_view(pattern_name="notices:list"),
+        name="notifications_moved",
+    ),
 ]

@@ -13,10 +13,35 @@ from maatwerk.cases.selectors import workable_cases
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event
 from maatwerk.journeys.workflow import OPEN_STATES
+from maatwerk.notices.models import Kind
+from maatwerk.notices.policy import CASE
+from maatwerk.notices.services import notify, owner_and_team
 
 from .models import AgendaItem, Attendee, Meeting, Minutes
 
 DECISION_TYPES = (EventType.APPROVED, EventType.REFUSED, EventType.CONDITION_ADDED)
+
+
+def _announce(*, user, meeting: Meeting, case) -> None:
+    """The case owner (and, by preference, the team) hear that the case is on the
+    agenda of a doorbraaktafel: a notice about the case (shown while they may see the
+    case), in this transaction; the scheduler delivers it (docs/notices.md). The
+    pseudonym and the meeting's date only, not its title."""
+    notify(
+        kind=Kind.MEETING_PLANNED,
+        recipients=owner_and_team(case),
+        case=case,
+        subject=CASE,
+        object_id=case.pk,
+        key=f"{Kind.MEETING_PLANNED}:{meeting.pk}:{case.pk}",
+        facts={
+            "household": case.household.pseudonym,
+            "date": timezone.localdate(meeting.starts_at),
+        },
+        url_name="cases:case_detail",
+        url_args=[case.pk],
+        actor=user,
+    )
 
 
 def meeting_create(
@@ -51,6 +76,8 @@ def meeting_create(
         AgendaItem.objects.bulk_create(
             [AgendaItem(meeting=meeting, case=case, order=i) for i, case in enumerate(cases)]
         )
+        for case in cases:
+            _announce(user=user, meeting=meeting, case=case)
         Attendee.objects.bulk_create(
             [
                 Attendee(
@@ -78,6 +105,7 @@ def agenda_add(*, request, user, meeting, case) -> AgendaItem:
             raise ValidationError({"case": _("This case is already on the agenda.")})
         order = AgendaItem.objects.filter(meeting=meeting).count()
         item = AgendaItem.objects.create(meeting=meeting, case=case, order=order)
+        _announce(user=user, meeting=meeting, case=case)
         events.case_work(
             request,
             user=user,

@@ -24,6 +24,7 @@ from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
 from maatwerk.learning import jobs as learning_jobs
+from maatwerk.notices import jobs as notice_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,12 @@ def _learning_point_reminders(today: date) -> dict:
 
 def _learning_follow_up_round(today: date) -> dict:
     return learning_jobs.yearly_follow_up(today=today)
+def _notice_mails(today: date) -> dict:
+    return notice_jobs.mail_notices()
+
+
+def _notice_digests(today: date) -> dict:
+    return notice_jobs.send_digests(today=today)
 
 
 def _audit_checkpoint(today: date) -> dict:
@@ -73,6 +80,8 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("emergency access notices", _emergency_access_notices),
     ("learning point reminders", _learning_point_reminders),
     ("learning point follow-up round", _learning_follow_up_round),
+    ("notifications by e-mail", _notice_mails),
+    ("daily digest of notifications", _notice_digests),
     ("access-log checkpoint", _audit_checkpoint),
 ]
 

@@ -323,21 +323,22 @@ def _notify(ctx, rng, d, result: Result, due_on: date, level: int, texts: Texts)
     proposed = proposed_level(level)
     key = notice_key(result.id, due_on, proposed)
     since = overdue_from(due_on)
-    message = texts.notice % {
-        "reference": result.reference,
+    facts = {
         "household": d.household,
+        "reference": result.reference,
         "organisation": result.org.name,
-        "due": texts.date(due_on),
-        "since": texts.date(since),
+        "due": due_on.isoformat(),
+        "since": since.isoformat(),
         "level": proposed,
-        "label": texts.levels[proposed],
     }
     sent = d.clock.midnight(since) + timedelta(hours=7)
     read = sent + timedelta(days=rng.randint(0, 3), hours=2)
     recent = ctx.today - timedelta(days=7)
     for person in [d.owner, *result.org.deciders]:
         read_at = read if since < recent and rng.random() < 0.7 else None
+        url = "journeys:request_detail" if person.id == d.owner.id else "journeys:decide"
         ctx.add(
             T.NOTIFICATION,
-            (ctx.take(T.NOTIFICATION), person.id, result.id, key, message[:500], sent, read_at),
-        )
+            (ctx.take(T.NOTIFICATION), person.id, d.id, "overdue", key, "journeys.request",
+             result.id, facts, url, [result.id], sent, read_at, "app", "none", None),
+        )  # fmt: skip

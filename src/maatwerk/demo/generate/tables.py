@@ -45,8 +45,9 @@ from maatwerk.cases.models import (
     PlanAction,
     PlanVersion,
 )
-from maatwerk.journeys.models import JourneyEvent, Notification, Request
+from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.meetings.models import AgendaItem, Attendee, Meeting, Minutes
+from maatwerk.notices.models import Notice
 from maatwerk.register.models import Contact, EscalationStep, Organisation
 
 
@@ -132,7 +133,11 @@ JOURNEY_EVENT = table(
     "id request_id type on reason text level escalated_to_id redirected_to intervention "
     "household_agrees corrects_id entered_by_id on_behalf_of created_at",
 )
-NOTIFICATION = table(Notification, "id recipient_id request_id key message created_at read_at")
+NOTIFICATION = table(
+    Notice,
+    "id recipient_id case_id kind key subject object_id facts url_name url_args created_at "
+    "read_at delivery mail_state mailed_at",
+)
 
 # --- budgets -------------------------------------------------------------------------
 BUDGET = table(

@@ -22,10 +22,11 @@ from maatwerk.demo.generate import tables as T
 from maatwerk.demo.generate.digest import digest
 from maatwerk.demo.generate.run import AlreadyGenerated, generate
 from maatwerk.journeys.calendar import add_working_days, overdue_from
-from maatwerk.journeys.models import JourneyEvent, Notification, Request
+from maatwerk.journeys.models import JourneyEvent, Request
 from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.workflow import RESTARTS_CLOCK, TRANSITIONS
 from maatwerk.meetings.models import AgendaItem, Meeting
+from maatwerk.notices.models import Notice
 from maatwerk.register.models import Organisation
 from maatwerk.register.seed import seed_register
 
@@ -138,7 +139,9 @@ def test_journeys_replay_through_the_state_machine(generated):
         overdue = state == Request.State.WAITING and due_on and overdue_from(due_on) <= TODAY
         assert req.overdue == bool(overdue)
         if req.overdue:
-            assert Notification.objects.filter(request=req, recipient=req.case.owner).exists()
+            assert Notice.objects.filter(
+                subject="journeys.request", object_id=req.pk, recipient=req.case.owner
+            ).exists()
     assert checked > 100
 
 

@@ -21,9 +21,11 @@ from maatwerk.cases.models import Audience, Case, MemberIdentity, Perspective
 from maatwerk.cases.services import perspective_record
 from maatwerk.demo.cases import debt_and_violence as story
 from maatwerk.demo.load import create_demo_data
-from maatwerk.journeys.models import Notification, Request
+from maatwerk.journeys.models import Request
 from maatwerk.journeys.selectors import share_digest, shared_pieces, shared_view
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.notices.models import Notice
+from maatwerk.notices.selectors import rows
 from maatwerk.register.models import Organisation
 from maatwerk.scheduler.jobs import run_due_jobs
 
@@ -253,9 +255,11 @@ def test_notifications_and_emails_carry_no_words_of_the_case(demo, settings):
     mail.outbox.clear()
     with time_machine.travel(req.due_on + timedelta(days=10), tick=False):
         run_due_jobs()
-    mine = Notification.objects.filter(request=req)
+    mine = Notice.objects.filter(subject="journeys.request", object_id=req.pk)
     assert mine.exists() and [m for m in mail.outbox if req.case.household.pseudonym in m.body]
-    texts = [n.message for n in mine] + [f"{m.subject}\n{m.body}" for m in mail.outbox]
+    texts = [row.message for row in rows(list(mine))] + [
+        f"{m.subject}\n{m.body}" for m in mail.outbox
+    ]
     for text in texts:
         assert_none_in(text, "notice")
         for words in (HOUSEHOLD_WORDS, SUBJECT):

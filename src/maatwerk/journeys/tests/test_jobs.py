@@ -22,8 +22,9 @@ from maatwerk.cases.models import Case
 from maatwerk.journeys import jobs
 from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.jobs import mark_overdue, notice_key
-from maatwerk.journeys.models import Notification, Request
+from maatwerk.journeys.models import Request
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.notices.models import Kind, Notice
 from maatwerk.scheduler import jobs as scheduler_jobs
 from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_case
@@ -37,11 +38,36 @@ from maatwerk.testing.factories import (
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SUBMITTED = date(2027, 3, 11)  # a Thursday; + 10 working days = Thursday 25 March 2027
+
+
+class _OverdueNotices:
+    def __get__(self, instance, owner):
+        return Notice.objects.filter(kind=Kind.OVERDUE)
+
+
+class Notification:
+    """The overdue notices (the journey's other notices: test_notices.py)."""
+
+    objects = _OverdueNotices()
+
+
+NOTICE_JOBS = ("notifications by e-mail", "daily digest of notifications")
 SCHEDULER = importlib.import_module("maatwerk.scheduler.management.commands.scheduler")
 
 
 def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture(autouse=True)
+def only_the_overdue_notices(monkeypatch):
+    """This file is about the overdue notices; the e-mails of the journey's other
+    notices (the new request to the decision maker, …) are in test_notices.py."""
+    monkeypatch.setattr(
+        scheduler_jobs,
+        "DUE_JOBS",
+        [job for job in scheduler_jobs.DUE_JOBS if job[0] not in NOTICE_JOBS],
+    )
 
 
 @pytest.fixture
@@ -240,7 +266,16 @@ def test_at_level_4_the_national_contact_is_proposed(world, clock):
 def test_a_notice_another_run_already_sent_is_not_sent_again(world, clock):
     """What a second scheduler that got there first leaves behind."""
     key = notice_key(world.req.pk, date(2027, 3, 25), 1)
-    Notification.objects.create(recipient=world.decider, request=world.req, key=key, message="x")
+    Notification.objects.create(
+        recipient=world.decider,
+        case=world.req.case,
+        kind="overdue",
+        subject="journeys.request",
+        object_id=world.req.pk,
+        key=key,
+        url_name="journeys:decide",
+        url_args=[world.req.pk],
+    )
     clock(date(2027, 3, 30))
     counts = run_due_jobs()
     assert counts["marked_overdue"] == 1 and counts["notices"] == 0

@@ -1,4 +1,5 @@
-"""The notifications page and the unread count in the header."""
+"""The notification centre (its page, read and unread) and the unread count in the
+header. Moved here from journeys with the notifications (the overdue notices)."""
 
 from datetime import date, timedelta
 
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.journeys.jobs import notice_key
-from maatwerk.journeys.models import Notification, Request
+from maatwerk.journeys.models import Request
+from maatwerk.notices.models import Notice
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import (
     ContactFactory,
@@ -19,7 +21,7 @@ from maatwerk.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = "/journeys/notifications/"
+URL = "/notifications/"
 DUE = date(2027, 3, 25)
 
 
@@ -50,11 +52,24 @@ def world(make_user):
 
 
 def notify(user, req, level=1, **fields):
-    return Notification.objects.create(
+    owner = user.pk == req.case.owner_id
+    return Notice.objects.create(
         recipient=user,
-        request=req,
+        case=req.case,
+        kind="overdue",
         key=notice_key(req.pk, DUE, level),
-        message=f"Verzoek {req.reference} is te laat",
+        subject="journeys.request",
+        object_id=req.pk,
+        facts={
+            "household": req.case.household.pseudonym,
+            "reference": req.reference,
+            "organisation": req.organisation.name,
+            "due": DUE.isoformat(),
+            "since": (DUE + timedelta(days=1)).isoformat(),
+            "level": level,
+        },
+        url_name="journeys:request_detail" if owner else "journeys:decide",
+        url_args=[req.pk],
         **fields,
     )
 
@@ -70,12 +85,12 @@ def test_page_lists_only_ones_own_notifications_newest_first(client, login, worl
     response = client.get(URL)
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [row["notice"].pk for row in rows] == [new.pk, old.pk]
+    assert [row.notice.pk for row in rows] == [new.pk, old.pk]
     html = response.content.decode()
     assert second.case.household.pseudonym in html and first.case.household.pseudonym in html
     assert third.case.household.pseudonym not in html
-    # The proposed step with its contact from the register, and the work page link.
-    assert "Anna Contact" in html and "Teamleider" in html
+    # The proposed step, and the work page link.
+    assert "escalatieniveau 1" in html or "escalation level 1" in html
     assert f'href="/journeys/requests/{second.pk}/"' in html
     # What was asked is not on this page.
     assert "WW ondanks" not in html
@@ -105,7 +120,7 @@ def test_mark_all_as_read(client, login, world):
     theirs = notify(colleague, third)
     login(owner)
     assert client.get(URL).context["unread"] == 2
-    response = client.post(reverse("journeys:notifications_read"))
+    response = client.post(reverse("notices:read_all"))
     assert response.status_code == 302 and response.url == URL
     for notice in mine:
         notice.refresh_from_db()
@@ -119,11 +134,11 @@ def test_mark_all_as_read(client, login, world):
 
 def test_mark_as_read_needs_post_and_login(client, login, world):
     owner, *_ = world
-    response = client.post(reverse("journeys:notifications_read"))
+    response = client.post(reverse("notices:read_all"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert client.get(URL).status_code == 302
     login(owner)
-    assert client.get(reverse("journeys:notifications_read")).status_code == 405
+    assert client.get(reverse("notices:read_all")).status_code == 405
 
 
 def test_header_shows_the_unread_count(client, login, world, settings):
@@ -146,9 +161,9 @@ def test_header_count_is_one_query(client, login, world, assert_queries):
     notify(owner, first)
     login(owner)
     client.get("/")
-    with assert_queries(1, matching="journeys_notification") as queries:
+    with assert_queries(1, matching="notices_notice") as queries:
         client.get("/")
-    assert queries.matching("journeys_notification")[0].startswith("SELECT COUNT(*)")
+    assert queries.matching("notices_notice")[0].startswith("SELECT COUNT(*)")
 
 
 def test_no_link_for_anonymous_visitors(client):
@@ -171,11 +186,11 @@ def test_reading_the_notifications_is_logged_with_the_pseudonyms(client, login, 
     notify(owner, second)
     login(owner)
     assert client.get(URL).status_code == 200
-    (row,) = AccessLogEntry.objects.filter(object_type="journeys.notification")
+    (row,) = AccessLogEntry.objects.filter(object_type="notices.notice")
     assert (row.actor, row.action) == (owner, Action.READ)
     for req in (first, second):
         assert f"{req.case.household.pseudonym} {req.reference}" in row.detail
     client.logout()
     login(colleague)  # no notices: no case data shown, no row
     assert client.get(URL).status_code == 200
-    assert AccessLogEntry.objects.filter(object_type="journeys.notification").count() == 1
+    assert AccessLogEntry.objects.filter(object_type="notices.notice").count() == 1

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .kinds import KINDS
+from .models import Delivery, Kind
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of notice the user may configure; the kinds the law or
+    the role requires offer only e-mail or the digest (the service refuses the rest
+    with a field error, also for a tampered form)."""
+
+    team_cases = forms.BooleanField(
+        label=_("Also for the cases of my team(s)"),
+        help_text=_("Otherwise you get the notices about a case only when you own it."),
+        required=False,
+    )
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            info = KINDS[kind]
+            if not info.configurable:
+                continue
+            field = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,  # every value reaches the service's check
+                initial=current.get(kind),
+                help_text=_("Required for your role: by e-mail or in the daily digest.")
+                if info.required
+                else "",
+            )
+            field.widget.choices = [
+                (v, label) for v, label in Delivery.choices if v in info.choices
+            ]
+            self.fields[kind.value] = field
+
+    def choices(self) -> dict[str, str]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "team_cases"}
