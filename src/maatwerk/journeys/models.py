@@ -27,6 +27,16 @@ class RefusalReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class RedirectReason(models.TextChoices):
+    """Why a decision maker sends a request elsewhere. The codes are those of
+    ``RefusalReason`` (a subset), so the counter-arguments of a reason serve both."""
+
+    WRONG_DESK = "wrong_desk", _("wrong desk")
+    NOT_OUR_RESPONSIBILITY = "not_our_responsibility", _("not our responsibility")
+    WHO_PAYS = "who_pays", _("who pays?")
+    OTHER = "other", _("other")
+
+
 class EventType(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     REDIRECTED = "redirected", _("redirected")
@@ -38,6 +48,7 @@ class EventType(models.TextChoices):
     APPROVED = "approved", _("approved")
     WITHDRAWN = "withdrawn", _("withdrawn")
     SOLVED = "solved", _("solved by an intervention")
+    FORWARDED = "forwarded", _("forwarded to another organisation")
 
 
 class Intervention(models.TextChoices):
@@ -53,7 +64,7 @@ class Intervention(models.TextChoices):
 
 # Events that only other services record (a spend from the budget, for example), never
 # the step form of a request.
-SYSTEM_EVENTS = {EventType.SOLVED}
+SYSTEM_EVENTS = {EventType.SOLVED, EventType.FORWARDED}
 
 
 class Request(models.Model):
@@ -70,6 +81,7 @@ class Request(models.Model):
         APPROVED = "approved", _("approved")
         WITHDRAWN = "withdrawn", _("withdrawn")
         SOLVED = "solved", _("solved another way")
+        FORWARDED = "forwarded", _("forwarded to another organisation")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
     reference = models.CharField(_("reference"), max_length=16)
@@ -117,6 +129,17 @@ class Request(models.Model):
     due_on = models.DateField(_("answer due on"), null=True, blank=True, db_index=True)
     overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # The response target (working days) the current due date was computed with: the
+    # organisation's, or after an escalation that of the level escalated to.
+    due_days = models.PositiveSmallIntegerField(_("response target used"), null=True, blank=True)
+    forwarded_from = models.ForeignKey(
+        "self",
+        verbose_name=_("forwarded from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwards",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -140,6 +163,7 @@ class Request(models.Model):
             self.State.APPROVED,
             self.State.WITHDRAWN,
             self.State.SOLVED,
+            self.State.FORWARDED,
             self.State.DRAFT,
         )
 
@@ -160,6 +184,25 @@ class JourneyEvent(AppendOnlyModel):
         related_name="+",
     )
     redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+    # A redirect's (and a forward's) target when it is in the register; then
+    # ``redirected_to`` is its name, otherwise the free text of a target outside it.
+    redirected_to_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("redirected to (register)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # On the forwarded request's ``forwarded`` event: the new request it continues in.
+    forwarded_to = models.ForeignKey(
+        Request,
+        verbose_name=_("forwarded as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     intervention = models.CharField(
         _("intervention"), max_length=32, choices=Intervention.choices, blank=True
     )

@@ -32,7 +32,15 @@ from maatwerk.register.models import EscalationStep
 from .calendar import overdue_from
 from .jobs import parse_notice_key, request_url
 from .models import CounterArgument, EventType, JourneyEvent, Notification, Request
-from .workflow import AWAITING_ORGANISATION, OPEN_STATES, overdue_q
+from .workflow import (
+    AWAITING_ORGANISATION,
+    BEYOND_ROUTE,
+    FORWARDABLE_STATES,
+    OPEN_STATES,
+    RESTARTS_CLOCK,
+    overdue_q,
+    proposed_level,
+)
 
 INTAKE_ATTENTION_DAYS = 14
 
@@ -102,6 +110,9 @@ class SharedView:
     plan_excerpt: str
     extra_shared: str
     events: list[JourneyEvent]
+    # For a forwarded request: who redirected it here, when and why (the other
+    # organisation's name, the date and the typed reason; nothing else of its request).
+    redirected_by: JourneyEvent | None = None
 
 
 def shared_view(req: Request) -> SharedView:
@@ -117,6 +128,23 @@ def shared_view(req: Request) -> SharedView:
         plan_excerpt=req.plan_excerpt,
         extra_shared=req.extra_shared,
         events=list(req.events.select_related("entered_by", "escalated_to").order_by("on", "id")),
+        redirected_by=forwarded_because(req),
+    )
+
+
+def forwarded_because(req: Request) -> JourneyEvent | None:
+    """The redirect (or refusal) of the request ``req`` was forwarded from, with its
+    request's organisation: why this request came to its organisation."""
+    if not req.forwarded_from_id:
+        return None
+    return (
+        JourneyEvent.objects.filter(
+            request_id=req.forwarded_from_id,
+            type__in=[EventType.REDIRECTED, EventType.REFUSED],
+        )
+        .select_related("request__organisation")
+        .order_by("-on", "-id")
+        .first()
     )
 
 
@@ -188,7 +216,7 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
     requests = list(Request.objects.filter(case=case).select_related("organisation").order_by("id"))
     events = (
         JourneyEvent.objects.filter(request__case=case)
-        .select_related("entered_by", "escalated_to")
+        .select_related("entered_by", "escalated_to", "forwarded_to")
         .order_by("on", "id")
     )
     by_request: dict[int, list[JourneyEvent]] = {}
@@ -215,6 +243,82 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
             lane.waiting_days = (today - previous).days
         lanes.append(lane)
     return lanes, origin
+
+
+# --- Due dates and the next step ------------------------------------------------------
+
+
+def response_target(organisation, level: int) -> int:
+    """The working days an organisation has to answer a request at escalation ``level``:
+    after an escalation, the target of the level escalated to (its own target in the
+    register, or that of its contact's organisation: the national escalation team's for
+    level 4); before any escalation, or without a route for the level, the
+    organisation's own. Reference data only, not scoped."""
+    if level:
+        step = (
+            EscalationStep.objects.filter(organisation=organisation, level=level)
+            .select_related("contact__organisation")
+            .first()
+        )
+        if step is not None:
+            return step.target_days
+    return organisation.response_target_days
+
+
+@dataclass
+class DueBasis:
+    """How a request's due date was computed, for the request page."""
+
+    days: int
+    event: JourneyEvent
+    level: int
+    step: EscalationStep | None
+
+
+def due_basis(req: Request, events: list[JourneyEvent], steps) -> DueBasis | None:
+    """The step that started the current clock, the level the request was at then and
+    the number of working days used (``Request.due_days``, stored when it was computed;
+    for a due date from before it was stored, the organisation's target)."""
+    if req.due_on is None:
+        return None
+    level = 0
+    start = None
+    for event in events:
+        if event.type == EventType.ESCALATED and event.level:
+            level = event.level
+        if event.type in RESTARTS_CLOCK:
+            start = (event, level)
+    if start is None:
+        return None
+    event, level = start
+    step = next((step for step in steps if step.level == level), None) if level else None
+    days = req.due_days or req.organisation.response_target_days
+    return DueBasis(days=days, event=event, level=level, step=step)
+
+
+@dataclass
+class NextStep:
+    """What the request page proposes next for an open request."""
+
+    level: int | None  # the escalation level to propose, None beyond the route
+    step: EscalationStep | None
+    beyond_route: bool
+
+
+def next_step(req: Request, steps) -> NextStep | None:
+    """For an open request: the next escalation level of the route (with its contact),
+    or — already at the highest level — the doorbraaktafel or the coordinator."""
+    if req.state not in OPEN_STATES:
+        return None
+    level = proposed_level(req.escalation_level)
+    if level == BEYOND_ROUTE:
+        return NextStep(level=None, step=None, beyond_route=True)
+    step = next((step for step in steps if step.level == level), None)
+    return NextStep(level=level, step=step, beyond_route=False)
+
+
+def may_forward(req: Request) -> bool:
+    return req.state in FORWARDABLE_STATES
 
 
 # --- What needs attention (work queue, case list) ---------------------------------
@@ -354,15 +458,19 @@ __all__ = [
     "Step",
     "attention_conditions",
     "counter_arguments",
+    "due_basis",
     "earlier_approvals",
     "inbox_requests",
     "journey_lanes",
+    "may_forward",
     "may_see_case_of",
+    "next_step",
     "notification_rows",
     "notifications_for",
     "queue_sections",
     "request_for",
     "requests_needing_attention",
+    "response_target",
     "share_digest",
     "shared_pieces",
     "shared_view",
@@ -432,16 +540,19 @@ def notification_rows(user, notices: list[Notification]) -> list[dict]:
             "level": None,
             "level_label": "",
             "contact": None,
+            "beyond_route": False,
         }
         if key := parsed[notice.pk]:
             _request_id, due_on, level = key
             contact = contacts.get((req.organisation_id, level))
+            beyond = level == BEYOND_ROUTE
             row.update(
                 due_on=due_on,
                 since=overdue_from(due_on),
-                level=level,
-                level_label=EscalationStep.Level(level).label,
+                level=None if beyond else level,
+                level_label="" if beyond else EscalationStep.Level(level).label,
                 contact=contact if contact is not None and contact.active else None,
+                beyond_route=beyond,
             )
         rows.append(row)
     return rows

@@ -12,9 +12,9 @@ from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 
 from .calendar import add_working_days
-from .models import EventType, JourneyEvent, Notification, Request
-from .selectors import share_digest, shared_pieces
-from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
+from .models import EventType, JourneyEvent, Notification, RedirectReason, Request
+from .selectors import response_target, share_digest, shared_pieces
+from .workflow import CONDITION_ANSWER_STATES, FORWARDABLE_STATES, RESTARTS_CLOCK, TRANSITIONS
 
 S = Request.State
 
@@ -102,8 +102,16 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         errors["text"] = _("Say what exactly was approved.")
     if event_type == EventType.INFORMATION_REQUESTED and not fields.get("text", "").strip():
         errors["text"] = _("Say which information is asked for.")
-    if event_type == EventType.REDIRECTED and not fields.get("redirected_to", "").strip():
-        errors["redirected_to"] = _("Say to which organisation or desk it was redirected.")
+    if event_type == EventType.REDIRECTED:
+        target = fields.get("redirected_to_organisation")
+        if target is None and not fields.get("redirected_to", "").strip():
+            errors["redirected_to"] = _("Say to which organisation or desk it was redirected.")
+        elif target is not None and target.pk == req.organisation_id:
+            errors["redirected_to_organisation"] = _(
+                "Redirect to another organisation than the one the request is addressed to."
+            )
+        if fields.get("reason") and fields["reason"] not in RedirectReason.values:
+            errors["reason"] = _("Choose a reason for a redirect from the list.")
     if errors:
         raise ValidationError(errors)
 
@@ -138,6 +146,9 @@ def record_event(
         if type == EventType.ESCALATED and fields.get("escalated_to") is None:
             route = req.organisation.escalation_steps.filter(level=fields.get("level")).first()
             fields["escalated_to"] = route.contact if route else None
+        if type == EventType.REDIRECTED and fields.get("redirected_to_organisation") is not None:
+            # A target from the register is named by its register name.
+            fields["redirected_to"] = fields["redirected_to_organisation"].name
         _validate(req, type, on, fields)
         confirmed = False
         if type == EventType.SUBMITTED and req.case.safety_concern:
@@ -166,7 +177,13 @@ def record_event(
             if target != S.WAITING:
                 changes["overdue"] = False  # only a request waiting for an answer is late
         if type in RESTARTS_CLOCK:
-            changes["due_on"] = add_working_days(on, req.organisation.response_target_days)
+            # The target of the level the request is at after this step: after an
+            # escalation the level escalated to (the national escalation team has its
+            # own), otherwise the organisation's.
+            level = fields["level"] if type == EventType.ESCALATED else req.escalation_level
+            days = response_target(req.organisation, level)
+            changes["due_on"] = add_working_days(on, days)
+            changes["due_days"] = days
             changes["overdue"] = False
         if type == EventType.SUBMITTED and req.first_submitted_on is None:
             changes["first_submitted_on"] = on
@@ -209,6 +226,57 @@ def record_event(
                 detail=f"with {req.organisation.name}: {shared}{note}",
             )
     return event
+
+
+def request_forward(
+    *, request, user, req: Request, organisation, subject: str, **fields
+) -> Request:
+    """Forward a redirected (or refused) request to the organisation the redirect
+    pointed to, in one step: a new draft request of the same case to ``organisation``
+    (``fields`` as for ``request_create``, pre-filled by the caller from ``req``), linked
+    to the old one by ``forwarded_from``, and a ``forwarded`` step on the old request
+    naming the new one. Sending the new request is ``record_event(type="submitted")``,
+    in the caller's transaction."""
+    with transaction.atomic():
+        old = Request.objects.select_for_update().select_related("case").get(pk=req.pk)
+        if old.state not in FORWARDABLE_STATES:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Only a redirected or refused request can be forwarded; this one is "
+                        "“%(state)s”."
+                    )
+                    % {"state": old.get_state_display()}
+                }
+            )
+        if organisation is not None and organisation.pk == old.organisation_id:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Forward the request to another organisation than %(organisation)s."
+                    )
+                    % {"organisation": old.organisation.name}
+                }
+            )
+        new = request_create(
+            request=request,
+            user=user,
+            case=old.case,
+            organisation=organisation,
+            subject=subject,
+            forwarded_from=old,
+            **fields,
+        )
+        record_event(
+            request=request,
+            user=user,
+            req=old,
+            type=EventType.FORWARDED,
+            redirected_to_organisation=organisation,
+            redirected_to=organisation.name,
+            forwarded_to=new,
+        )
+    return new
 
 
 def notifications_mark_all_read(*, user) -> int:

@@ -165,8 +165,17 @@ class EventForm(forms.Form):
         choices=[("", "–"), *RefusalReason.choices],
         required=False,
     )
+    redirected_to_organisation = forms.ModelChoiceField(
+        label=_("Redirected to (organisation in the register)"),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not in the register"),
+        error_messages={"invalid_choice": _("Choose an organisation from the register.")},
+    )
     redirected_to = forms.CharField(
-        label=_("Redirected to (organisation or desk)"), max_length=300, required=False
+        label=_("Redirected to (desk or organisation outside the register)"),
+        max_length=300,
+        required=False,
     )
     level = forms.TypedChoiceField(
         label=_("Escalation level and contact"), coerce=int, empty_value=None, required=False
@@ -193,7 +202,7 @@ class EventForm(forms.Form):
         self.fields["level"].choices = [("", "–"), *levels]
         if req.escalation_level < 4:
             self.fields["level"].initial = req.escalation_level + 1
-        for name in ("type", "reason", "level", "household_agrees"):
+        for name in ("type", "reason", "level", "household_agrees", "redirected_to_organisation"):
             self.fields[name].widget.attrs.pop("required", None)
 
     def event_fields(self) -> dict:
@@ -205,6 +214,7 @@ class EventForm(forms.Form):
             fields["reason"] = data["reason"]
         if kind == EventType.REDIRECTED:
             fields["redirected_to"] = data["redirected_to"].strip()
+            fields["redirected_to_organisation"] = data["redirected_to_organisation"]
         if kind == EventType.ESCALATED:
             fields["level"] = data["level"]
             fields["escalated_to"] = self.contacts.get(data["level"])

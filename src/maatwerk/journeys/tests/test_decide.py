@@ -380,9 +380,18 @@ def test_reading_the_decide_page_writes_one_access_log_row(client, login, world)
         ),
         (
             "redirected",
-            {"redirected_to": "UWV Werkbedrijf", "text": "Zij gaan over omscholing"},
+            {
+                "reason": "wrong_desk",
+                "redirected_to": "UWV Werkbedrijf",
+                "text": "Zij gaan over omscholing",
+            },
             "redirected",
-            {"redirected_to": "UWV Werkbedrijf", "text": "Zij gaan over omscholing"},
+            {
+                "reason": "wrong_desk",
+                "redirected_to": "UWV Werkbedrijf",
+                "redirected_to_organisation": None,
+                "text": "Zij gaan over omscholing",
+            },
         ),
     ],
 )

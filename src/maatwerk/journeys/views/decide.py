@@ -97,7 +97,7 @@ def decide(request, pk):
         form_class = DECISION_FORMS.get(decision)
         if form_class is None:
             return HttpResponseBadRequest(_("Unknown decision."))
-        posted = form_class(request.POST, prefix=decision)
+        posted = form_class(request.POST, prefix=decision, own_organisation_id=req.organisation_id)
         if posted.is_valid():
             try:
                 record_event(
@@ -118,7 +118,8 @@ def decide(request, pk):
         if posted is not None and posted.prefix == decision:
             decisions.append({"key": decision, "form": posted, "open": True})
         elif req.state in TRANSITIONS[form_class.event_type][0]:
-            decisions.append({"key": decision, "form": form_class(prefix=decision), "open": False})
+            form = form_class(prefix=decision, own_organisation_id=req.organisation_id)
+            decisions.append({"key": decision, "form": form, "open": False})
     with transaction.atomic():
         view = shared_view(req)
         log_access(

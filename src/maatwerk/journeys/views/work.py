@@ -36,10 +36,13 @@ from ..models import EventType, JourneyEvent, Request
 from ..selectors import (
     QUEUE_SECTION_SIZE,
     counter_arguments,
+    due_basis,
     earlier_approvals,
     hidden_request,
     journey_lanes,
+    may_forward,
     may_see_case_of,
+    next_step,
     queue_sections,
     request_for,
     request_refused,
@@ -102,15 +105,70 @@ def _refused(confirm: ConfirmShareForm, error: ValidationError) -> None:
 @permission_required("journeys.add_request", hide=hidden_case("case_pk"))
 def request_create(request, case_pk):
     case = case_for(request.user, case_pk, for_change=True)
+    # At most what the whole household may hear (cases.audience): never a member's
+    # plan or a goal for one member or for the professionals only.
+    initial = {"plan_excerpt": plan_excerpt_for_organisation(case)}
+    return _request_form_page(request, case, initial=initial)
+
+
+def _forward_initial(old: Request, target) -> dict:
+    """The new request pre-filled from the one it continues: the same question, rule,
+    ground and what was shared (shared again only if it is sent)."""
+    return {
+        "organisation": target.pk if target is not None else None,
+        "kind": old.kind,
+        "subject": old.subject,
+        "regulation": old.regulation_id,
+        "rule_text": old.rule_text,
+        "legal_ground": old.legal_ground_id,
+        "share_perspective": old.share_perspective,
+        "plan_excerpt": old.plan_excerpt,
+        "extra_shared": old.extra_shared,
+        "extra_legal_basis": old.extra_legal_basis,
+        "extra_household_agreed_on": old.extra_household_agreed_on,
+    }
+
+
+@permission_required("journeys.add_request", hide=hidden_request("pk"))
+def request_forward(request, pk):
+    """Forward a redirected (or refused) request to the organisation the redirect named,
+    in one step: the request form pre-filled from the old request."""
+    old = request_for(request.user, pk)
+    if not may_see_case_of(request.user, old):
+        raise request_refused(old.pk, detail="forward: not the case team")
+    case = case_for(request.user, old.case_id, for_change=True)
+    if not may_forward(old):
+        messages.error(
+            request,
+            _("Request %(reference)s cannot be forwarded while it is “%(state)s”.")
+            % {"reference": old.reference, "state": old.get_state_display()},
+        )
+        return redirect("journeys:request_detail", pk=old.pk)
+    because = (
+        old.events.filter(type__in=[EventType.REDIRECTED, EventType.REFUSED])
+        .select_related("redirected_to_organisation")
+        .order_by("-on", "-id")
+        .first()
+    )
+    target = because.redirected_to_organisation if because is not None else None
+    if target is not None and not target.active:
+        target = None
+    return _request_form_page(
+        request,
+        case,
+        initial=_forward_initial(old, target),
+        forward_of=old,
+        because=because,
+    )
+
+
+def _request_form_page(request, case, *, initial, forward_of=None, because=None):
+    """The request form: a new request, or one that forwards ``forward_of``."""
     may_send = request.user.has_perm("journeys.add_journeyevent")
     if request.method == "POST":
         form = RequestForm(request.POST, may_send=may_send)
     else:
-        # At most what the whole household may hear (cases.audience): never a member's
-        # plan or a goal for one member or for the professionals only.
-        form = RequestForm(
-            may_send=may_send, initial={"plan_excerpt": plan_excerpt_for_organisation(case)}
-        )
+        form = RequestForm(may_send=may_send, initial=initial)
     confirm, confirmed = _confirmation(request, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,16 +190,26 @@ def request_create(request, case_pk):
             return preview()
         try:
             # One transaction: a request that should have been sent is never left
-            # behind as a draft.
+            # behind as a draft (and a forward never without its new request).
             with transaction.atomic():
-                req = services.request_create(
-                    request=request,
-                    user=request.user,
-                    case=case,
-                    organisation=data["organisation"],
-                    subject=data["subject"],
-                    **form.request_fields(),
-                )
+                if forward_of is not None:
+                    req = services.request_forward(
+                        request=request,
+                        user=request.user,
+                        req=forward_of,
+                        organisation=data["organisation"],
+                        subject=data["subject"],
+                        **form.request_fields(),
+                    )
+                else:
+                    req = services.request_create(
+                        request=request,
+                        user=request.user,
+                        case=case,
+                        organisation=data["organisation"],
+                        subject=data["subject"],
+                        **form.request_fields(),
+                    )
                 if data.get("send_now"):
                     services.record_event(
                         request=request,
@@ -171,9 +239,18 @@ def request_create(request, case_pk):
                     % {"reference": req.reference},
                 )
             return redirect("journeys:request_detail", pk=req.pk)
-    voices = case_frame(request, case, detail="request form")
+    detail = f"forward {forward_of.reference}" if forward_of is not None else "request form"
+    voices = case_frame(request, case, detail=detail)
     return render(
-        request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
+        request,
+        "journeys/request_form.html",
+        {
+            "case": case,
+            "form": form,
+            "voices": voices,
+            "forward_of": forward_of,
+            "because": because,
+        },
     )
 
 
@@ -242,7 +319,9 @@ def request_detail(request, pk):
     if not may_see_case_of(request.user, req):
         raise request_refused(req.pk, detail="not the case team (the inbox shows what was shared)")
     case = req.case
-    steps = list(req.organisation.escalation_steps.select_related("contact").order_by("level"))
+    steps = list(
+        req.organisation.escalation_steps.select_related("contact__organisation").order_by("level")
+    )
     # Logging steps is work on the case: not through an emergency access (read-only).
     may_log = request.user.has_perm("journeys.add_journeyevent") and may_work_on(request.user, case)
     event_form = EventForm(req=req, steps=steps)
@@ -305,12 +384,18 @@ def request_detail(request, pk):
         events = [step.event for step in lane.steps]
         last = events[-1] if events else None
         refusal = None
-        if last is not None and last.type == EventType.REFUSED:
+        # A refusal or a redirect (the reasons share their codes): what to answer.
+        if last is not None and last.type in (EventType.REFUSED, EventType.REDIRECTED):
             refusal = {
                 "event": last,
-                "arguments": counter_arguments(last.reason),
+                "arguments": counter_arguments(last.reason) if last.reason else [],
                 "approvals": earlier_approvals(req),
             }
+        forwarded_from = None
+        if req.forwarded_from_id:
+            forwarded_from = Request.objects.select_related("organisation").get(
+                pk=req.forwarded_from_id
+            )
     may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -336,6 +421,10 @@ def request_detail(request, pk):
             else None,
             "steps": steps,
             "is_overdue": is_overdue(req, timezone.localdate()),
+            "due_basis": due_basis(req, events, steps),
+            "next_step": next_step(req, steps),
+            "may_forward": may_log and may_forward(req),
+            "forwarded_from": forwarded_from,
         },
     )
 
