@@ -6,8 +6,12 @@ what the events imply (state, due date, escalation level) so lists and the sched
 can filter in SQL; services.record_event keeps the two in step.
 """
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
@@ -277,3 +281,63 @@ class CounterArgument(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.text_nl[:60]}"
+
+
+# --- Attachments ---------------------------------------------------------------------
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Attachments live under MEDIA_ROOT/attachments with random names and have no URL:
+    they are only ever served by the access-checked ``journeys:attachment`` view."""
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "attachments")
+
+    def url(self, name):
+        raise ValueError("attachments have no URL; use the journeys:attachment view")
+
+
+attachment_files = AttachmentStorage()
+
+
+def attachment_storage():
+    return attachment_files
+
+
+class AttachmentKind(models.TextChoices):
+    DECISION_LETTER = "decision_letter", _("decision letter")
+    BANK_STATEMENT = "bank_statement", _("bank statement")
+    LETTER = "letter", _("letter or e-mail")
+    OVERVIEW = "overview", _("overview of debts or costs")
+    STATEMENT = "statement", _("statement or declaration")
+    OTHER = "other", _("other document")
+
+
+class Attachment(models.Model):
+    """A document that belongs to a request: a decision letter, a bank statement. Only
+    the case team sees it, and the organisation's decision makers only when it is
+    marked as shared with the organisation (with the household's agreement)."""
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind of document"), max_length=32, choices=AttachmentKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to="%Y/%m/", max_length=300
+    )
+    content_type = models.CharField(_("file type"), max_length=16)  # pdf, png, jpeg
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    shared_with_organisation = models.BooleanField(_("shared with the organisation"), default=False)
+    shared_on = models.DateField(_("shared on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["request", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind}"

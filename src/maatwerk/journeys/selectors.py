@@ -31,7 +31,15 @@ from maatwerk.register.models import EscalationStep
 
 from .calendar import overdue_from
 from .jobs import parse_notice_key, request_url
-from .models import CounterArgument, EventType, JourneyEvent, Notification, Request
+from .models import (
+    Attachment,
+    AttachmentKind,
+    CounterArgument,
+    EventType,
+    JourneyEvent,
+    Notification,
+    Request,
+)
 from .workflow import (
     AWAITING_ORGANISATION,
     BEYOND_ROUTE,
@@ -245,6 +253,62 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
     return lanes, origin
 
 
+# --- Attachments ---------------------------------------------------------------------
+
+
+def request_attachments(req: Request, *, whole_case: bool) -> list[Attachment]:
+    """The attachments of a request the caller got from ``request_for``: all of them for
+    the case team (``whole_case``), only those shared with the organisation otherwise."""
+    attachments = Attachment.objects.filter(request=req).select_related("uploaded_by")
+    if not whole_case:
+        attachments = attachments.filter(shared_with_organisation=True)
+    return list(attachments.order_by("id"))
+
+
+def attachment_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    pseudonym = (
+        Attachment.objects.filter(pk=pk)
+        .values_list("request__case__household__pseudonym", flat=True)
+        .first()
+    )
+    return Refused(
+        object_type=Attachment._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_attachment(kwarg: str):
+    """For ``permission_required(..., hide=hidden_attachment("pk"))``."""
+    return lambda kwargs: attachment_refused(kwargs[kwarg])
+
+
+def attachment_for(user, pk) -> tuple[Attachment, bool]:
+    """One attachment the user may download, and whether the user sees the whole case;
+    or a 404 (logged). The case team sees every attachment of its requests; a decision
+    maker of the addressed organisation only those shared with the organisation, of a
+    submitted request."""
+    attachment = (
+        Attachment.objects.select_related("request__case__household", "request__organisation")
+        .filter(pk=pk, request__in=visible_requests(user).values("pk"))
+        .first()
+    )
+    if attachment is None:
+        raise attachment_refused(pk)
+    req = attachment.request
+    if may_see_case_of(user, req):
+        return attachment, True
+    if (
+        attachment.shared_with_organisation
+        and user.has_perm("journeys.decide_request")
+        and user.organisation_id == req.organisation_id
+        and req.state != Request.State.DRAFT
+    ):
+        return attachment, False
+    raise attachment_refused(pk, detail="attachment not shared with the organisation")
+
+
 # --- Due dates and the next step ------------------------------------------------------
 
 
@@ -456,6 +520,7 @@ __all__ = [
     "Lane",
     "SharedView",
     "Step",
+    "attachment_for",
     "attention_conditions",
     "counter_arguments",
     "due_basis",
@@ -468,6 +533,7 @@ __all__ = [
     "notification_rows",
     "notifications_for",
     "queue_sections",
+    "request_attachments",
     "request_for",
     "requests_needing_attention",
     "response_target",
@@ -581,4 +647,15 @@ def log_labels_journey_event(ids: list[str]) -> dict[str, str]:
         str(pk): _("step “%(type)s” of request %(reference)s")
         % {"type": EventType(type).label, "reference": reference}
         for pk, type, reference in rows
+    }
+
+
+def log_labels_attachment(ids: list[str]) -> dict[str, str]:
+    rows = Attachment.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "kind", "request__reference"
+    )
+    return {
+        str(pk): _("document “%(kind)s” of request %(reference)s")
+        % {"kind": AttachmentKind(kind).label, "reference": reference}
+        for pk, kind, reference in rows
     }

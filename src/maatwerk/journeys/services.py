@@ -1,6 +1,9 @@
 """Every write of requests and journey events (keyword-only, atomic, validating,
 logged in the same transaction)."""
 
+from pathlib import Path
+from uuid import uuid4
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +13,19 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
+from maatwerk.core.uploads import detect_type, matches_name
 
 from .calendar import add_working_days
-from .models import EventType, JourneyEvent, Notification, RedirectReason, Request
+from .models import (
+    Attachment,
+    AttachmentKind,
+    EventType,
+    JourneyEvent,
+    Notification,
+    RedirectReason,
+    Request,
+    attachment_files,
+)
 from .selectors import response_target, share_digest, shared_pieces
 from .workflow import CONDITION_ANSWER_STATES, FORWARDABLE_STATES, RESTARTS_CLOCK, TRANSITIONS
 
@@ -285,3 +298,160 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- Attachments ---------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+
+
+def attachment_problem(upload) -> str | None:
+    """Why an uploaded file cannot be an attachment (in Dutch, through gettext), or None:
+    a PDF, JPG or PNG by its content, not only its name, of at most 10 MB."""
+    if upload is None:
+        return _("Choose the file to attach.")
+    name = (upload.name or "").lower()
+    if Path(name).suffix not in ATTACHMENT_EXTENSIONS:
+        return _("An attachment must be a PDF, JPG or PNG file.")
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        return _("An attachment may be at most 10 MB.")
+    if not upload.size or not matches_name(detect_type(upload), name):
+        return _(
+            "This file is not a real PDF, JPG or PNG file (its content does not match its name)."
+        )
+    return None
+
+
+def _sharing_problems(req: Request, *, household_agreed: bool, confirmed: bool) -> dict:
+    errors = {}
+    if not household_agreed:
+        errors["household_agreed"] = _(
+            "A document goes to the organisation only when the household agreed to that."
+        )
+    if req.case.safety_concern and not confirmed:
+        errors["confirm_share"] = _(
+            "There is a safety concern: check that this document may go to the organisation "
+            "and confirm it."
+        )
+    return errors
+
+
+def attachment_add(
+    *,
+    request,
+    user,
+    req: Request,
+    upload,
+    kind: str,
+    description: str = "",
+    share: bool = False,
+    household_agreed: bool = False,
+    confirmed: bool = False,
+) -> Attachment:
+    """Attach a document to a request, stored under a random name (the file's own name
+    may name someone). With ``share`` the organisation's decision makers see it too:
+    that needs the household's agreement, and for a case with a safety concern the
+    professional's confirmation. Nothing is stored when anything is wrong."""
+    errors = {}
+    if problem := attachment_problem(upload):
+        errors["file"] = problem
+    if kind not in AttachmentKind.values:
+        errors["kind"] = _("Choose the kind of document.")
+    if share:
+        errors.update(
+            _sharing_problems(req, household_agreed=household_agreed, confirmed=confirmed)
+        )
+    if errors:
+        raise ValidationError(errors)
+    kind_of_content = detect_type(upload)
+    today = timezone.localdate()
+    extension = Path(upload.name).suffix.lower()
+    stored = attachment_files.save(f"{today:%Y/%m}/{uuid4().hex}{extension}", upload)
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                request=req,
+                kind=kind,
+                description=description,
+                file=stored,
+                content_type=kind_of_content,
+                size=upload.size,
+                shared_with_organisation=share,
+                shared_on=today if share else None,
+                uploaded_by=user,
+            )
+            household = req.case.household.pseudonym
+            log_access(
+                action=Action.CREATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=attachment,
+                household=household,
+                detail=f"{req.reference}: attachment ({kind})",
+            )
+            if share:
+                _log_attachment_share(request, user, req, attachment)
+    except BaseException:
+        attachment_files.delete(stored)
+        raise
+    return attachment
+
+
+def _log_attachment_share(request, user, req: Request, attachment: Attachment) -> None:
+    log_access(
+        action=Action.SHARE,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        actor=user,
+        obj=req,
+        household=req.case.household.pseudonym,
+        detail=(
+            f"with {req.organisation.name}: attachment {attachment.pk} ({attachment.kind}) "
+            "with the household's agreement"
+            + ("; confirmed (safety concern)" if req.case.safety_concern else "")
+        ),
+    )
+
+
+def attachment_set_shared(
+    *,
+    request,
+    user,
+    attachment: Attachment,
+    share: bool,
+    household_agreed: bool = False,
+    confirmed: bool = False,
+) -> Attachment:
+    """Share a request's attachment with the organisation, or stop sharing it (what it
+    has downloaded by then stays in its hands; the log shows it)."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .select_related("request__case__household", "request__organisation")
+            .get(pk=attachment.pk)
+        )
+        req = attachment.request
+        if share == attachment.shared_with_organisation:
+            return attachment
+        if share:
+            errors = _sharing_problems(req, household_agreed=household_agreed, confirmed=confirmed)
+            if errors:
+                raise ValidationError(errors)
+        attachment.shared_with_organisation = share
+        attachment.shared_on = timezone.localdate() if share else None
+        attachment.save(update_fields=["shared_with_organisation", "shared_on"])
+        if share:
+            _log_attachment_share(request, user, req, attachment)
+        else:
+            log_access(
+                action=Action.UPDATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=attachment,
+                household=req.case.household.pseudonym,
+                detail=f"{req.reference}: attachment no longer shared with the organisation",
+            )
+    return attachment

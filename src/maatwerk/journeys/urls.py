@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/timeline/", work.timeline, name="timeline"),
     path("requests/<int:pk>/", work.request_detail, name="request_detail"),
     path("requests/<int:pk>/forward/", work.request_forward, name="request_forward"),
+    path("attachments/<int:pk>/", work.attachment_download, name="attachment"),
     path("queue/", work.queue, name="queue"),
     # The decision maker's side: the inbox and deciding.
     path("inbox/", decide.inbox, name="inbox"),

@@ -27,6 +27,7 @@ from ..models import Request
 from ..selectors import (
     hidden_request,
     inbox_requests,
+    request_attachments,
     request_for,
     request_refused,
     shared_view,
@@ -122,6 +123,7 @@ def decide(request, pk):
             decisions.append({"key": decision, "form": form, "open": False})
     with transaction.atomic():
         view = shared_view(req)
+        attachments = request_attachments(req, whole_case=False)
         log_access(
             action=Action.READ,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -140,5 +142,6 @@ def decide(request, pk):
             "late": is_overdue(req, timezone.localdate()),
             "decisions": decisions,
             "failed": posted is not None,
+            "attachments": attachments,
         },
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,24 +27,29 @@ from maatwerk.web.forms import add_service_errors
 from .. import services
 from ..forms.work import (
     AGREES_VALUES,
+    AttachmentForm,
+    AttachmentShareForm,
     ConditionAnswerForm,
     ConfirmShareForm,
     EventForm,
     QueueFilterForm,
     RequestForm,
 )
-from ..models import EventType, JourneyEvent, Request
+from ..models import Attachment, EventType, JourneyEvent, Request
 from ..selectors import (
     QUEUE_SECTION_SIZE,
+    attachment_for,
     counter_arguments,
     due_basis,
     earlier_approvals,
+    hidden_attachment,
     hidden_request,
     journey_lanes,
     may_forward,
     may_see_case_of,
     next_step,
     queue_sections,
+    request_attachments,
     request_for,
     request_refused,
     share_digest,
@@ -312,6 +318,65 @@ def _record_answer(request, req, condition, form) -> bool:
     return True
 
 
+def _add_attachment(request, req, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.attachment_add(
+            request=request, user=request.user, req=req, **form.service_fields()
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+def _share_attachment(request, attachment, form) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.attachment_set_shared(
+            request=request,
+            user=request.user,
+            attachment=attachment,
+            share=data["share"],
+            household_agreed=data["household_agreed"],
+            confirmed=data.get("confirm_share", False),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+@permission_required("journeys.view_request", hide=hidden_attachment("pk"))
+def attachment_download(request, pk):
+    """One attachment, for the case team or (when shared) the organisation's decision
+    maker; every download is logged (an export of case data)."""
+    attachment, _whole_case = attachment_for(request.user, pk)
+    req = attachment.request
+    log_access(
+        action=Action.EXPORT,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=attachment,
+        household=req.case.household.pseudonym,
+        detail=f"{req.reference}: attachment ({attachment.kind})",
+    )
+    handle = attachment.file.open("rb")
+    extension = attachment.file.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{req.reference}-{attachment.kind}-{attachment.pk}.{extension}",
+        content_type=ATTACHMENT_CONTENT_TYPES.get(attachment.content_type, "application/pdf"),
+    )
+
+
+ATTACHMENT_CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
 @permission_required("journeys.view_request", hide=hidden_request("pk"))
 def request_detail(request, pk):
     req = request_for(request.user, pk)
@@ -326,6 +391,8 @@ def request_detail(request, pk):
     may_log = request.user.has_perm("journeys.add_journeyevent") and may_work_on(request.user, case)
     event_form = EventForm(req=req, steps=steps)
     bound_answer = None  # (condition pk, bound form with errors)
+    attach_form = AttachmentForm(safety_concern=case.safety_concern)
+    bound_share = None  # (attachment pk, bound form with errors)
     if request.method == "POST":
         if not may_log:
             return deny(
@@ -333,7 +400,39 @@ def request_detail(request, pk):
                 processing_activity=ProcessingActivity.CASE_WORK,
                 detail="journeys.add_journeyevent",
             )
-        if request.POST.get("action") == "answer":
+        action = request.POST.get("action")
+        if action == "attach":
+            attach_form = AttachmentForm(
+                request.POST, request.FILES, safety_concern=case.safety_concern
+            )
+            if _add_attachment(request, req, attach_form):
+                messages.success(request, _("The document has been attached."))
+                return redirect("journeys:request_detail", pk=req.pk)
+        elif action == "share_attachment":
+            attachment = (
+                Attachment.objects.filter(request=req, pk=request.POST.get("attachment")).first()
+                if (request.POST.get("attachment") or "").isdigit()
+                else None
+            )
+            if attachment is None:
+                messages.error(request, _("This document is not attached to this request."))
+                return redirect("journeys:request_detail", pk=req.pk)
+            form = AttachmentShareForm(
+                request.POST,
+                prefix=f"attachment-{attachment.pk}",
+                safety_concern=case.safety_concern,
+            )
+            if _share_attachment(request, attachment, form):
+                messages.success(
+                    request,
+                    _("The document is now shared with %(organisation)s.")
+                    % {"organisation": req.organisation.name}
+                    if form.cleaned_data["share"]
+                    else _("The document is no longer shared with the organisation."),
+                )
+                return redirect("journeys:request_detail", pk=req.pk)
+            bound_share = (attachment.pk, form)
+        elif action == "answer":
             condition = (
                 JourneyEvent.objects.filter(
                     request=req,
@@ -396,6 +495,17 @@ def request_detail(request, pk):
             forwarded_from = Request.objects.select_related("organisation").get(
                 pk=req.forwarded_from_id
             )
+    attachments = []
+    for attachment in request_attachments(req, whole_case=True):
+        if bound_share and bound_share[0] == attachment.pk:
+            form = bound_share[1]
+        else:
+            form = AttachmentShareForm(
+                prefix=f"attachment-{attachment.pk}",
+                safety_concern=case.safety_concern,
+                initial={"share": "no" if attachment.shared_with_organisation else "yes"},
+            )
+        attachments.append({"attachment": attachment, "form": form})
     may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -425,6 +535,8 @@ def request_detail(request, pk):
             "next_step": next_step(req, steps),
             "may_forward": may_log and may_forward(req),
             "forwarded_from": forwarded_from,
+            "attachments": attachments,
+            "attach_form": attach_form if may_log else None,
         },
     )
 
