@@ -4,9 +4,12 @@ logged in the same transaction)."""
 from pathlib import Path
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
@@ -16,6 +19,7 @@ from maatwerk.core.dates import date_problem
 from maatwerk.core.uploads import detect_type, matches_name
 
 from .calendar import add_working_days
+from .letters import Letter, letter_for, letter_pdf
 from .models import (
     Attachment,
     AttachmentKind,
@@ -455,3 +459,126 @@ def attachment_set_shared(
                 detail=f"{req.reference}: attachment no longer shared with the organisation",
             )
     return attachment
+
+
+# --- The letter to an organisation that does not use Maatwerk ------------------------
+
+
+def letter_send(*, request, user, req: Request, base_url: str, share_confirmed: str = "") -> Letter:
+    """E-mail the request's letter (a PDF) to the organisation's maatwerk contact from
+    the register (or its central address), where sending is configured
+    (``settings.SEND_LETTERS``). A request not sent yet is sent with it (the
+    ``submitted`` step, in the same transaction). The e-mail's own text carries only
+    the pseudonym, the reference, the due date and the sender; what the household
+    agreed to share is in the attached letter. Logged as a ``share`` naming the
+    address's owner and every piece. When the mail server fails, nothing is recorded."""
+    if not settings.SEND_LETTERS:
+        raise ValidationError(
+            {
+                "send": _(
+                    "Sending e-mail from Maatwerk is not set up here: download the letter "
+                    "and send it yourself."
+                )
+            }
+        )
+    with transaction.atomic():
+        req = (
+            Request.objects.select_for_update()
+            .select_related("case__household", "case__team", "organisation")
+            .get(pk=req.pk)
+        )
+        if req.state not in (S.DRAFT, S.WAITING, S.INFORMATION_REQUESTED):
+            raise ValidationError(
+                {
+                    "send": _("The letter cannot be sent while the request is “%(state)s”.")
+                    % {"state": req.get_state_display()}
+                }
+            )
+        if req.case.safety_concern and share_confirmed != share_digest(req):
+            raise ValidationError(
+                {
+                    "share_confirmed": _(
+                        "There is a safety concern: check what will be shared with the "
+                        "organisation and confirm it first."
+                    )
+                    if not share_confirmed
+                    else _(
+                        "What will be shared changed after you checked it. Check it again "
+                        "and confirm."
+                    )
+                }
+            )
+        if req.state == S.DRAFT:
+            record_event(
+                request=request,
+                user=user,
+                req=req,
+                type=EventType.SUBMITTED,
+                share_confirmed=share_confirmed,
+            )
+            req.refresh_from_db()
+        letter = letter_for(req, user)
+        if not letter.address:
+            raise ValidationError(
+                {
+                    "send": _(
+                        "The register has no e-mail address for %(organisation)s or its "
+                        "maatwerk contact: download the letter and send it yourself."
+                    )
+                    % {"organisation": req.organisation.name}
+                }
+            )
+        content = letter_pdf(letter, base_url=base_url)
+        with translation.override(settings.LANGUAGE_CODE):
+            facts = {
+                "quote": letter.quote,
+                "organisation": req.organisation.name,
+                "due": date_format(letter.due_on, "DATE_FORMAT"),
+                "sender": letter.sender,
+                "team": letter.sender_team,
+            }
+            subject = _("Request for maatwerk, reference %(quote)s") % facts
+            body = "\n\n".join(
+                [
+                    _(
+                        "Attached is a request for maatwerk to %(organisation)s, reference "
+                        "%(quote)s. We ask you to answer by %(due)s and to quote the "
+                        "reference in your answer."
+                    )
+                    % facts,
+                    _(
+                        "On purpose, this e-mail itself contains no details of the household: "
+                        "they are in the attached letter."
+                    ),
+                    _("Kind regards,\n%(sender)s, %(team)s") % facts,
+                ]
+            )
+        email = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[letter.address],
+            reply_to=[user.email] if user.email else None,
+        )
+        email.attach(f"verzoek-{letter.quote.replace('/', '-')}.pdf", content, "application/pdf")
+        email.send()  # a failure rolls everything back
+        whom = (
+            f"maatwerk contact {letter.contact.pk}"
+            if letter.contact is not None and letter.contact.email == letter.address
+            else "central address"
+        )
+        shared = ", ".join(piece.ref for piece in letter.pieces)
+        confirmed = "; confirmed after preview" if req.case.safety_concern else ""
+        log_access(
+            action=Action.SHARE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=req,
+            household=req.case.household.pseudonym,
+            detail=(
+                f"letter by e-mail to {req.organisation.name} ({whom}), due "
+                f"{letter.due_on.isoformat()}: {shared}{confirmed}"
+            ),
+        )
+    return letter

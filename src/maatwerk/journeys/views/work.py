@@ -35,6 +35,7 @@ from ..forms.work import (
     QueueFilterForm,
     RequestForm,
 )
+from ..letters import maatwerk_contact
 from ..models import Attachment, EventType, JourneyEvent, Request
 from ..selectors import (
     QUEUE_SECTION_SIZE,
@@ -389,7 +390,14 @@ def request_detail(request, pk):
     )
     # Logging steps is work on the case: not through an emergency access (read-only).
     may_log = request.user.has_perm("journeys.add_journeyevent") and may_work_on(request.user, case)
-    event_form = EventForm(req=req, steps=steps)
+    initial = {}
+    if request.GET.get("on_behalf") and may_log:
+        # Recording the answer of an organisation that does not use Maatwerk.
+        contact = maatwerk_contact(req.organisation)
+        initial["on_behalf_of"] = (
+            f"{contact.name}, {req.organisation.name}" if contact else req.organisation.name
+        )[:200]
+    event_form = EventForm(req=req, steps=steps, initial=initial)
     bound_answer = None  # (condition pk, bound form with errors)
     attach_form = AttachmentForm(safety_concern=case.safety_concern)
     bound_share = None  # (attachment pk, bound form with errors)
