@@ -246,7 +246,7 @@ def record_event(
 
 
 def request_forward(
-    *, request, user, req: Request, organisation, subject: str, **fields
+    *, request, user, req: Request, organisation, subject: str, on=None, **fields
 ) -> Request:
     """Forward a redirected (or refused) request to the organisation the redirect
     pointed to, in one step: a new draft request of the same case to ``organisation``
@@ -289,6 +289,7 @@ def request_forward(
             user=user,
             req=old,
             type=EventType.FORWARDED,
+            on=on,
             redirected_to_organisation=organisation,
             redirected_to=organisation.name,
             forwarded_to=new,
