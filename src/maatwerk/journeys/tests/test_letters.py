@@ -237,3 +237,20 @@ def test_the_answer_is_recorded_on_the_organisations_behalf(
     assert (event.entered_by, event.on_behalf_of) == (professional, "Petra Maatwerk, CJIB")
     content = client.get(url).content.decode()
     assert "namens Petra Maatwerk, CJIB" in content
+
+
+def test_the_letter_page_needs_constant_queries(
+    client, login, professional, case, cjib, assert_constant_queries
+):
+    req = new_request(professional, case, cjib)
+    login(professional)
+    url = reverse("journeys:letter", args=[req.pk])
+
+    def grow():
+        for text in ("Welke schulden?", "Welk bedrag?"):
+            record_event(
+                request=None, user=professional, req=req, type="information_requested", text=text
+            )
+            record_event(request=None, user=professional, req=req, type="information_provided")
+
+    assert_constant_queries(lambda: client.get(url), grow=grow)
