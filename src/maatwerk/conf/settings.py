@@ -382,6 +382,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "maatwerk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# MAATWERK_SEND_LETTERS: whether professionals may send a request's letter to an
+# organisation by e-mail from the app (journeys.services.letter_send). Default: true
+# when EMAIL_HOST is set (otherwise they download the letter and send it themselves).
+SEND_LETTERS = env_bool("MAATWERK_SEND_LETTERS", bool(EMAIL_HOST))
 
 # --- Logging -----------------------------------------------------------------
 # LOG_LEVEL: level of the application log on stderr. Default: INFO.

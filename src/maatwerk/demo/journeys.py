@@ -1,7 +1,7 @@
-"""Demo journeys for the demo cases (maatwerk demo): redirects, refusals, conditions,
-escalation and approval, with realistic dates. Written through the services, so the
-state machine and the access log see them like real work. Idempotent: a case that
-already has requests is left alone."""
+"""Demo journeys for the demo cases (maatwerk demo): redirects (one forwarded to the
+organisation it named), refusals, conditions, escalation and approval, with realistic
+dates. Written through the services, so the state machine and the access log see them
+like real work. Idempotent: a case that already has requests is left alone."""
 
 from datetime import date, timedelta
 
@@ -12,7 +12,7 @@ from maatwerk.accounts.models import User
 from maatwerk.cases.audience import plan_excerpt_for_organisation
 from maatwerk.cases.models import Case
 from maatwerk.journeys.models import Request
-from maatwerk.journeys.services import record_event, request_create
+from maatwerk.journeys.services import record_event, request_create, request_forward
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 
 
@@ -167,7 +167,27 @@ def create_demo_journeys() -> int:
             regulation="awir", ground="awir-hardheid",
         )  # fmt: skip
         _steps(req, clock, [(1, "submitted", {})], decision_maker)
-        created += 1
+        # An organisation that does not use Maatwerk (its answer was entered on its
+        # behalf) redirects to one in the register; the team forwards it in one step.
+        energy = _request(
+            case, "Energieleverancier Voorbeeld",
+            "Afsluiting uitstellen en de achterstand bevriezen tot de schuldregeling start.",
+        )  # fmt: skip
+        _steps(energy, clock, [
+            (2, "submitted", {}),
+            (9, "redirected", {
+                "reason": "who_pays",
+                "redirected_to_organisation": Organisation.objects.get(name="Gemeente Zaanstad"),
+                "text": "De gemeente betaalt de noodfondsregeling, niet wij.",
+            }),
+        ], decision_maker)  # fmt: skip
+        forwarded = request_forward(
+            request=None, user=case.owner, req=energy,
+            organisation=Organisation.objects.get(name="Gemeente Zaanstad"),
+            subject=energy.subject, on=clock.at(10), plan_excerpt=energy.plan_excerpt,
+        )  # fmt: skip
+        _steps(forwarded, clock, [(10, "submitted", {})], decision_maker)
+        created += 3
 
     case = _case("Eerst inkomen, dan de inschrijving")
     if case and not case.requests.exists():

@@ -21,6 +21,7 @@ class JourneysConfig(AppConfig):
 
         register_object_labels("journeys.request", selectors.log_labels_request)
         register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
+        register_object_labels("journeys.attachment", selectors.log_labels_attachment)
         register_case_list_annotation(selectors.with_attention)
         register_case_page_section(
             lambda user, case: {"requests": selectors.case_requests(user, case)}

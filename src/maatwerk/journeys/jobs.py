@@ -48,12 +48,11 @@ from maatwerk.web.links import absolute
 
 from .calendar import overdue_from
 from .models import Request
-from .workflow import overdue_q
+from .workflow import BEYOND_ROUTE, overdue_q, proposed_level
 
 logger = logging.getLogger(__name__)
 
 WAITING = Request.State.WAITING
-MAX_LEVEL = EscalationStep.Level.NATIONAL
 KEY_PREFIX = "overdue"
 # The work-side page of a request (``journeys:request_detail``), for the case's
 # professionals; in the app, decision makers get their inbox's decide page instead.
@@ -87,11 +86,6 @@ def parse_notice_key(key: str) -> tuple[int, date, int] | None:
         return int(request_id), date.fromisoformat(due_on), int(level)
     except ValueError:
         return None
-
-
-def proposed_level(escalation_level: int) -> int:
-    """The escalation level to propose next: one up, and never above 4."""
-    return min(escalation_level + 1, MAX_LEVEL)
 
 
 def request_url(request_id: int, *, whole_case: bool = True) -> str:
@@ -144,18 +138,29 @@ def _texts(req: Request, due_on: date, level: int, contact: Contact | None) -> d
             "due": date_format(due_on, "DATE_FORMAT"),
             "since": date_format(overdue_from(due_on), "DATE_FORMAT"),
             "level": level,
-            "label": EscalationStep.Level(level).label,
+            "label": "" if level == BEYOND_ROUTE else EscalationStep.Level(level).label,
             "link": absolute(request_url(req.pk)),
             "decide_link": absolute(request_url(req.pk, whole_case=False)),
         }
         subject = _("Maatwerk: request %(reference)s of %(household)s is overdue") % facts
+        if level == BEYOND_ROUTE:
+            proposal = _(
+                "Proposed next step: the request is at the highest escalation level already; "
+                "bring the case to the doorbraaktafel or to the coordinator."
+            )
+        else:
+            proposal = (
+                _("Proposed next step: escalation level %(level)s (%(label)s) at %(organisation)s.")
+                % facts
+            )
         message = (
             _(
                 "Request %(reference)s of household %(household)s to %(organisation)s was "
-                "due on %(due)s and is overdue since %(since)s. Proposed next step: "
-                "escalation level %(level)s (%(label)s)."
+                "due on %(due)s and is overdue since %(since)s."
             )
             % facts
+            + " "
+            + proposal
         )
         lines = [
             _(
@@ -166,12 +171,10 @@ def _texts(req: Request, due_on: date, level: int, contact: Contact | None) -> d
             % facts,
             "",
         ]
-        owner = [
-            *lines,
-            _("Proposed next step: escalation level %(level)s (%(label)s) at %(organisation)s.")
-            % facts,
-        ]
-        if contact is None:
+        owner = [*lines, proposal]
+        if level == BEYOND_ROUTE:
+            contact = None  # beyond the route: no escalation contact to tell
+        elif contact is None:
             owner.append(
                 _("The Maatwerkregister has no contact for this level at %(organisation)s.") % facts
             )

@@ -6,8 +6,12 @@ what the events imply (state, due date, escalation level) so lists and the sched
 can filter in SQL; services.record_event keeps the two in step.
 """
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
@@ -27,6 +31,16 @@ class RefusalReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class RedirectReason(models.TextChoices):
+    """Why a decision maker sends a request elsewhere. The codes are those of
+    ``RefusalReason`` (a subset), so the counter-arguments of a reason serve both."""
+
+    WRONG_DESK = "wrong_desk", _("wrong desk")
+    NOT_OUR_RESPONSIBILITY = "not_our_responsibility", _("not our responsibility")
+    WHO_PAYS = "who_pays", _("who pays?")
+    OTHER = "other", _("other")
+
+
 class EventType(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     REDIRECTED = "redirected", _("redirected")
@@ -38,6 +52,7 @@ class EventType(models.TextChoices):
     APPROVED = "approved", _("approved")
     WITHDRAWN = "withdrawn", _("withdrawn")
     SOLVED = "solved", _("solved by an intervention")
+    FORWARDED = "forwarded", _("forwarded to another organisation")
 
 
 class Intervention(models.TextChoices):
@@ -53,7 +68,7 @@ class Intervention(models.TextChoices):
 
 # Events that only other services record (a spend from the budget, for example), never
 # the step form of a request.
-SYSTEM_EVENTS = {EventType.SOLVED}
+SYSTEM_EVENTS = {EventType.SOLVED, EventType.FORWARDED}
 
 
 class Request(models.Model):
@@ -70,6 +85,7 @@ class Request(models.Model):
         APPROVED = "approved", _("approved")
         WITHDRAWN = "withdrawn", _("withdrawn")
         SOLVED = "solved", _("solved another way")
+        FORWARDED = "forwarded", _("forwarded to another organisation")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
     reference = models.CharField(_("reference"), max_length=16)
@@ -117,6 +133,17 @@ class Request(models.Model):
     due_on = models.DateField(_("answer due on"), null=True, blank=True, db_index=True)
     overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # The response target (working days) the current due date was computed with: the
+    # organisation's, or after an escalation that of the level escalated to.
+    due_days = models.PositiveSmallIntegerField(_("response target used"), null=True, blank=True)
+    forwarded_from = models.ForeignKey(
+        "self",
+        verbose_name=_("forwarded from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwards",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -140,6 +167,7 @@ class Request(models.Model):
             self.State.APPROVED,
             self.State.WITHDRAWN,
             self.State.SOLVED,
+            self.State.FORWARDED,
             self.State.DRAFT,
         )
 
@@ -160,6 +188,25 @@ class JourneyEvent(AppendOnlyModel):
         related_name="+",
     )
     redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+    # A redirect's (and a forward's) target when it is in the register; then
+    # ``redirected_to`` is its name, otherwise the free text of a target outside it.
+    redirected_to_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("redirected to (register)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # On the forwarded request's ``forwarded`` event: the new request it continues in.
+    forwarded_to = models.ForeignKey(
+        Request,
+        verbose_name=_("forwarded as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     intervention = models.CharField(
         _("intervention"), max_length=32, choices=Intervention.choices, blank=True
     )
@@ -211,3 +258,63 @@ class CounterArgument(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.text_nl[:60]}"
+
+
+# --- Attachments ---------------------------------------------------------------------
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Attachments live under MEDIA_ROOT/attachments with random names and have no URL:
+    they are only ever served by the access-checked ``journeys:attachment`` view."""
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "attachments")
+
+    def url(self, name):
+        raise ValueError("attachments have no URL; use the journeys:attachment view")
+
+
+attachment_files = AttachmentStorage()
+
+
+def attachment_storage():
+    return attachment_files
+
+
+class AttachmentKind(models.TextChoices):
+    DECISION_LETTER = "decision_letter", _("decision letter")
+    BANK_STATEMENT = "bank_statement", _("bank statement")
+    LETTER = "letter", _("letter or e-mail")
+    OVERVIEW = "overview", _("overview of debts or costs")
+    STATEMENT = "statement", _("statement or declaration")
+    OTHER = "other", _("other document")
+
+
+class Attachment(models.Model):
+    """A document that belongs to a request: a decision letter, a bank statement. Only
+    the case team sees it, and the organisation's decision makers only when it is
+    marked as shared with the organisation (with the household's agreement)."""
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind of document"), max_length=32, choices=AttachmentKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to="%Y/%m/", max_length=300
+    )
+    content_type = models.CharField(_("file type"), max_length=16)  # pdf, png, jpeg
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    shared_with_organisation = models.BooleanField(_("shared with the organisation"), default=False)
+    shared_on = models.DateField(_("shared on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["request", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind}"

@@ -27,9 +27,25 @@ from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.audience import digest, shared_perspective
 from maatwerk.cases.models import Case, Perspective
 from maatwerk.cases.selectors import visible_cases
+from maatwerk.register.models import EscalationStep
 
-from .models import CounterArgument, EventType, JourneyEvent, Request
-from .workflow import AWAITING_ORGANISATION, OPEN_STATES, overdue_q
+from .models import (
+    Attachment,
+    AttachmentKind,
+    CounterArgument,
+    EventType,
+    JourneyEvent,
+    Request,
+)
+from .workflow import (
+    AWAITING_ORGANISATION,
+    BEYOND_ROUTE,
+    FORWARDABLE_STATES,
+    OPEN_STATES,
+    RESTARTS_CLOCK,
+    overdue_q,
+    proposed_level,
+)
 
 INTAKE_ATTENTION_DAYS = 14
 
@@ -99,6 +115,9 @@ class SharedView:
     plan_excerpt: str
     extra_shared: str
     events: list[JourneyEvent]
+    # For a forwarded request: who redirected it here, when and why (the other
+    # organisation's name, the date and the typed reason; nothing else of its request).
+    redirected_by: JourneyEvent | None = None
 
 
 def shared_view(req: Request) -> SharedView:
@@ -114,6 +133,23 @@ def shared_view(req: Request) -> SharedView:
         plan_excerpt=req.plan_excerpt,
         extra_shared=req.extra_shared,
         events=list(req.events.select_related("entered_by", "escalated_to").order_by("on", "id")),
+        redirected_by=forwarded_because(req),
+    )
+
+
+def forwarded_because(req: Request) -> JourneyEvent | None:
+    """The redirect (or refusal) of the request ``req`` was forwarded from, with its
+    request's organisation: why this request came to its organisation."""
+    if not req.forwarded_from_id:
+        return None
+    return (
+        JourneyEvent.objects.filter(
+            request_id=req.forwarded_from_id,
+            type__in=[EventType.REDIRECTED, EventType.REFUSED],
+        )
+        .select_related("request__organisation")
+        .order_by("-on", "-id")
+        .first()
     )
 
 
@@ -185,7 +221,7 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
     requests = list(Request.objects.filter(case=case).select_related("organisation").order_by("id"))
     events = (
         JourneyEvent.objects.filter(request__case=case)
-        .select_related("entered_by", "escalated_to")
+        .select_related("entered_by", "escalated_to", "forwarded_to")
         .order_by("on", "id")
     )
     by_request: dict[int, list[JourneyEvent]] = {}
@@ -212,6 +248,138 @@ def journey_lanes(case, *, today: date | None = None) -> tuple[list[Lane], date 
             lane.waiting_days = (today - previous).days
         lanes.append(lane)
     return lanes, origin
+
+
+# --- Attachments ---------------------------------------------------------------------
+
+
+def request_attachments(req: Request, *, whole_case: bool) -> list[Attachment]:
+    """The attachments of a request the caller got from ``request_for``: all of them for
+    the case team (``whole_case``), only those shared with the organisation otherwise."""
+    attachments = Attachment.objects.filter(request=req).select_related("uploaded_by")
+    if not whole_case:
+        attachments = attachments.filter(shared_with_organisation=True)
+    return list(attachments.order_by("id"))
+
+
+def attachment_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
+    pseudonym = (
+        Attachment.objects.filter(pk=pk)
+        .values_list("request__case__household__pseudonym", flat=True)
+        .first()
+    )
+    return Refused(
+        object_type=Attachment._meta.label_lower,
+        object_id=pk,
+        household=pseudonym or "",
+        detail=detail if pseudonym is not None else NO_SUCH_OBJECT,
+    )
+
+
+def hidden_attachment(kwarg: str):
+    """For ``permission_required(..., hide=hidden_attachment("pk"))``."""
+    return lambda kwargs: attachment_refused(kwargs[kwarg])
+
+
+def attachment_for(user, pk) -> tuple[Attachment, bool]:
+    """One attachment the user may download, and whether the user sees the whole case;
+    or a 404 (logged). The case team sees every attachment of its requests; a decision
+    maker of the addressed organisation only those shared with the organisation, of a
+    submitted request."""
+    attachment = (
+        Attachment.objects.select_related("request__case__household", "request__organisation")
+        .filter(pk=pk, request__in=visible_requests(user).values("pk"))
+        .first()
+    )
+    if attachment is None:
+        raise attachment_refused(pk)
+    req = attachment.request
+    if may_see_case_of(user, req):
+        return attachment, True
+    if (
+        attachment.shared_with_organisation
+        and user.has_perm("journeys.decide_request")
+        and user.organisation_id == req.organisation_id
+        and req.state != Request.State.DRAFT
+    ):
+        return attachment, False
+    raise attachment_refused(pk, detail="attachment not shared with the organisation")
+
+
+# --- Due dates and the next step ------------------------------------------------------
+
+
+def response_target(organisation, level: int) -> int:
+    """The working days an organisation has to answer a request at escalation ``level``:
+    after an escalation, the target of the level escalated to (its own target in the
+    register, or that of its contact's organisation: the national escalation team's for
+    level 4); before any escalation, or without a route for the level, the
+    organisation's own. Reference data only, not scoped."""
+    if level:
+        step = (
+            EscalationStep.objects.filter(organisation=organisation, level=level)
+            .select_related("contact__organisation")
+            .first()
+        )
+        if step is not None:
+            return step.target_days
+    return organisation.response_target_days
+
+
+@dataclass
+class DueBasis:
+    """How a request's due date was computed, for the request page."""
+
+    days: int
+    event: JourneyEvent
+    level: int
+    step: EscalationStep | None
+
+
+def due_basis(req: Request, events: list[JourneyEvent], steps) -> DueBasis | None:
+    """The step that started the current clock, the level the request was at then and
+    the number of working days used (``Request.due_days``, stored when it was computed;
+    for a due date from before it was stored, the organisation's target)."""
+    if req.due_on is None:
+        return None
+    level = 0
+    start = None
+    for event in events:
+        if event.type == EventType.ESCALATED and event.level:
+            level = event.level
+        if event.type in RESTARTS_CLOCK:
+            start = (event, level)
+    if start is None:
+        return None
+    event, level = start
+    step = next((step for step in steps if step.level == level), None) if level else None
+    days = req.due_days or req.organisation.response_target_days
+    return DueBasis(days=days, event=event, level=level, step=step)
+
+
+@dataclass
+class NextStep:
+    """What the request page proposes next for an open request."""
+
+    level: int | None  # the escalation level to propose, None beyond the route
+    step: EscalationStep | None
+    beyond_route: bool
+
+
+def next_step(req: Request, steps) -> NextStep | None:
+    """For an open request: the next escalation level of the route (with its contact),
+    or — already at the highest level — the doorbraaktafel or the coordinator."""
+    if req.state not in OPEN_STATES:
+        return None
+    level = proposed_level(req.escalation_level)
+    if level == BEYOND_ROUTE:
+        return NextStep(level=None, step=None, beyond_route=True)
+    step = next((step for step in steps if step.level == level), None)
+    return NextStep(level=level, step=step, beyond_route=False)
+
+
+def may_forward(req: Request) -> bool:
+    return req.state in FORWARDABLE_STATES
 
 
 # --- What needs attention (work queue, case list) ---------------------------------
@@ -369,15 +537,21 @@ __all__ = [
     "Lane",
     "SharedView",
     "Step",
+    "attachment_for",
     "attention_conditions",
     "counter_arguments",
+    "due_basis",
     "earlier_approvals",
     "inbox_requests",
     "journey_lanes",
+    "may_forward",
     "may_see_case_of",
+    "next_step",
     "queue_sections",
+    "request_attachments",
     "request_for",
     "requests_needing_attention",
+    "response_target",
     "share_digest",
     "shared_pieces",
     "shared_view",
@@ -427,4 +601,15 @@ def log_labels_journey_event(ids: list[str]) -> dict[str, str]:
         str(pk): _("step “%(type)s” of request %(reference)s")
         % {"type": EventType(type).label, "reference": reference}
         for pk, type, reference in rows
+    }
+
+
+def log_labels_attachment(ids: list[str]) -> dict[str, str]:
+    rows = Attachment.objects.filter(pk__in=ids_as_ints(ids)).values_list(
+        "pk", "kind", "request__reference"
+    )
+    return {
+        str(pk): _("document “%(kind)s” of request %(reference)s")
+        % {"kind": AttachmentKind(kind).label, "reference": reference}
+        for pk, kind, reference in rows
     }

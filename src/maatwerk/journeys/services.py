@@ -1,21 +1,37 @@
 """Every write of requests and journey events (keyword-only, atomic, validating,
 logged in the same transaction)."""
 
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
+from maatwerk.core.uploads import detect_type, matches_name
 
 from .calendar import add_working_days
-from .models import EventType, JourneyEvent, Request
+from .letters import Letter, letter_for, letter_pdf
+from .models import (
+    Attachment,
+    AttachmentKind,
+    EventType,
+    JourneyEvent,
+    RedirectReason,
+    Request,
+    attachment_files,
+)
 from .notices import announce
-from .selectors import share_digest, shared_pieces
-from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
+from .selectors import response_target, share_digest, shared_pieces
+from .workflow import CONDITION_ANSWER_STATES, FORWARDABLE_STATES, RESTARTS_CLOCK, TRANSITIONS
 
 S = Request.State
 
@@ -103,8 +119,16 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         errors["text"] = _("Say what exactly was approved.")
     if event_type == EventType.INFORMATION_REQUESTED and not fields.get("text", "").strip():
         errors["text"] = _("Say which information is asked for.")
-    if event_type == EventType.REDIRECTED and not fields.get("redirected_to", "").strip():
-        errors["redirected_to"] = _("Say to which organisation or desk it was redirected.")
+    if event_type == EventType.REDIRECTED:
+        target = fields.get("redirected_to_organisation")
+        if target is None and not fields.get("redirected_to", "").strip():
+            errors["redirected_to"] = _("Say to which organisation or desk it was redirected.")
+        elif target is not None and target.pk == req.organisation_id:
+            errors["redirected_to_organisation"] = _(
+                "Redirect to another organisation than the one the request is addressed to."
+            )
+        if fields.get("reason") and fields["reason"] not in RedirectReason.values:
+            errors["reason"] = _("Choose a reason for a redirect from the list.")
     if errors:
         raise ValidationError(errors)
 
@@ -139,6 +163,9 @@ def record_event(
         if type == EventType.ESCALATED and fields.get("escalated_to") is None:
             route = req.organisation.escalation_steps.filter(level=fields.get("level")).first()
             fields["escalated_to"] = route.contact if route else None
+        if type == EventType.REDIRECTED and fields.get("redirected_to_organisation") is not None:
+            # A target from the register is named by its register name.
+            fields["redirected_to"] = fields["redirected_to_organisation"].name
         _validate(req, type, on, fields)
         confirmed = False
         if type == EventType.SUBMITTED and req.case.safety_concern:
@@ -167,7 +194,13 @@ def record_event(
             if target != S.WAITING:
                 changes["overdue"] = False  # only a request waiting for an answer is late
         if type in RESTARTS_CLOCK:
-            changes["due_on"] = add_working_days(on, req.organisation.response_target_days)
+            # The target of the level the request is at after this step: after an
+            # escalation the level escalated to (the national escalation team has its
+            # own), otherwise the organisation's.
+            level = fields["level"] if type == EventType.ESCALATED else req.escalation_level
+            days = response_target(req.organisation, level)
+            changes["due_on"] = add_working_days(on, days)
+            changes["due_days"] = days
             changes["overdue"] = False
         if type == EventType.SUBMITTED and req.first_submitted_on is None:
             changes["first_submitted_on"] = on
@@ -212,3 +245,335 @@ def record_event(
         # Who must hear of it: notices in this same transaction (an outbox).
         announce(user=user, req=req, event=event, due_on=changes.get("due_on"))
     return event
+
+
+def request_forward(
+    *, request, user, req: Request, organisation, subject: str, on=None, **fields
+) -> Request:
+    """Forward a redirected (or refused) request to the organisation the redirect
+    pointed to, in one step: a new draft request of the same case to ``organisation``
+    (``fields`` as for ``request_create``, pre-filled by the caller from ``req``), linked
+    to the old one by ``forwarded_from``, and a ``forwarded`` step on the old request
+    naming the new one. Sending the new request is ``record_event(type="submitted")``,
+    in the caller's transaction."""
+    with transaction.atomic():
+        old = Request.objects.select_for_update().select_related("case").get(pk=req.pk)
+        if old.state not in FORWARDABLE_STATES:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Only a redirected or refused request can be forwarded; this one is "
+                        "“%(state)s”."
+                    )
+                    % {"state": old.get_state_display()}
+                }
+            )
+        if organisation is not None and organisation.pk == old.organisation_id:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Forward the request to another organisation than %(organisation)s."
+                    )
+                    % {"organisation": old.organisation.name}
+                }
+            )
+        new = request_create(
+            request=request,
+            user=user,
+            case=old.case,
+            organisation=organisation,
+            subject=subject,
+            forwarded_from=old,
+            **fields,
+        )
+        record_event(
+            request=request,
+            user=user,
+            req=old,
+            type=EventType.FORWARDED,
+            on=on,
+            redirected_to_organisation=organisation,
+            redirected_to=organisation.name,
+            forwarded_to=new,
+        )
+    return new
+
+
+# --- Attachments ---------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+
+
+def attachment_problem(upload) -> str | None:
+    """Why an uploaded file cannot be an attachment (in Dutch, through gettext), or None:
+    a PDF, JPG or PNG by its content, not only its name, of at most 10 MB."""
+    if upload is None:
+        return _("Choose the file to attach.")
+    name = (upload.name or "").lower()
+    if Path(name).suffix not in ATTACHMENT_EXTENSIONS:
+        return _("An attachment must be a PDF, JPG or PNG file.")
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        return _("An attachment may be at most 10 MB.")
+    if not upload.size or not matches_name(detect_type(upload), name):
+        return _(
+            "This file is not a real PDF, JPG or PNG file (its content does not match its name)."
+        )
+    return None
+
+
+def _sharing_problems(req: Request, *, household_agreed: bool, confirmed: bool) -> dict:
+    errors = {}
+    if not household_agreed:
+        errors["household_agreed"] = _(
+            "A document goes to the organisation only when the household agreed to that."
+        )
+    if req.case.safety_concern and not confirmed:
+        errors["confirm_share"] = _(
+            "There is a safety concern: check that this document may go to the organisation "
+            "and confirm it."
+        )
+    return errors
+
+
+def attachment_add(
+    *,
+    request,
+    user,
+    req: Request,
+    upload,
+    kind: str,
+    description: str = "",
+    share: bool = False,
+    household_agreed: bool = False,
+    confirmed: bool = False,
+) -> Attachment:
+    """Attach a document to a request, stored under a random name (the file's own name
+    may name someone). With ``share`` the organisation's decision makers see it too:
+    that needs the household's agreement, and for a case with a safety concern the
+    professional's confirmation. Nothing is stored when anything is wrong."""
+    errors = {}
+    if problem := attachment_problem(upload):
+        errors["file"] = problem
+    if kind not in AttachmentKind.values:
+        errors["kind"] = _("Choose the kind of document.")
+    if share:
+        errors.update(
+            _sharing_problems(req, household_agreed=household_agreed, confirmed=confirmed)
+        )
+    if errors:
+        raise ValidationError(errors)
+    kind_of_content = detect_type(upload)
+    today = timezone.localdate()
+    extension = Path(upload.name).suffix.lower()
+    stored = attachment_files.save(f"{today:%Y/%m}/{uuid4().hex}{extension}", upload)
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                request=req,
+                kind=kind,
+                description=description,
+                file=stored,
+                content_type=kind_of_content,
+                size=upload.size,
+                shared_with_organisation=share,
+                shared_on=today if share else None,
+                uploaded_by=user,
+            )
+            household = req.case.household.pseudonym
+            log_access(
+                action=Action.CREATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=attachment,
+                household=household,
+                detail=f"{req.reference}: attachment ({kind})",
+            )
+            if share:
+                _log_attachment_share(request, user, req, attachment)
+    except BaseException:
+        attachment_files.delete(stored)
+        raise
+    return attachment
+
+
+def _log_attachment_share(request, user, req: Request, attachment: Attachment) -> None:
+    log_access(
+        action=Action.SHARE,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        actor=user,
+        obj=req,
+        household=req.case.household.pseudonym,
+        detail=(
+            f"with {req.organisation.name}: attachment {attachment.pk} ({attachment.kind}) "
+            "with the household's agreement"
+            + ("; confirmed (safety concern)" if req.case.safety_concern else "")
+        ),
+    )
+
+
+def attachment_set_shared(
+    *,
+    request,
+    user,
+    attachment: Attachment,
+    share: bool,
+    household_agreed: bool = False,
+    confirmed: bool = False,
+) -> Attachment:
+    """Share a request's attachment with the organisation, or stop sharing it (what it
+    has downloaded by then stays in its hands; the log shows it)."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .select_related("request__case__household", "request__organisation")
+            .get(pk=attachment.pk)
+        )
+        req = attachment.request
+        if share == attachment.shared_with_organisation:
+            return attachment
+        if share:
+            errors = _sharing_problems(req, household_agreed=household_agreed, confirmed=confirmed)
+            if errors:
+                raise ValidationError(errors)
+        attachment.shared_with_organisation = share
+        attachment.shared_on = timezone.localdate() if share else None
+        attachment.save(update_fields=["shared_with_organisation", "shared_on"])
+        if share:
+            _log_attachment_share(request, user, req, attachment)
+        else:
+            log_access(
+                action=Action.UPDATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=attachment,
+                household=req.case.household.pseudonym,
+                detail=f"{req.reference}: attachment no longer shared with the organisation",
+            )
+    return attachment
+
+
+# --- The letter to an organisation that does not use Maatwerk ------------------------
+
+
+def letter_send(*, request, user, req: Request, base_url: str, share_confirmed: str = "") -> Letter:
+    """E-mail the request's letter (a PDF) to the organisation's maatwerk contact from
+    the register (or its central address), where sending is configured
+    (``settings.SEND_LETTERS``). A request not sent yet is sent with it (the
+    ``submitted`` step, in the same transaction). The e-mail's own text carries only
+    the pseudonym, the reference, the due date and the sender; what the household
+    agreed to share is in the attached letter. Logged as a ``share`` naming the
+    address's owner and every piece. When the mail server fails, nothing is recorded."""
+    if not settings.SEND_LETTERS:
+        raise ValidationError(
+            {
+                "send": _(
+                    "Sending e-mail from Maatwerk is not set up here: download the letter "
+                    "and send it yourself."
+                )
+            }
+        )
+    with transaction.atomic():
+        req = (
+            Request.objects.select_for_update()
+            .select_related("case__household", "case__team", "organisation")
+            .get(pk=req.pk)
+        )
+        if req.state not in (S.DRAFT, S.WAITING, S.INFORMATION_REQUESTED):
+            raise ValidationError(
+                {
+                    "send": _("The letter cannot be sent while the request is “%(state)s”.")
+                    % {"state": req.get_state_display()}
+                }
+            )
+        if req.case.safety_concern and share_confirmed != share_digest(req):
+            raise ValidationError(
+                {
+                    "share_confirmed": _(
+                        "There is a safety concern: check what will be shared with the "
+                        "organisation and confirm it first."
+                    )
+                    if not share_confirmed
+                    else _(
+                        "What will be shared changed after you checked it. Check it again "
+                        "and confirm."
+                    )
+                }
+            )
+        if req.state == S.DRAFT:
+            record_event(
+                request=request,
+                user=user,
+                req=req,
+                type=EventType.SUBMITTED,
+                share_confirmed=share_confirmed,
+            )
+            req.refresh_from_db()
+        letter = letter_for(req, user)
+        if not letter.address:
+            raise ValidationError(
+                {
+                    "send": _(
+                        "The register has no e-mail address for %(organisation)s or its "
+                        "maatwerk contact: download the letter and send it yourself."
+                    )
+                    % {"organisation": req.organisation.name}
+                }
+            )
+        content = letter_pdf(letter, base_url=base_url)
+        with translation.override(settings.LANGUAGE_CODE):
+            facts = {
+                "quote": letter.quote,
+                "organisation": req.organisation.name,
+                "due": date_format(letter.due_on, "DATE_FORMAT"),
+                "sender": letter.sender,
+                "team": letter.sender_team,
+            }
+            subject = _("Request for maatwerk, reference %(quote)s") % facts
+            body = "\n\n".join(
+                [
+                    _(
+                        "Attached is a request for maatwerk to %(organisation)s, reference "
+                        "%(quote)s. We ask you to answer by %(due)s and to quote the "
+                        "reference in your answer."
+                    )
+                    % facts,
+                    _(
+                        "On purpose, this e-mail itself contains no details of the household: "
+                        "they are in the attached letter."
+                    ),
+                    _("Kind regards,\n%(sender)s, %(team)s") % facts,
+                ]
+            )
+        email = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[letter.address],
+            reply_to=[user.email] if user.email else None,
+        )
+        email.attach(f"verzoek-{letter.quote.replace('/', '-')}.pdf", content, "application/pdf")
+        email.send()  # a failure rolls everything back
+        whom = (
+            f"maatwerk contact {letter.contact.pk}"
+            if letter.contact is not None and letter.contact.email == letter.address
+            else "central address"
+        )
+        shared = ", ".join(piece.ref for piece in letter.pieces)
+        confirmed = "; confirmed after preview" if req.case.safety_concern else ""
+        log_access(
+            action=Action.SHARE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=req,
+            household=req.case.household.pseudonym,
+            detail=(
+                f"letter by e-mail to {req.organisation.name} ({whom}), due "
+                f"{letter.due_on.isoformat()}: {shared}{confirmed}"
+            ),
+        )
+    return letter

@@ -42,6 +42,9 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
         {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
         S.SOLVED,
     ),
+    # Sent on to the organisation a redirect (or a refusal) pointed to, as a new request
+    # that continues this one (services.request_forward).
+    EventType.FORWARDED: ({S.REDIRECTED, S.REFUSED}, S.FORWARDED),
 }
 
 # The household's later answer to a condition (a condition_added correcting the first)
@@ -59,8 +62,24 @@ OPEN_STATES = (S.WAITING, S.INFORMATION_REQUESTED, S.REFUSED, S.REDIRECTED)
 # With the organisation: waiting for its answer, or for the information it asked for.
 AWAITING_ORGANISATION = (S.WAITING, S.INFORMATION_REQUESTED)
 
+# The states from which a request can be forwarded to another organisation.
+FORWARDABLE_STATES = TRANSITIONS[EventType.FORWARDED][0]
+
 # The states that a budget spend (or another way) can still solve.
 SOLVABLE_STATES = TRANSITIONS[EventType.SOLVED][0]
+
+
+# The escalation route has four levels (register.EscalationStep.Level); a request
+# already at the highest level is not escalated to it again: the next step proposed
+# is the doorbraaktafel or the coordinator (regievoerder), ``BEYOND_ROUTE``.
+HIGHEST_LEVEL = 4
+BEYOND_ROUTE = 5
+
+
+def proposed_level(escalation_level: int) -> int:
+    """The next step to propose for a request at ``escalation_level``: the next level of
+    the route, or ``BEYOND_ROUTE`` (doorbraaktafel or coordinator) at the highest."""
+    return escalation_level + 1 if escalation_level < HIGHEST_LEVEL else BEYOND_ROUTE
 
 
 def is_overdue(req: Request, today: date) -> bool:

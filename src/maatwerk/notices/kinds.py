@@ -126,6 +126,13 @@ def effective_delivery(kind: str, chosen: str | None) -> str:
     return chosen
 
 
+OVERDUE_BEYOND_ROUTE = _(
+    "Request %(reference)s of household %(household)s to %(organisation)s was due on "
+    "%(due)s and is overdue since %(since)s, at the highest escalation level. Proposed "
+    "next step: the doorbraaktafel or the coordinator."
+)
+
+
 def render(kind: str, facts: dict) -> str:
     """The message of a notice, in the active language, from its facts."""
     values = {"household": "", "reference": "", "organisation": "", "level": "", "label": ""}
@@ -133,12 +140,19 @@ def render(kind: str, facts: dict) -> str:
         if name in DATE_FACTS and value:
             value = date_format(date.fromisoformat(value), "DATE_FORMAT")
         values[name] = value
-    if kind == Kind.OVERDUE and facts.get("level"):
-        values["label"] = EscalationStep.Level(int(facts["level"])).label
     info = KINDS.get(kind)
     if info is None:
         return ""
+    message = info.message
+    if kind == Kind.OVERDUE and facts.get("level"):
+        level = int(facts["level"])
+        if level in EscalationStep.Level.values:
+            values["label"] = EscalationStep.Level(level).label
+        else:
+            # Beyond the last level of the route (journeys.workflow.BEYOND_ROUTE): not
+            # the same level again, but the doorbraaktafel or the coordinator.
+            message = OVERDUE_BEYOND_ROUTE
     try:
-        return str(info.message) % values
+        return str(message) % values
     except (KeyError, ValueError, TypeError):
         return str(info.message)

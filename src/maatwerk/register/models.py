@@ -218,6 +218,17 @@ class EscalationStep(models.Model):
         related_name="escalation_steps",
         help_text=_("Level 4 usually points to a contact of the national escalation team."),
     )
+    response_target_days = models.PositiveSmallIntegerField(
+        _("response target (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "How many working days this level has to answer after an escalation. Empty: the "
+            "response target of the contact's organisation (for level 4 usually the national "
+            "escalation team's own)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("escalation step")
@@ -234,6 +245,14 @@ class EscalationStep(models.Model):
 
     def __str__(self):
         return f"{self.organisation} – {self.get_level_display()}"
+
+    @property
+    def target_days(self) -> int:
+        """The working days this level has to answer: its own target, otherwise that of
+        the contact's organisation (select_related ``contact__organisation``)."""
+        if self.response_target_days:
+            return self.response_target_days
+        return self.contact.organisation.response_target_days
 
     def clean(self):
         if (

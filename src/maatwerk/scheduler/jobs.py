@@ -54,6 +54,8 @@ def _learning_point_reminders(today: date) -> dict:
 
 def _learning_follow_up_round(today: date) -> dict:
     return learning_jobs.yearly_follow_up(today=today)
+
+
 def _notice_mails(today: date) -> dict:
     return notice_jobs.mail_notices()
 

@@ -27,8 +27,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from maatwerk.journeys.jobs import notice_key, proposed_level
-from maatwerk.journeys.workflow import RESTARTS_CLOCK, TRANSITIONS
+from maatwerk.journeys.jobs import notice_key
+from maatwerk.journeys.workflow import RESTARTS_CLOCK, TRANSITIONS, proposed_level
 from maatwerk.register.models import EscalationStep
 
 from . import tables as T
@@ -43,10 +43,15 @@ REASONS = list(W.REFUSED)
 REASON_WEIGHTS = [10, 25, 12, 12, 10, 12, 10, 5, 4]
 DECISIONS = {"information_requested", "redirected", "refused", "condition_added", "approved"}
 # The overdue notice, as the scheduler words it (journeys.jobs._texts).
+# The wording of journeys.jobs._texts (the same msgids, so the same translation).
 NOTICE = (
     "Request %(reference)s of household %(household)s to %(organisation)s was due on "
-    "%(due)s and is overdue since %(since)s. Proposed next step: escalation level "
-    "%(level)s (%(label)s)."
+    "%(due)s and is overdue since %(since)s."
+)
+PROPOSAL = "Proposed next step: escalation level %(level)s (%(label)s) at %(organisation)s."
+BEYOND = (
+    "Proposed next step: the request is at the highest escalation level already; "
+    "bring the case to the doorbraaktafel or to the coordinator."
 )
 
 
@@ -79,6 +84,8 @@ class Texts:
     def __init__(self):
         with translation.override(settings.LANGUAGE_CODE):
             self.notice = gettext(NOTICE)
+            self.proposal = gettext(PROPOSAL)
+            self.beyond = gettext(BEYOND)
             self.levels = {level: str(EscalationStep.Level(level).label) for level in (1, 2, 3, 4)}
         self._dates: dict[date, str] = {}
 
@@ -272,7 +279,7 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
             eid = event_id()
             add_event(
                 (eid, rid, type_, day, reason, text, step_level, escalated_to, redirected_to,
-                 intervention or "", agrees, None, by.id, behalf, at),
+                 None, None, intervention or "", agrees, None, by.id, behalf, at),
             )  # fmt: skip
             log(
                 at, by, "update", CASE_WORK, "journeys.journeyevent", eid, household,
@@ -305,7 +312,8 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
         (rid, d.id, reference, org.id, kind, subject, regulation, rule, ground, True,
          d.excerpt, "Medische verklaring." if extra else "",
          "AVG art. 9 lid 2 onder h" if extra else "", created if extra else None, state,
-         first_submitted, due_on, overdue, level, owner.id, created_at),
+         first_submitted, due_on, overdue, level, org.target if due_on else None, None,
+         owner.id, created_at),
     )  # fmt: skip
     if overdue:
         _notify(ctx, rng, d, result, due_on, level, texts)
@@ -330,6 +338,7 @@ def _notify(ctx, rng, d, result: Result, due_on: date, level: int, texts: Texts)
         "due": due_on.isoformat(),
         "since": since.isoformat(),
         "level": proposed,
+        "label": texts.levels.get(proposed, ""),
     }
     sent = d.clock.midnight(since) + timedelta(hours=7)
     read = sent + timedelta(days=rng.randint(0, 3), hours=2)

@@ -83,7 +83,7 @@ ORGANISATION_REGULATIONS = table(
     Organisation.regulations.through, "id organisation_id regulation_id"
 )
 CONTACT = table(Contact, "id organisation_id name function email phone mandate active")
-ESCALATION_STEP = table(EscalationStep, "id organisation_id level contact_id")
+ESCALATION_STEP = table(EscalationStep, "id organisation_id level contact_id response_target_days")
 TEAM = table(Team, "id name organisation_id active")
 USER = table(
     User,
@@ -126,11 +126,12 @@ REQUEST = table(
     "id case_id reference organisation_id kind subject regulation_id rule_text "
     "legal_ground_id share_perspective plan_excerpt extra_shared extra_legal_basis "
     "extra_household_agreed_on state first_submitted_on due_on overdue escalation_level "
-    "created_by_id created_at",
+    "due_days forwarded_from_id created_by_id created_at",
 )
 JOURNEY_EVENT = table(
     JourneyEvent,
-    "id request_id type on reason text level escalated_to_id redirected_to intervention "
+    "id request_id type on reason text level escalated_to_id redirected_to "
+    "redirected_to_organisation_id forwarded_to_id intervention "
     "household_agrees corrects_id entered_by_id on_behalf_of created_at",
 )
 NOTIFICATION = table(

@@ -265,10 +265,12 @@ def build_world(*, ctx_ids: T.Ids, rows: dict, cases: int, today: date) -> World
                  f"{slugify(first)}.{slugify(last)}@{slug}.example.org",
                  f"+31 20 000 {contact_number[0] % 10000:04d}", mandate, True),
             )  # fmt: skip
-            add(T.ESCALATION_STEP, (ctx_ids.take(T.ESCALATION_STEP), oid, level, cid))
+            add(T.ESCALATION_STEP, (ctx_ids.take(T.ESCALATION_STEP), oid, level, cid, None))
             org.steps[level] = cid
         if national_contact is not None:
-            add(T.ESCALATION_STEP, (ctx_ids.take(T.ESCALATION_STEP), oid, 4, national_contact))
+            add(
+                T.ESCALATION_STEP, (ctx_ids.take(T.ESCALATION_STEP), oid, 4, national_contact, None)
+            )
             org.steps[4] = national_contact
         orgs[name] = org
         created["organisations"] += 1

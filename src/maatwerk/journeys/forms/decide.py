@@ -8,7 +8,9 @@ event fits the request's state is the service's call, not the form's.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import EventType, RefusalReason
+from maatwerk.register.models import Organisation
+
+from ..models import EventType, RedirectReason, RefusalReason
 
 
 class InboxFilterForm(forms.Form):
@@ -35,6 +37,11 @@ class DecisionForm(forms.Form):
     heading = ""
     submit_label = ""
     success_message = ""
+
+    def __init__(self, *args, own_organisation_id=None, **kwargs):
+        # The decision maker's own organisation (a redirect goes elsewhere).
+        self.own_organisation_id = own_organisation_id
+        super().__init__(*args, **kwargs)
 
     def event_fields(self) -> dict:
         return {"text": self.cleaned_data.get("text", "").strip()}
@@ -126,22 +133,75 @@ class RedirectForm(DecisionForm):
     submit_label = _("Redirect")
     success_message = _("The redirection has been recorded.")
 
+    reason = forms.ChoiceField(
+        label=_("Why redirect?"),
+        choices=[("", _("Choose a reason")), *RedirectReason.choices],
+        error_messages={"required": _("Choose the reason for the redirect.")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("To which organisation (from the register)?"),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not in the register"),
+        error_messages={"invalid_choice": _("Choose an organisation from the register.")},
+    )
     redirected_to = forms.CharField(
-        label=_("To which organisation or desk?"),
+        label=_("Or: to which desk or organisation outside the register?"),
+        help_text=_("Only when the organisation or desk is not in the register."),
         max_length=300,
-        error_messages={"required": _("Say to which organisation or desk the request goes.")},
+        required=False,
     )
     text = forms.CharField(
-        label=_("Reason"),
+        label=_("Explanation"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.own_organisation_id:
+            self.fields["organisation"].queryset = Organisation.objects.filter(active=True).exclude(
+                pk=self.own_organisation_id
+            )
+        for name in ("reason", "organisation"):
+            self.fields[name].widget.attrs.pop("required", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        free = (cleaned.get("redirected_to") or "").strip()
+        if "organisation" in self.errors:
+            return cleaned
+        if organisation is None and not free:
+            self.add_error(
+                "organisation",
+                _("Choose the organisation from the register, or name the desk outside it."),
+            )
+        elif organisation is not None and free:
+            self.add_error(
+                "redirected_to",
+                _("Leave this empty: you chose an organisation from the register."),
+            )
+        elif free:
+            known = Organisation.objects.filter(active=True, name__iexact=free).first()
+            if known is not None:
+                self.add_error(
+                    "redirected_to",
+                    _("%(name)s is in the register: choose it from the list above.")
+                    % {"name": known.name},
+                )
+        if cleaned.get("reason") == RedirectReason.OTHER and not cleaned.get("text", "").strip():
+            self.add_error("text", _("Explain the redirect when the reason is “other”."))
+        return cleaned
+
     def event_fields(self) -> dict:
+        data = self.cleaned_data
         return {
             **super().event_fields(),
-            "redirected_to": self.cleaned_data["redirected_to"].strip(),
+            "reason": data["reason"],
+            "redirected_to_organisation": data["organisation"],
+            "redirected_to": data["redirected_to"].strip(),
         }
 
 

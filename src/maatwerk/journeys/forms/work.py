@@ -11,7 +11,7 @@ from maatwerk.core.dates import date_problem
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 
-from ..models import SYSTEM_EVENTS, EventType, RefusalReason, Request
+from ..models import SYSTEM_EVENTS, AttachmentKind, EventType, RefusalReason, Request
 from ..workflow import TRANSITIONS
 
 # The household's answer to a condition: a tri-state in the model (None: not asked).
@@ -165,8 +165,17 @@ class EventForm(forms.Form):
         choices=[("", "–"), *RefusalReason.choices],
         required=False,
     )
+    redirected_to_organisation = forms.ModelChoiceField(
+        label=_("Redirected to (organisation in the register)"),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not in the register"),
+        error_messages={"invalid_choice": _("Choose an organisation from the register.")},
+    )
     redirected_to = forms.CharField(
-        label=_("Redirected to (organisation or desk)"), max_length=300, required=False
+        label=_("Redirected to (desk or organisation outside the register)"),
+        max_length=300,
+        required=False,
     )
     level = forms.TypedChoiceField(
         label=_("Escalation level and contact"), coerce=int, empty_value=None, required=False
@@ -193,7 +202,7 @@ class EventForm(forms.Form):
         self.fields["level"].choices = [("", "–"), *levels]
         if req.escalation_level < 4:
             self.fields["level"].initial = req.escalation_level + 1
-        for name in ("type", "reason", "level", "household_agrees"):
+        for name in ("type", "reason", "level", "household_agrees", "redirected_to_organisation"):
             self.fields[name].widget.attrs.pop("required", None)
 
     def event_fields(self) -> dict:
@@ -205,6 +214,7 @@ class EventForm(forms.Form):
             fields["reason"] = data["reason"]
         if kind == EventType.REDIRECTED:
             fields["redirected_to"] = data["redirected_to"].strip()
+            fields["redirected_to_organisation"] = data["redirected_to_organisation"]
         if kind == EventType.ESCALATED:
             fields["level"] = data["level"]
             fields["escalated_to"] = self.contacts.get(data["level"])
@@ -251,3 +261,90 @@ class ConfirmShareForm(forms.Form):
         label=_("I checked every piece above: it may go to this organisation."),
         error_messages={"required": _("Confirm that you checked what will be shared.")},
     )
+
+
+class AttachmentForm(forms.Form):
+    """A document for a request. The file is checked again by the service
+    (``services.attachment_problem``: PDF, JPG or PNG by its content, at most 10 MB)."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A PDF, JPG or PNG file of at most 10 MB."),
+        error_messages={
+            "required": _("Choose the file to attach."),
+            "invalid": _("The file could not be read; try again."),
+            "empty": _("The file is empty."),
+            "max_length": _("The file name is too long (at most 200 characters)."),
+        },
+        max_length=200,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=[("", _("Choose the kind")), *AttachmentKind.choices],
+        error_messages={
+            "required": _("Choose the kind of document."),
+            "invalid_choice": _("Choose the kind of document from the list."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        help_text=_("For example “decision of 3 March on the benefit”. No names, please."),
+        max_length=200,
+        required=False,
+    )
+    share = forms.BooleanField(
+        label=_("Share this document with the organisation"),
+        help_text=_("Only then its decision makers see it; otherwise only your team does."),
+        required=False,
+    )
+    household_agreed = forms.BooleanField(
+        label=_("The household agreed that the organisation sees this document"),
+        required=False,
+    )
+
+    def __init__(self, *args, safety_concern=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs.pop("required", None)
+        if safety_concern:
+            self.fields["confirm_share"] = forms.BooleanField(
+                label=_(
+                    "There is a safety concern: I checked that this document may go to the "
+                    "organisation."
+                ),
+                required=False,
+            )
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "upload": data["file"],
+            "kind": data["kind"],
+            "description": data["description"].strip(),
+            "share": data["share"],
+            "household_agreed": data["household_agreed"],
+            "confirmed": data.get("confirm_share", False),
+        }
+
+
+class AttachmentShareForm(forms.Form):
+    """Share an attachment with the organisation (with the household's agreement), or
+    stop sharing it."""
+
+    share = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Say whether to share the document.")},
+    )
+    household_agreed = forms.BooleanField(
+        label=_("The household agreed that the organisation sees this document"),
+        required=False,
+    )
+
+    def __init__(self, *args, safety_concern=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if safety_concern:
+            self.fields["confirm_share"] = forms.BooleanField(
+                label=_("There is a safety concern: I checked that it may go to the organisation."),
+                required=False,
+            )

@@ -200,7 +200,7 @@ def test_inbox_is_only_for_decision_makers(client, login, world):
 def test_navigation_shows_the_inbox_to_decision_makers_only(client, login, world):
     login(world.decider)
     urls = [item["url"] for item in client.get("/").context["main_nav"]]
-    assert urls == ["/", INBOX, "/register/"]
+    assert urls == ["/", INBOX, "/learning/", "/learning/precedents/", "/register/"]
     client.logout()
     login(world.professional)
     assert INBOX not in [item["url"] for item in client.get("/").context["main_nav"]]
@@ -380,9 +380,18 @@ def test_reading_the_decide_page_writes_one_access_log_row(client, login, world)
         ),
         (
             "redirected",
-            {"redirected_to": "UWV Werkbedrijf", "text": "Zij gaan over omscholing"},
+            {
+                "reason": "wrong_desk",
+                "redirected_to": "UWV Werkbedrijf",
+                "text": "Zij gaan over omscholing",
+            },
             "redirected",
-            {"redirected_to": "UWV Werkbedrijf", "text": "Zij gaan over omscholing"},
+            {
+                "reason": "wrong_desk",
+                "redirected_to": "UWV Werkbedrijf",
+                "redirected_to_organisation": None,
+                "text": "Zij gaan over omscholing",
+            },
         ),
     ],
 )

@@ -24,6 +24,8 @@ from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.jobs import mark_overdue, notice_key
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.journeys.workflow import BEYOND_ROUTE
+from maatwerk.notices.kinds import render
 from maatwerk.notices.models import Kind, Notice
 from maatwerk.scheduler import jobs as scheduler_jobs
 from maatwerk.scheduler.jobs import run_due_jobs
@@ -201,6 +203,8 @@ def test_the_job_notifies_once(world, clock):
         "approval_notices": 0,
         "approval_reminders": 0,
         "emergency_access_notices": 0,
+        "learning_point_reminders": 0,
+        "learning_point_follow_ups": 0,
         # The first run's checkpoint covers its rows; nothing new since.
         "audit_checkpoints": 0,
         "audit_checkpoint_refused": 0,
@@ -255,12 +259,25 @@ def test_after_an_escalation_the_next_level_is_notified_once(world, clock):
     assert Notification.objects.filter(recipient=world.owner).count() == 2
 
 
-def test_at_level_4_the_national_contact_is_proposed(world, clock):
-    Request.objects.filter(pk=world.req.pk).update(escalation_level=4)
+def test_at_level_3_the_national_contact_is_proposed(world, clock):
+    Request.objects.filter(pk=world.req.pk).update(escalation_level=3)
     clock(date(2027, 3, 30))
     run_due_jobs()
     assert recipients() == ["casusregisseur@zaanstad.example.org", "team@lml.example"]
     assert Notification.objects.filter(key=notice_key(world.req.pk, date(2027, 3, 25), 4)).exists()
+
+
+def test_at_level_4_the_doorbraaktafel_is_proposed_not_level_4_again(world, clock):
+    Request.objects.filter(pk=world.req.pk).update(escalation_level=4)
+    clock(date(2027, 3, 30))
+    run_due_jobs()
+    # Only the case owner: there is no escalation contact beyond the route.
+    assert recipients() == ["casusregisseur@zaanstad.example.org"]
+    assert "doorbraaktafel" in mail.outbox[0].body
+    key = notice_key(world.req.pk, date(2027, 3, 25), BEYOND_ROUTE)
+    notice = Notification.objects.get(key=key, recipient=world.owner)
+    assert "doorbraaktafel" in render(notice.kind, notice.facts)
+    assert not Notification.objects.filter(key=notice_key(world.req.pk, date(2027, 3, 25), 4))
 
 
 def test_a_notice_another_run_already_sent_is_not_sent_again(world, clock):

@@ -27,6 +27,7 @@ from ..models import Request
 from ..selectors import (
     hidden_request,
     inbox_requests,
+    request_attachments,
     request_for,
     request_refused,
     shared_view,
@@ -97,7 +98,7 @@ def decide(request, pk):
         form_class = DECISION_FORMS.get(decision)
         if form_class is None:
             return HttpResponseBadRequest(_("Unknown decision."))
-        posted = form_class(request.POST, prefix=decision)
+        posted = form_class(request.POST, prefix=decision, own_organisation_id=req.organisation_id)
         if posted.is_valid():
             try:
                 record_event(
@@ -118,9 +119,11 @@ def decide(request, pk):
         if posted is not None and posted.prefix == decision:
             decisions.append({"key": decision, "form": posted, "open": True})
         elif req.state in TRANSITIONS[form_class.event_type][0]:
-            decisions.append({"key": decision, "form": form_class(prefix=decision), "open": False})
+            form = form_class(prefix=decision, own_organisation_id=req.organisation_id)
+            decisions.append({"key": decision, "form": form, "open": False})
     with transaction.atomic():
         view = shared_view(req)
+        attachments = request_attachments(req, whole_case=False)
         log_access(
             action=Action.READ,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -139,5 +142,6 @@ def decide(request, pk):
             "late": is_overdue(req, timezone.localdate()),
             "decisions": decisions,
             "failed": posted is not None,
+            "attachments": attachments,
         },
     )

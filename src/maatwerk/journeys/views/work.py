@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,21 +27,30 @@ from maatwerk.web.forms import add_service_errors
 from .. import services
 from ..forms.work import (
     AGREES_VALUES,
+    AttachmentForm,
+    AttachmentShareForm,
     ConditionAnswerForm,
     ConfirmShareForm,
     EventForm,
     QueueFilterForm,
     RequestForm,
 )
-from ..models import EventType, JourneyEvent, Request
+from ..letters import maatwerk_contact
+from ..models import Attachment, EventType, JourneyEvent, Request
 from ..selectors import (
     QUEUE_SECTION_SIZE,
+    attachment_for,
     counter_arguments,
+    due_basis,
     earlier_approvals,
+    hidden_attachment,
     hidden_request,
     journey_lanes,
+    may_forward,
     may_see_case_of,
+    next_step,
     queue_sections,
+    request_attachments,
     request_for,
     request_refused,
     share_digest,
@@ -102,15 +112,70 @@ def _refused(confirm: ConfirmShareForm, error: ValidationError) -> None:
 @permission_required("journeys.add_request", hide=hidden_case("case_pk"))
 def request_create(request, case_pk):
     case = case_for(request.user, case_pk, for_change=True)
+    # At most what the whole household may hear (cases.audience): never a member's
+    # plan or a goal for one member or for the professionals only.
+    initial = {"plan_excerpt": plan_excerpt_for_organisation(case)}
+    return _request_form_page(request, case, initial=initial)
+
+
+def _forward_initial(old: Request, target) -> dict:
+    """The new request pre-filled from the one it continues: the same question, rule,
+    ground and what was shared (shared again only if it is sent)."""
+    return {
+        "organisation": target.pk if target is not None else None,
+        "kind": old.kind,
+        "subject": old.subject,
+        "regulation": old.regulation_id,
+        "rule_text": old.rule_text,
+        "legal_ground": old.legal_ground_id,
+        "share_perspective": old.share_perspective,
+        "plan_excerpt": old.plan_excerpt,
+        "extra_shared": old.extra_shared,
+        "extra_legal_basis": old.extra_legal_basis,
+        "extra_household_agreed_on": old.extra_household_agreed_on,
+    }
+
+
+@permission_required("journeys.add_request", hide=hidden_request("pk"))
+def request_forward(request, pk):
+    """Forward a redirected (or refused) request to the organisation the redirect named,
+    in one step: the request form pre-filled from the old request."""
+    old = request_for(request.user, pk)
+    if not may_see_case_of(request.user, old):
+        raise request_refused(old.pk, detail="forward: not the case team")
+    case = case_for(request.user, old.case_id, for_change=True)
+    if not may_forward(old):
+        messages.error(
+            request,
+            _("Request %(reference)s cannot be forwarded while it is “%(state)s”.")
+            % {"reference": old.reference, "state": old.get_state_display()},
+        )
+        return redirect("journeys:request_detail", pk=old.pk)
+    because = (
+        old.events.filter(type__in=[EventType.REDIRECTED, EventType.REFUSED])
+        .select_related("redirected_to_organisation")
+        .order_by("-on", "-id")
+        .first()
+    )
+    target = because.redirected_to_organisation if because is not None else None
+    if target is not None and not target.active:
+        target = None
+    return _request_form_page(
+        request,
+        case,
+        initial=_forward_initial(old, target),
+        forward_of=old,
+        because=because,
+    )
+
+
+def _request_form_page(request, case, *, initial, forward_of=None, because=None):
+    """The request form: a new request, or one that forwards ``forward_of``."""
     may_send = request.user.has_perm("journeys.add_journeyevent")
     if request.method == "POST":
         form = RequestForm(request.POST, may_send=may_send)
     else:
-        # At most what the whole household may hear (cases.audience): never a member's
-        # plan or a goal for one member or for the professionals only.
-        form = RequestForm(
-            may_send=may_send, initial={"plan_excerpt": plan_excerpt_for_organisation(case)}
-        )
+        form = RequestForm(may_send=may_send, initial=initial)
     confirm, confirmed = _confirmation(request, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,16 +197,26 @@ def request_create(request, case_pk):
             return preview()
         try:
             # One transaction: a request that should have been sent is never left
-            # behind as a draft.
+            # behind as a draft (and a forward never without its new request).
             with transaction.atomic():
-                req = services.request_create(
-                    request=request,
-                    user=request.user,
-                    case=case,
-                    organisation=data["organisation"],
-                    subject=data["subject"],
-                    **form.request_fields(),
-                )
+                if forward_of is not None:
+                    req = services.request_forward(
+                        request=request,
+                        user=request.user,
+                        req=forward_of,
+                        organisation=data["organisation"],
+                        subject=data["subject"],
+                        **form.request_fields(),
+                    )
+                else:
+                    req = services.request_create(
+                        request=request,
+                        user=request.user,
+                        case=case,
+                        organisation=data["organisation"],
+                        subject=data["subject"],
+                        **form.request_fields(),
+                    )
                 if data.get("send_now"):
                     services.record_event(
                         request=request,
@@ -171,9 +246,18 @@ def request_create(request, case_pk):
                     % {"reference": req.reference},
                 )
             return redirect("journeys:request_detail", pk=req.pk)
-    voices = case_frame(request, case, detail="request form")
+    detail = f"forward {forward_of.reference}" if forward_of is not None else "request form"
+    voices = case_frame(request, case, detail=detail)
     return render(
-        request, "journeys/request_form.html", {"case": case, "form": form, "voices": voices}
+        request,
+        "journeys/request_form.html",
+        {
+            "case": case,
+            "form": form,
+            "voices": voices,
+            "forward_of": forward_of,
+            "because": because,
+        },
     )
 
 
@@ -235,6 +319,65 @@ def _record_answer(request, req, condition, form) -> bool:
     return True
 
 
+def _add_attachment(request, req, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.attachment_add(
+            request=request, user=request.user, req=req, **form.service_fields()
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+def _share_attachment(request, attachment, form) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.attachment_set_shared(
+            request=request,
+            user=request.user,
+            attachment=attachment,
+            share=data["share"],
+            household_agreed=data["household_agreed"],
+            confirmed=data.get("confirm_share", False),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+@permission_required("journeys.view_request", hide=hidden_attachment("pk"))
+def attachment_download(request, pk):
+    """One attachment, for the case team or (when shared) the organisation's decision
+    maker; every download is logged (an export of case data)."""
+    attachment, _whole_case = attachment_for(request.user, pk)
+    req = attachment.request
+    log_access(
+        action=Action.EXPORT,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=attachment,
+        household=req.case.household.pseudonym,
+        detail=f"{req.reference}: attachment ({attachment.kind})",
+    )
+    handle = attachment.file.open("rb")
+    extension = attachment.file.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{req.reference}-{attachment.kind}-{attachment.pk}.{extension}",
+        content_type=ATTACHMENT_CONTENT_TYPES.get(attachment.content_type, "application/pdf"),
+    )
+
+
+ATTACHMENT_CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
 @permission_required("journeys.view_request", hide=hidden_request("pk"))
 def request_detail(request, pk):
     req = request_for(request.user, pk)
@@ -242,11 +385,22 @@ def request_detail(request, pk):
     if not may_see_case_of(request.user, req):
         raise request_refused(req.pk, detail="not the case team (the inbox shows what was shared)")
     case = req.case
-    steps = list(req.organisation.escalation_steps.select_related("contact").order_by("level"))
+    steps = list(
+        req.organisation.escalation_steps.select_related("contact__organisation").order_by("level")
+    )
     # Logging steps is work on the case: not through an emergency access (read-only).
     may_log = request.user.has_perm("journeys.add_journeyevent") and may_work_on(request.user, case)
-    event_form = EventForm(req=req, steps=steps)
+    initial = {}
+    if request.GET.get("on_behalf") and may_log:
+        # Recording the answer of an organisation that does not use Maatwerk.
+        contact = maatwerk_contact(req.organisation)
+        initial["on_behalf_of"] = (
+            f"{contact.name}, {req.organisation.name}" if contact else req.organisation.name
+        )[:200]
+    event_form = EventForm(req=req, steps=steps, initial=initial)
     bound_answer = None  # (condition pk, bound form with errors)
+    attach_form = AttachmentForm(safety_concern=case.safety_concern)
+    bound_share = None  # (attachment pk, bound form with errors)
     if request.method == "POST":
         if not may_log:
             return deny(
@@ -254,7 +408,39 @@ def request_detail(request, pk):
                 processing_activity=ProcessingActivity.CASE_WORK,
                 detail="journeys.add_journeyevent",
             )
-        if request.POST.get("action") == "answer":
+        action = request.POST.get("action")
+        if action == "attach":
+            attach_form = AttachmentForm(
+                request.POST, request.FILES, safety_concern=case.safety_concern
+            )
+            if _add_attachment(request, req, attach_form):
+                messages.success(request, _("The document has been attached."))
+                return redirect("journeys:request_detail", pk=req.pk)
+        elif action == "share_attachment":
+            attachment = (
+                Attachment.objects.filter(request=req, pk=request.POST.get("attachment")).first()
+                if (request.POST.get("attachment") or "").isdigit()
+                else None
+            )
+            if attachment is None:
+                messages.error(request, _("This document is not attached to this request."))
+                return redirect("journeys:request_detail", pk=req.pk)
+            form = AttachmentShareForm(
+                request.POST,
+                prefix=f"attachment-{attachment.pk}",
+                safety_concern=case.safety_concern,
+            )
+            if _share_attachment(request, attachment, form):
+                messages.success(
+                    request,
+                    _("The document is now shared with %(organisation)s.")
+                    % {"organisation": req.organisation.name}
+                    if form.cleaned_data["share"]
+                    else _("The document is no longer shared with the organisation."),
+                )
+                return redirect("journeys:request_detail", pk=req.pk)
+            bound_share = (attachment.pk, form)
+        elif action == "answer":
             condition = (
                 JourneyEvent.objects.filter(
                     request=req,
@@ -304,14 +490,31 @@ def request_detail(request, pk):
         events = [step.event for step in lane.steps]
         last = events[-1] if events else None
         refusal = None
-        if last is not None and last.type == EventType.REFUSED:
+        # A refusal or a redirect (the reasons share their codes): what to answer.
+        if last is not None and last.type in (EventType.REFUSED, EventType.REDIRECTED):
             refusal = {
                 "event": last,
-                "arguments": counter_arguments(last.reason),
+                "arguments": counter_arguments(last.reason) if last.reason else [],
                 "approvals": earlier_approvals(req),
             }
+        forwarded_from = None
+        if req.forwarded_from_id:
+            forwarded_from = Request.objects.select_related("organisation").get(
+                pk=req.forwarded_from_id
+            )
         # Last: the access-log row holds the chain lock until the commit (ADR 0007).
         voices = case_frame(request, case, detail=f"request {req.reference}")
+    attachments = []
+    for attachment in request_attachments(req, whole_case=True):
+        if bound_share and bound_share[0] == attachment.pk:
+            form = bound_share[1]
+        else:
+            form = AttachmentShareForm(
+                prefix=f"attachment-{attachment.pk}",
+                safety_concern=case.safety_concern,
+                initial={"share": "no" if attachment.shared_with_organisation else "yes"},
+            )
+        attachments.append({"attachment": attachment, "form": form})
     may_answer = may_log and req.state in CONDITION_ANSWER_STATES
     conditions = []
     for condition in _open_conditions(events):
@@ -337,6 +540,12 @@ def request_detail(request, pk):
             else None,
             "steps": steps,
             "is_overdue": is_overdue(req, timezone.localdate()),
+            "due_basis": due_basis(req, events, steps),
+            "next_step": next_step(req, steps),
+            "may_forward": may_log and may_forward(req),
+            "forwarded_from": forwarded_from,
+            "attachments": attachments,
+            "attach_form": attach_form if may_log else None,
         },
     )
 
