@@ -17,6 +17,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
+from .attention import refresh_attention
 from .audience import audience_problem, default_audience
 from .models import (
     Agreement,
@@ -271,6 +272,7 @@ def plan_save_version(
                 obj=version,
                 household=case.household.pseudonym,
             )
+            refresh_attention([case.pk])
     except IntegrityError as exc:  # the same version number taken at the same moment
         raise ConflictError(
             _("Someone else saved a new version of this plan in the meantime."),
@@ -317,6 +319,7 @@ def plan_record_agreement(
             obj=agreement,
             household=case.household.pseudonym,
         )
+        refresh_attention([case.pk])
     return agreement
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 
@@ -208,6 +209,7 @@ def record_event(
                 household=req.case.household.pseudonym,
                 detail=f"with {req.organisation.name}: {shared}{note}",
             )
+        refresh_attention([req.case_id])
     return event
 
 

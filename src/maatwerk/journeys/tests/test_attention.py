@@ -5,6 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory, TeamFactory
 
@@ -52,4 +53,8 @@ def test_case_list_needs_attention_follows_the_requests(client, login, make_user
     }  # the refusal is 8 days old: not yet past the 10-day follow-up
     with time_machine.travel(TODAY + timedelta(days=3), tick=False):
         login(professional)  # a new session: the old one timed out meanwhile
+        # stored, not recomputed by the page: only the daily job notices that the
+        # follow-up time has passed
+        assert refused.household.pseudonym not in attention_pseudonyms(client)
+        run_due_jobs()
         assert refused.household.pseudonym in attention_pseudonyms(client)
