@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 
-from .attention import CODES, Reason, reason_labels, reasons_of
+from .attention import CODES, Reason, open_actions, reason_labels, reasons_of
 from .extensions import annotate_case_list
 from .models import (
     Case,
@@ -34,6 +34,7 @@ from .models import (
     EmergencyAccess,
     EmergencyAccessReview,
     Perspective,
+    PlanAction,
     PlanVersion,
 )
 
@@ -277,6 +278,23 @@ def cases_needing_attention(user, *, scope: str = "mine", reason: Reason | None 
         )
     return cases.select_related("household", "owner", "attention").order_by(
         F("attention__next_due_on").asc(nulls_last=True), "opened_on", "id"
+    )
+
+
+def plan_actions_to_do(user, *, scope: str = "mine") -> QuerySet[PlanAction]:
+    """The open actions (of the plans' newest versions, not done) of the cases the user
+    may work on, of open cases: "mine" those given to the user, "team" all of the
+    user's teams' cases. Soonest date first, those without a date last."""
+    cases = workable_cases(user).exclude(status=Case.Status.CLOSED)
+    if scope == "mine":
+        actions = open_actions().filter(owner=user)
+    else:
+        cases = cases.filter(team__in=user.teams.filter(active=True).values("pk"))
+        actions = open_actions()
+    return (
+        actions.filter(version__plan__case__in=cases.values("pk"))
+        .select_related("version__plan__case__household", "owner", "organisation")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
     )
 
 
