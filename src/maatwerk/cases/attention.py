@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntFlag
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
     DateField,
@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Case, CaseAttention, PlanAction, PlanVersion
+from .models import Agreement, AttentionSweep, Case, CaseAttention, PlanAction, PlanVersion
 
 # A case still in intake (no plan saved, no request sent: both move it on) after this
 # many days needs attention.
@@ -270,10 +270,23 @@ def refresh_attention(case_ids: Iterable[int] | None = None, *, today: date | No
 
 
 def refresh_timed_attention(today: date | None = None) -> dict:
-    """The daily job: the cases without an attention row yet, and the cases where a
-    rule that starts when a date passes holds today but the stored bit is not set,
-    are refreshed. Nothing else changes by itself: a second run finds nothing."""
+    """The daily job, once per day (an ``AttentionSweep`` row per day, created in the
+    same transaction: a second run that day, or a second process at the same time,
+    finds it and does nothing). It refreshes the cases without an attention row yet,
+    and the open cases where a rule that starts when a date passes holds today but the
+    stored bit is not set. Nothing else changes by itself."""
     today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            sweep = AttentionSweep.objects.create(day=today)
+            refreshed = _sweep(today)
+            AttentionSweep.objects.filter(pk=sweep.pk).update(refreshed=refreshed)
+    except IntegrityError:  # this day's sweep ran (or runs) elsewhere
+        refreshed = 0
+    return {"attention_refreshed": refreshed}
+
+
+def _sweep(today: date) -> int:
     missing = set(
         Case.objects.filter(attention__isnull=True).values_list("pk", flat=True).iterator()
     )
@@ -281,17 +294,16 @@ def refresh_timed_attention(today: date | None = None) -> dict:
     for rule in _rules:
         if not rule.timed:
             continue
-        lacking = CaseAttention.objects.annotate(bit=F("reasons").bitand(int(rule.reason))).filter(
-            bit=0
+        stored = CaseAttention.objects.annotate(bit=F("reasons").bitand(int(rule.reason))).filter(
+            case_id=OuterRef(rule.case_field), bit__gt=0
         )
         rows = (
             rule.rows(today)
-            .filter(**{f"{rule.case_field}__in": lacking.values("case_id")})
+            .filter(~Exists(stored))
             .exclude(**{_case_status(rule): Case.Status.CLOSED})
         )
         due.update(rows.values_list(rule.case_field, flat=True).distinct().iterator())
-    refreshed = refresh_attention(missing | due, today=today) if missing or due else 0
-    return {"attention_refreshed": refreshed}
+    return refresh_attention(missing | due, today=today) if missing or due else 0
 
 
 def _case_status(rule: Rule) -> str:

@@ -253,6 +253,22 @@ class CaseAttention(models.Model):
         return f"{self.case_id}: {self.reasons}"
 
 
+class AttentionSweep(models.Model):
+    """One run of the daily attention job (``cases.attention.refresh_timed_attention``)
+    per day: the row is the key, created in the job's transaction, so the sweep runs
+    once a day whatever the number of scheduler runs and processes."""
+
+    day = models.DateField(unique=True)
+    refreshed = models.PositiveIntegerField(default=0)
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.day}: {self.refreshed}"
+
+
 class Confirmation(models.TextChoices):
     FIRST = "first", _("first recording")
     CONVERSATION = "conversation", _("in a conversation")

@@ -153,6 +153,12 @@ def every_url() -> list[str]:
         for pattern in resolver.url_patterns:
             arguments = sorted(pattern.pattern.converters)
             name = f"{resolver.namespace}:{pattern.name}"
+            if "action_id" in arguments:
+                for action in PlanAction.objects.select_related("version__plan"):
+                    plan = action.version.plan
+                    kwargs = {"pk": plan.case_id, "plan_id": plan.pk, "action_id": action.pk}
+                    urls.append(reverse(name, kwargs=kwargs))
+                continue
             if "plan_id" in arguments:
                 for plan in Plan.objects.all():
                     urls.append(reverse(name, kwargs={"pk": plan.case_id, "plan_id": plan.pk}))

@@ -138,7 +138,7 @@ def test_cases_needing_attention_for_the_start_page(
     refresh_timed_attention()
     found = with_attention_reasons(list(cases_needing_attention(professional)))
     assert [c.pk for c in found] == [mine_plan.pk, mine_late.pk]  # a deadline first
-    assert found[0].attention_reasons == ["agreement with the plan pending"]
+    assert found[0].attention_reasons == ["instemming met het plan ontbreekt nog"]
     assert found[0].next_due_on == TODAY
     assert found[1].attention_codes == ["intake"]
     team = {c.pk for c in cases_needing_attention(professional, scope="team")}

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.paging import keyset_page
 from maatwerk.web.forms import add_service_errors
 
 from ..audience import case_voices
@@ -62,10 +62,9 @@ def case_list(request):
             domain=filters.get("domain", ""),
             attention=filters.get("attention", False),
         )
-        page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        page.object_list = case_list_rows(list(page.object_list), request.user)
+        # Keyset paging (core.paging): a deep page costs what the first one costs.
+        page = keyset_page(cases, request.GET, size=PAGE_SIZE, date_field="opened_on")
+        page.object_list = case_list_rows(page.object_list, request.user)
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -74,7 +73,8 @@ def case_list(request):
             detail="; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)[:500],
         )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before", "n"):
+        query.pop(key, None)
     return render(
         request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
     )
