@@ -230,6 +230,45 @@ class Case(models.Model):
         return f"{self.household.pseudonym} ({self.reference})"
 
 
+class CaseAttention(models.Model):
+    """Why a case needs attention now, stored (``cases.attention``): a bit per reason
+    (``attention.Reason``), whether any holds, and the earliest open deadline. Kept up
+    to date by the services that change what it is computed from and by the daily
+    job for the reasons that start when a date passes; never computed by a page."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="attention"
+    )
+    reasons = models.PositiveIntegerField(default=0)
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    refreshed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attention of a case")
+        verbose_name_plural = _("attention of cases")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.case_id}: {self.reasons}"
+
+
+class AttentionSweep(models.Model):
+    """One run of the daily attention job (``cases.attention.refresh_timed_attention``)
+    per day: the row is the key, created in the job's transaction, so the sweep runs
+    once a day whatever the number of scheduler runs and processes."""
+
+    day = models.DateField(unique=True)
+    refreshed = models.PositiveIntegerField(default=0)
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.day}: {self.refreshed}"
+
+
 class Confirmation(models.TextChoices):
     FIRST = "first", _("first recording")
     CONVERSATION = "conversation", _("in a conversation")
@@ -479,6 +518,15 @@ class PlanAction(AppendOnlyModel):
     )
     person = models.CharField(_("person"), max_length=200, blank=True)
     due_on = models.DateField(_("by when"), null=True, blank=True)
+    # Who in the team does it (optional; ``person`` names someone outside the app).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who in the team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+    )
     audience = audience_field()
 
     class Meta:
@@ -491,6 +539,26 @@ class PlanAction(AppendOnlyModel):
 
     def __str__(self):
         return self.what
+
+
+class PlanActionDone(AppendOnlyModel):
+    """An action of a plan version was done: dated, by whom, never changed (one row per
+    action, a database guarantee). A later version of the plan carries it over to the
+    same action (``cases.plans.plan_save_version``)."""
+
+    action = models.OneToOneField(PlanAction, on_delete=models.PROTECT, related_name="done")
+    done_on = models.DateField(_("done on"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action done")
+        verbose_name_plural = _("actions done")
+
+    def __str__(self):
+        return f"{self.action_id} done {self.done_on}"
 
 
 class CostLine(AppendOnlyModel):

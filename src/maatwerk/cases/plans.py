@@ -17,6 +17,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
+from .attention import refresh_attention
 from .audience import audience_problem, default_audience
 from .models import (
     Agreement,
@@ -28,6 +29,7 @@ from .models import (
     Perspective,
     Plan,
     PlanAction,
+    PlanActionDone,
     PlanVersion,
 )
 
@@ -67,6 +69,7 @@ class ActionInput:
     person: str = ""
     due_on: object = None
     audience: str = ""
+    owner: object = None  # a member of the case's team who does it (optional)
 
 
 @dataclass
@@ -139,6 +142,9 @@ def _validate(case: Case, content: PlanContent, perspective: Perspective | None)
             errors["goals"] = _(
                 "A goal is linked to words that are not in the current perspective."
             )
+    owners = {a.owner.pk for a in content.actions if a.owner is not None}
+    if owners and len(owners) != case.team.members.filter(pk__in=owners, is_active=True).count():
+        errors["actions"] = _("An action can only be given to an active member of the team.")
     for cost in content.costs:
         if cost.amount is None or cost.amount < 0:
             errors["costs"] = _("An amount must be zero or more.")
@@ -164,10 +170,18 @@ def _changes(old: PlanVersion, new: PlanContent) -> list[str]:
     if old_goals != [(g.text, g.perspective_sentence, g.audience) for g in new.goals]:
         changed.append(str(gettext_lazy("goals")))
     old_actions = [
-        (a.what, a.organisation_id, a.person, a.due_on, a.audience) for a in old.actions.all()
+        (a.what, a.organisation_id, a.person, a.due_on, a.audience, a.owner_id)
+        for a in old.actions.all()
     ]
     new_actions = [
-        (a.what, getattr(a.organisation, "pk", None), a.person, a.due_on, a.audience)
+        (
+            a.what,
+            getattr(a.organisation, "pk", None),
+            a.person,
+            a.due_on,
+            a.audience,
+            getattr(a.owner, "pk", None),
+        )
         for a in new.actions
     ]
     if old_actions != new_actions:
@@ -183,7 +197,10 @@ def _changes(old: PlanVersion, new: PlanContent) -> list[str]:
 def version_queryset():
     return PlanVersion.objects.select_related("plan", "perspective", "created_by").prefetch_related(
         "goals",
-        Prefetch("actions", queryset=PlanAction.objects.select_related("organisation")),
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related("organisation", "owner", "done__done_by"),
+        ),
         Prefetch("costs", queryset=CostLine.objects.select_related("reference_cost")),
         "legal_grounds",
         Prefetch("agreements", queryset=Agreement.objects.select_related("recorded_by")),
@@ -237,11 +254,13 @@ def plan_save_version(
                      perspective_sentence=g.perspective_sentence, audience=g.audience)
                 for i, g in enumerate(content.goals)
             )  # fmt: skip
-            PlanAction.objects.bulk_create(
+            actions = PlanAction.objects.bulk_create(
                 PlanAction(version=version, order=i, what=a.what, organisation=a.organisation,
-                           person=a.person, due_on=a.due_on, audience=a.audience)
+                           person=a.person, due_on=a.due_on, audience=a.audience, owner=a.owner)
                 for i, a in enumerate(content.actions)
             )  # fmt: skip
+            if latest is not None:
+                _carry_over_done(latest, actions)
             CostLine.objects.bulk_create(
                 CostLine(version=version, order=i, kind=c.kind, description=c.description,
                          amount=c.amount, reference_cost=c.reference_cost)
@@ -271,12 +290,60 @@ def plan_save_version(
                 obj=version,
                 household=case.household.pseudonym,
             )
+            refresh_attention([case.pk])
     except IntegrityError as exc:  # the same version number taken at the same moment
         raise ConflictError(
             _("Someone else saved a new version of this plan in the meantime."),
             current=version_queryset().filter(plan=plan).order_by("-number").first(),
         ) from exc
     return version
+
+
+def _carry_over_done(previous: PlanVersion, actions: list[PlanAction]) -> None:
+    """An action that was done in the previous version and is kept (the same words)
+    stays done in the new one: the same date and person, a row of its own."""
+    done = {
+        row.action.what: row
+        for row in PlanActionDone.objects.filter(action__version=previous).select_related("action")
+    }
+    PlanActionDone.objects.bulk_create(
+        PlanActionDone(action=action, done_on=done[action.what].done_on,
+                       done_by_id=done[action.what].done_by_id)
+        for action in actions
+        if action.what in done
+    )  # fmt: skip
+
+
+def plan_action_done(*, request, user, action: PlanAction, done_on) -> PlanActionDone:
+    """Mark an action of a plan's newest version as done on ``done_on``, by ``user``;
+    logged, and the case's attention refreshed (an action past its date no longer
+    counts). Once: a second time is a Dutch error, nothing is stored."""
+    version = action.version
+    case = version.plan.case
+    errors = {}
+    if problem := date_problem(done_on, opened_on=case.opened_on):
+        errors["done_on"] = problem
+    latest = version.plan.versions.order_by("-number").values_list("number", flat=True).first()
+    if latest != version.number:
+        errors["__all__"] = _("Only an action of the newest version of the plan can be done.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            done = PlanActionDone.objects.create(action=action, done_on=done_on, done_by=user)
+            log_access(
+                action=Action.UPDATE,
+                processing_activity=ProcessingActivity.CASE_WORK,
+                request=request,
+                actor=user,
+                obj=action,
+                household=case.household.pseudonym,
+                detail=f"plan {version.plan_id} v{version.number}: action {action.order + 1} done",
+            )
+            refresh_attention([case.pk])
+    except IntegrityError as exc:  # done already (or at the same moment)
+        raise ValidationError(_("This action has already been marked as done.")) from exc
+    return done
 
 
 def conflict_changes(current: PlanVersion | None, content: PlanContent) -> list[str]:
@@ -317,6 +384,7 @@ def plan_record_agreement(
             obj=agreement,
             household=case.household.pseudonym,
         )
+        refresh_attention([case.pk])
     return agreement
 
 

@@ -18,7 +18,7 @@ Two ways to reach a case, decided here:
   sensitive sections; it is logged and reviewed by the privacy officer.
 """
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +26,17 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 
+from .attention import CODES, Reason, open_actions, reason_labels, reasons_of
 from .extensions import annotate_case_list
-from .models import Case, EmergencyAccess, EmergencyAccessReview, Perspective, PlanVersion
+from .models import (
+    Case,
+    CaseAttention,
+    EmergencyAccess,
+    EmergencyAccessReview,
+    Perspective,
+    PlanAction,
+    PlanVersion,
+)
 
 ESCALATED_LEVEL = 4  # the national escalation team: where the coordinators come in
 
@@ -208,7 +217,7 @@ def case_search(
     """The case list: the visible cases matching the filters, newest first. Plain rows
     (no DISTINCT, no per-case subqueries) so that counting and paging stay cheap; what
     the list shows per row comes from ``case_list_rows`` for the shown page only. The
-    "needs attention" filter is the one that annotates the whole list."""
+    "needs attention" filter reads the stored, indexed state (``cases.attention``)."""
     cases = visible_cases(user)
     if scope == "mine":
         cases = cases.filter(owner=user)
@@ -222,23 +231,90 @@ def case_search(
         if domain in SENSITIVE_DOMAINS:  # filtering on it must not reveal it either
             cases = with_sensitive_visible(cases, user).filter(sensitive_visible=True)
     if attention:
-        cases = annotate_case_list(cases).filter(needs_attention=True)
+        cases = cases.filter(attention__needs_attention=True)
     return cases.order_by("-opened_on", "-id")
 
 
 def case_list_rows(case_ids: list[int], user) -> list[Case]:
     """The shown page of the case list, in the order of ``case_ids``, with what each row
-    shows (household, domains, owner, whether the sensitive sections may show, and the
-    annotations registered in ``cases.extensions``, such as journeys'
-    ``needs_attention``), computed for these rows only. The ids come from
+    shows (household, domains, owner, whether the sensitive sections may show, the
+    stored attention and its reasons, and the annotations registered in
+    ``cases.extensions``), computed for these rows only. The ids come from
     ``case_search`` (the policy)."""
     rows = (
         with_sensitive_visible(annotate_case_list(Case.objects.filter(pk__in=case_ids)), user)
-        .select_related("household", "primary_domain", "owner")
+        .select_related("household", "primary_domain", "owner", "attention")
         .prefetch_related("life_domains")
         .in_bulk()
     )
-    return [rows[pk] for pk in case_ids if pk in rows]
+    shown = [rows[pk] for pk in case_ids if pk in rows]
+    for case in shown:
+        _attach_attention(case)
+    return shown
+
+
+def _attach_attention(case: Case) -> None:
+    """``attention_reasons`` (Dutch labels, in order), ``needs_attention`` and
+    ``next_due_on`` from the stored state, without a query."""
+    stored = getattr(case, "attention", None) if _has_attention(case) else None
+    bits = stored.reasons if stored else 0
+    case.attention_reasons = reason_labels(bits)
+    case.attention_codes = [CODES[reason] for reason in reasons_of(bits)]
+    case.needs_attention = bool(bits)
+    case.next_due_on = stored.next_due_on if stored else None
+
+
+def _has_attention(case: Case) -> bool:
+    try:
+        case.attention  # noqa: B018 (loaded by select_related; no query)
+    except CaseAttention.DoesNotExist:
+        return False
+    return True
+
+
+def cases_needing_attention(user, *, scope: str = "mine", reason: Reason | None = None):
+    """The cases that need the user's attention now, with why (for the start pages):
+    the cases the user may work on (``workable_cases``; "mine": the user owns them,
+    "team": the user's teams), whose stored attention (``cases.attention``) holds a
+    reason — or ``reason`` — soonest deadline first, then oldest. Each case carries
+    ``attention_reasons`` (Dutch labels), ``attention_codes`` and ``next_due_on``
+    once listed through ``with_attention_reasons``. A queryset: slice it, then call
+    ``with_attention_reasons(list(...))`` on the page shown."""
+    cases = workable_cases(user).filter(attention__needs_attention=True)
+    if scope == "mine":
+        cases = cases.filter(owner=user)
+    if reason is not None:
+        cases = cases.annotate(_reason_bit=F("attention__reasons").bitand(int(reason))).exclude(
+            _reason_bit=0
+        )
+    return cases.select_related("household", "owner", "attention").order_by(
+        F("attention__next_due_on").asc(nulls_last=True), "opened_on", "id"
+    )
+
+
+def plan_actions_to_do(user, *, scope: str = "mine") -> QuerySet[PlanAction]:
+    """The open actions (of the plans' newest versions, not done) of the cases the user
+    may work on, of open cases: "mine" those given to the user, "team" all of the
+    user's teams' cases. Soonest date first, those without a date last."""
+    cases = workable_cases(user).exclude(status=Case.Status.CLOSED)
+    if scope == "mine":
+        actions = open_actions().filter(owner=user)
+    else:
+        cases = cases.filter(team__in=user.teams.filter(active=True).values("pk"))
+        actions = open_actions()
+    return (
+        actions.filter(version__plan__case__in=cases.values("pk"))
+        .select_related("version__plan__case__household", "owner", "organisation")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def with_attention_reasons(cases: list[Case]) -> list[Case]:
+    """Attach the stored reasons to cases loaded with ``select_related("attention")``
+    (no query)."""
+    for case in cases:
+        _attach_attention(case)
+    return cases
 
 
 def current_perspectives(case: Case) -> list[dict]:

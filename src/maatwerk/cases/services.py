@@ -16,6 +16,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError, NotAllowed
 
+from .attention import refresh_attention
 from .audience import audience_problem, default_audience
 from .models import (
     Audience,
@@ -260,6 +261,7 @@ def case_open(
         CaseEvent.objects.create(
             case=case, kind=CaseEvent.Kind.OPENED, happened_on=opened_on, actor=user
         )
+        refresh_attention([case.pk])
         log_access(
             action=Action.CREATE,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -462,5 +464,6 @@ def case_set_status(
             household=case.household.pseudonym,
             detail=f"status {case.status} -> {status}",
         )
+        refresh_attention([case.pk])
     case.refresh_from_db()
     return case

@@ -17,4 +17,10 @@ urlpatterns = [
     path("<int:pk>/plans/<int:plan_id>/edit/", plans.plan_edit, name="plan_edit"),
     path("<int:pk>/plans/<int:plan_id>/pdf/", plans.plan_pdf_view, name="plan_pdf"),
     path("<int:pk>/plans/<int:plan_id>/agreement/", plans.agreement_add, name="agreement_add"),
+    path(
+        "<int:pk>/plans/<int:plan_id>/actions/<int:action_id>/done/",
+        plans.action_done,
+        name="action_done",
+    ),
+    path("actions/", cases.my_actions, name="my_actions"),
 ]

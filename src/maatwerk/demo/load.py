@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from maatwerk.accounts.roles import sync_roles
+from maatwerk.cases.attention import refresh_attention
 from maatwerk.register.seed import seed_register
 
 from .budgets import create_demo_budgets
@@ -23,4 +24,7 @@ def create_demo_data() -> list[DemoLogin]:
     create_demo_journeys()
     create_demo_budgets()
     create_demo_meetings()
+    # Some demo rows are written with their history's dates, not through the services:
+    # the stored "needs attention" of every case, computed once at the end.
+    refresh_attention()
     return logins

@@ -11,18 +11,19 @@ class JourneysConfig(AppConfig):
         # Imported here, not at the top: models may only be imported once the app
         # registry is ready (the Django rule for AppConfig.ready).
         from maatwerk.audit.labels import register_object_labels
-        from maatwerk.cases.extensions import (
-            register_case_list_annotation,
-            register_case_page_section,
-        )
+        from maatwerk.cases.attention import register_attention_rule, register_deadline
+        from maatwerk.cases.extensions import register_case_page_section
         from maatwerk.notices.policy import register_subject
 
-        from . import selectors
+        from . import attention, selectors
 
         register_object_labels("journeys.request", selectors.log_labels_request)
         register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
         register_object_labels("journeys.attachment", selectors.log_labels_attachment)
-        register_case_list_annotation(selectors.with_attention)
+        for rule in attention.RULES:
+            register_attention_rule(rule)
+        for deadline in attention.DEADLINES:
+            register_deadline(deadline)
         register_case_page_section(
             lambda user, case: {"requests": selectors.case_requests(user, case)}
         )

@@ -7,17 +7,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -558,24 +554,6 @@ __all__ = [
     "visible_requests",
     "with_request_attention",
 ]
-
-
-def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate ``needs_attention``: a safety concern, an intake older than
-    INTAKE_ATTENTION_DAYS days, or a request that needs attention (overdue, a condition
-    the household has not agreed to, a refusal without follow-up)."""
-    today = timezone.localdate()
-    stale_intake = today - timedelta(days=INTAKE_ATTENTION_DAYS)
-    requests = requests_needing_attention(today).filter(case=OuterRef("pk"))
-    return cases.annotate(
-        needs_attention=CaseWhen(
-            When(safety_concern=True, then=Value(True)),
-            When(status=Case.Status.INTAKE, opened_on__lte=stale_intake, then=Value(True)),
-            When(Exists(requests), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
 
 
 # --- Names for the access log's page (audit.labels) ----------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 from maatwerk.core.uploads import detect_type, matches_name
@@ -244,6 +245,7 @@ def record_event(
             )
         # Who must hear of it: notices in this same transaction (an outbox).
         announce(user=user, req=req, event=event, due_on=changes.get("due_on"))
+        refresh_attention([req.case_id])
     return event
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
+from maatwerk.cases import attention
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
 from maatwerk.learning import jobs as learning_jobs
@@ -34,6 +35,13 @@ def _overdue(today: date) -> dict:
         "marked_overdue": journey_jobs.mark_overdue(today=today),
         "no_longer_overdue": journey_jobs.clear_overdue(),
     }
+
+
+def _attention(today: date) -> dict:
+    """The stored "needs attention" of the cases whose reasons start when a date passes
+    (a due date, a refusal's follow-up, 14 days of intake): idempotent, a second run
+    finds nothing to refresh (cases.attention)."""
+    return attention.refresh_timed_attention(today)
 
 
 def _overdue_notices(today: date) -> dict:
@@ -77,6 +85,7 @@ def _audit_checkpoint(today: date) -> dict:
 # (name, job): the order is the order of a run.
 DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue requests", _overdue),
+    ("needs attention", _attention),
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
     ("emergency access notices", _emergency_access_notices),

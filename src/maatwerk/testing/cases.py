@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 import time_machine
 from django.utils import timezone
 
+from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, Household, Perspective
 from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
 from maatwerk.cases.services import case_open, perspective_record
@@ -110,6 +111,7 @@ def _bulk(team, owner, count, start):
             for c in cases
         ]
     )
+    refresh_attention([c.pk for c in cases])  # as the services do, set-based
     return cases
 
 

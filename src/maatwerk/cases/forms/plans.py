@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from ..audience import audience_choices, default_audience
 from ..models import Audience, Confirmation, CostLine
 
 TEXTAREA = {"rows": 3}
+User = get_user_model()
 
 
 def set_audience_choices(form, voice: str) -> None:
@@ -138,11 +140,19 @@ class ActionForm(forms.Form):
     )
     person = forms.CharField(label=_("Person"), required=False, max_length=200)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    owner = forms.ModelChoiceField(
+        label=_("Who in the team does it"),
+        queryset=None,
+        required=False,
+        help_text=_("It appears in their list of actions; past its date it needs attention."),
+    )
     audience = forms.ChoiceField(label=_("Who may hear this action?"), required=False)
 
-    def __init__(self, *args, voice="", **kwargs):
+    def __init__(self, *args, voice="", owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         set_audience_choices(self, voice)
+        self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
 
     def clean(self):
         cleaned = super().clean()
@@ -236,4 +246,13 @@ class ConfirmPrintForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I checked every piece above: it may go to this reader."),
         error_messages={"required": _("Confirm that you checked what will be printed.")},
+    )
+
+
+class ActionDoneForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Done on"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        error_messages={"required": _("Enter the date the action was done.")},
     )

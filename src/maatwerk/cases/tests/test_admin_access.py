@@ -31,12 +31,13 @@ from maatwerk.cases.models import (
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.cases.services import emergency_access_open
 from maatwerk.demo.load import create_demo_data
-from maatwerk.journeys.models import CounterArgument, JourneyEvent, Request
+from maatwerk.journeys.models import Attachment, CounterArgument, JourneyEvent, Request
 from maatwerk.meetings.models import AgendaItem, Meeting, Minutes
 
 pytestmark = pytest.mark.django_db
 
 CASE_APPS = ("cases", "journeys", "budgets", "meetings")
+WITHOUT_DEMO_ROWS = {"journeys:attachment"}
 CONTENT_MODELS = [
     Case,
     Perspective,
@@ -131,6 +132,11 @@ def ids_for(namespace: str, name: str, argument: str) -> list:
         ("cases", "emergency_review"): EmergencyAccess,
         ("journeys", "request_detail"): Request,
         ("journeys", "decide"): Request,
+        ("journeys", "request_forward"): Request,
+        ("journeys", "letter"): Request,
+        ("journeys", "letter_pdf"): Request,
+        ("journeys", "letter_text"): Request,
+        ("journeys", "attachment"): Attachment,
         ("budgets", "budget_edit"): Budget,
         ("meetings", "meeting_detail"): Meeting,
     }
@@ -153,11 +159,20 @@ def every_url() -> list[str]:
         for pattern in resolver.url_patterns:
             arguments = sorted(pattern.pattern.converters)
             name = f"{resolver.namespace}:{pattern.name}"
+            if "action_id" in arguments:
+                for action in PlanAction.objects.select_related("version__plan"):
+                    plan = action.version.plan
+                    kwargs = {"pk": plan.case_id, "plan_id": plan.pk, "action_id": action.pk}
+                    urls.append(reverse(name, kwargs=kwargs))
+                continue
             if "plan_id" in arguments:
                 for plan in Plan.objects.all():
                     urls.append(reverse(name, kwargs={"pk": plan.case_id, "plan_id": plan.pk}))
                 continue
             values = [ids_for(resolver.namespace, pattern.name, a) for a in arguments]
+            # The demo has no request attachments (journeys/tests cover their access).
+            if name in WITHOUT_DEMO_ROWS and not all(values):
+                continue
             assert all(values), (name, arguments)
             for combination in itertools.product(*values):
                 urls.append(reverse(name, kwargs=dict(zip(arguments, combination, strict=True))))

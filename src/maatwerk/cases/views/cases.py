@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.paging import keyset_page
 from maatwerk.web.forms import add_service_errors
 
 from ..audience import case_voices
@@ -23,7 +24,7 @@ from ..forms.cases import (
     PerspectiveForm,
     StatusForm,
 )
-from ..models import Case, CaseEvent, HouseholdIdentity, MemberIdentity
+from ..models import Case, CaseEvent, HouseholdIdentity, MemberIdentity, PlanAction
 from ..plans import plan_states
 from ..selectors import (
     can_see_identity,
@@ -33,6 +34,7 @@ from ..selectors import (
     case_search,
     hidden_case,
     latest_version,
+    plan_actions_to_do,
 )
 from ..services import (
     case_frame,
@@ -60,10 +62,9 @@ def case_list(request):
             domain=filters.get("domain", ""),
             attention=filters.get("attention", False),
         )
-        page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        page.object_list = case_list_rows(list(page.object_list), request.user)
+        # Keyset paging (core.paging): a deep page costs what the first one costs.
+        page = keyset_page(cases, request.GET, size=PAGE_SIZE, date_field="opened_on")
+        page.object_list = case_list_rows(page.object_list, request.user)
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -72,7 +73,8 @@ def case_list(request):
             detail="; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)[:500],
         )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before", "n"):
+        query.pop(key, None)
     return render(
         request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
     )
@@ -288,3 +290,32 @@ def case_status(request, pk):
             return redirect("cases:case_detail", pk=case.pk)
     voices = case_frame(request, case, detail="status form")
     return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})
+
+
+ACTIONS_SHOWN = 50
+
+
+@permission_required("cases.view_case")
+def my_actions(request):
+    """The open actions of the plans: mine (given to me), or my teams'; late ones
+    first. A constant number of queries: one count, one page of rows."""
+    scope = "team" if request.GET.get("scope") == "team" else "mine"
+    today = timezone.localdate()
+    with transaction.atomic():
+        actions = plan_actions_to_do(request.user, scope=scope)
+        total = actions.count()
+        rows = list(actions[:ACTIONS_SHOWN])
+        log_access(
+            action=Action.SEARCH,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            object_type=PlanAction._meta.label_lower,
+            detail=f"actions to do; scope={scope}; shown={len(rows)}",
+        )
+    for row in rows:
+        row.late = row.due_on is not None and row.due_on < today
+    return render(
+        request,
+        "cases/my_actions.html",
+        {"actions": rows, "total": total, "scope": scope, "shown": ACTIONS_SHOWN},
+    )

@@ -13,6 +13,7 @@ from maatwerk.web.forms import add_service_errors
 
 from ..audience import Reader, default_audience, plan_for_audience, plan_readers
 from ..forms.plans import (
+    ActionDoneForm,
     ActionFormSet,
     AgreementForm,
     ConfirmPrintForm,
@@ -21,7 +22,7 @@ from ..forms.plans import (
     PlanForm,
     PrintForm,
 )
-from ..models import Audience, Plan
+from ..models import Audience, Plan, PlanAction
 from ..pdf import plan_pdf
 from ..plans import (
     AUDIENCE_FIELDS,
@@ -32,6 +33,7 @@ from ..plans import (
     PlanContent,
     conflict_changes,
     current_perspective,
+    plan_action_done,
     plan_export,
     plan_record_agreement,
     plan_save_version,
@@ -71,6 +73,7 @@ def _initial(state):
             "person": a.person,
             "due_on": a.due_on,
             "audience": a.audience,
+            "owner": a.owner,
         }
         for a in version.actions.all()
     ]
@@ -103,6 +106,7 @@ def _content(form, goals, actions, costs) -> PlanContent:
                 a.get("person", ""),
                 a.get("due_on"),
                 a.get("audience", ""),
+                a.get("owner"),
             )
             for a in actions.cleaned_data
             if a and a.get("what", "").strip()
@@ -166,8 +170,12 @@ def plan_edit(request, pk, plan_id=None):
         initial=goals_initial,
         form_kwargs={"sentences": words, "voice": member},
     )
+    owners = case.team.members.filter(is_active=True).order_by("first_name", "username")
     actions = ActionFormSet(
-        data, prefix="actions", initial=actions_initial, form_kwargs={"voice": member}
+        data,
+        prefix="actions",
+        initial=actions_initial,
+        form_kwargs={"voice": member, "owners": owners},
     )
     costs = CostFormSet(data, prefix="costs", initial=costs_initial)
     conflict, changes = None, []
@@ -280,6 +288,35 @@ def agreement_add(request, pk, plan_id):
         request,
         "cases/agreement_form.html",
         {"case": case, "plan": plan, "state": state, "form": form, "voices": voices},
+    )
+
+
+@permission_required("cases.change_case", hide=hidden_case("pk"))
+def action_done(request, pk, plan_id, action_id):
+    """Mark an action of the plan's newest version as done (dated)."""
+    case = case_for(request.user, pk, for_change=True)
+    plan = _plan_for(case, plan_id)
+    action = (
+        PlanAction.objects.filter(pk=action_id, version__plan=plan)
+        .select_related("version__plan__case__household", "owner")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    form = ActionDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_action_done(request=request, user=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action has been marked as done."))
+            return redirect("cases:plan_detail", pk=case.pk, plan_id=plan.pk)
+    voices = case_frame(request, case, detail=f"action done form plan {plan.pk}")
+    return render(
+        request,
+        "cases/action_done_form.html",
+        {"case": case, "plan": plan, "action": action, "form": form, "voices": voices},
     )
 
 

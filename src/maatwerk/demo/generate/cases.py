@@ -23,6 +23,8 @@ from .context import Clock, Context, pick
 from .world import DOMAIN_DECIDERS
 
 CASE_WORK = "case_work"
+ACTION_OWNED = 0.7  # actions given to the case owner (the rest: someone outside the app)
+ACTION_DONE = 0.85  # actions marked done (by the case owner), around their date
 COMPOSITIONS = [
     ("single", 30),
     ("single_parent", 28),
@@ -354,6 +356,7 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
     add_ground, ground_id = ctx.appender(T.PLAN_GROUNDS), ctx.counter(T.PLAN_GROUNDS)
     add_goal, goal_id = ctx.appender(T.GOAL), ctx.counter(T.GOAL)
     add_action, action_id = ctx.appender(T.PLAN_ACTION), ctx.counter(T.PLAN_ACTION)
+    add_done, done_id = ctx.appender(T.PLAN_ACTION_DONE), ctx.counter(T.PLAN_ACTION_DONE)
     add_cost, cost_id = ctx.appender(T.COST_LINE), ctx.counter(T.COST_LINE)
     costs = world.reference_costs
     grounds = world.all_grounds
@@ -380,11 +383,20 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
             )  # fmt: skip
         for order in range(1 + (random_() < 0.5)):
             org = pick(random_, deciding) if random_() < 0.6 else d.municipality
+            due = vday + timedelta(days=7 + int(random_() * 53))
+            aid = action_id()
             add_action(
-                (action_id(), vid, order, pick(random_, W.ACTIONS), org.id,
-                 pick(random_, W.PERSONS), vday + timedelta(days=7 + int(random_() * 53)),
-                 _audience(member)),
+                (aid, vid, order, pick(random_, W.ACTIONS), org.id, pick(random_, W.PERSONS),
+                 due, owner.id if random_() < ACTION_OWNED else None, _audience(member)),
             )  # fmt: skip
+            # Most actions are done by their date or a little later (the rest is late).
+            if random_() < ACTION_DONE:
+                done_on = due + timedelta(days=int(random_() * 14) - 7)
+                if vday <= done_on <= today:
+                    dat = clock.at(done_on)
+                    add_done((done_id(), aid, done_on, owner.id, dat))
+                    ctx.log(dat, owner, "update", CASE_WORK, "cases.planaction", aid,
+                            d.household)  # fmt: skip
         current = pick(random_, W.COST_CURRENT)
         lines = [("current", *current), ("plan", *pick(random_, W.COST_PLAN))]
         if random_() < 0.4:

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from maatwerk.accounts.roles import sync_roles
-from maatwerk.cases.models import Case, Household
+from maatwerk.cases.attention import refresh_attention
+from maatwerk.cases.models import Case, CaseAttention, Household
 from maatwerk.register.seed import seed_register
 
 from . import audit, budgets, cases, journeys, meetings
@@ -113,6 +114,7 @@ def generate(
                 _count(summary, t, len(world_rows[t.name]))
             T.reset_sequences(T.WORLD_TABLES)
         summary.created = dict(world.created)
+        first_case = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         ctx = Context(ids=ids, world=world, today=today, seed=seed)
         batches = _Batches(ctx, summary, writer, cases_count)
         tables = [*T.CASE_TABLES, T.ACCESS_LOG]
@@ -124,6 +126,13 @@ def generate(
         else:
             for done in batches.run(batch, transaction.atomic):
                 report(done)
+        # The stored "needs attention" of the new cases (cases.attention), computed in
+        # set-based SQL once the indexes are there, as of the data's today.
+        report(cases_count, "attention")
+        with transaction.atomic():
+            new = Case.objects.filter(pk__gte=first_case).values_list("pk", flat=True)
+            refreshed = refresh_attention(new.iterator(), today=today)
+        summary.rows[CaseAttention._meta.db_table] = refreshed
     summary.users = _logins(world, batches.requests_per_org)
     summary.seconds = time.monotonic() - started
     report(cases_count, "done")

@@ -43,6 +43,7 @@ from maatwerk.cases.models import (
     Perspective,
     Plan,
     PlanAction,
+    PlanActionDone,
     PlanVersion,
 )
 from maatwerk.journeys.models import JourneyEvent, Request
@@ -116,7 +117,10 @@ PLAN_VERSION = table(
 )
 PLAN_GROUNDS = table(PlanVersion.legal_grounds.through, "id planversion_id legalground_id")
 GOAL = table(Goal, "id version_id order text perspective_sentence audience")
-PLAN_ACTION = table(PlanAction, "id version_id order what organisation_id person due_on audience")
+PLAN_ACTION = table(
+    PlanAction, "id version_id order what organisation_id person due_on owner_id audience"
+)
+PLAN_ACTION_DONE = table(PlanActionDone, "id action_id done_on done_by_id created_at")
 COST_LINE = table(CostLine, "id version_id kind order description reference_cost_id amount")
 AGREEMENT = table(Agreement, "id version_id agreed_on how words recorded_by_id created_at")
 
@@ -201,6 +205,7 @@ CASE_TABLES = [
     PLAN_GROUNDS,
     GOAL,
     PLAN_ACTION,
+    PLAN_ACTION_DONE,
     COST_LINE,
     AGREEMENT,
     REQUEST,

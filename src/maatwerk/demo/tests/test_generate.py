@@ -16,7 +16,16 @@ from maatwerk.accounts.roles import sync_roles
 from maatwerk.audit.models import AccessLogEntry
 from maatwerk.audit.verify import verify_chain
 from maatwerk.budgets.models import Budget, LedgerEntry, Spend
-from maatwerk.cases.models import Case, Household, Perspective, Plan, PlanVersion
+from maatwerk.cases.attention import refresh_attention, refresh_timed_attention
+from maatwerk.cases.models import (
+    Case,
+    CaseAttention,
+    Household,
+    Perspective,
+    Plan,
+    PlanAction,
+    PlanVersion,
+)
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.demo.generate import tables as T
 from maatwerk.demo.generate.digest import digest
@@ -301,3 +310,19 @@ def test_the_command(tmp_path, capsys):
 def test_a_changed_model_stops_the_generator():
     with pytest.raises(RuntimeError, match=r"columns of cases\.Household changed"):
         T.Table(Household, ("id", "pseudonym"))
+
+
+def test_the_stored_attention_is_filled_as_the_services_would(generated):
+    rows = {a.case_id: (a.reasons, a.next_due_on) for a in CaseAttention.objects.all()}
+    assert len(rows) == Case.objects.count()
+    assert generated.rows[CaseAttention._meta.db_table] == len(rows)
+    assert any(reasons for reasons, _due in rows.values())  # some cases need attention now
+    # Computing it again, as of the same day, changes nothing; a second run of the job
+    # on that day finds nothing to do.
+    refresh_attention(today=TODAY)
+    assert {a.case_id: (a.reasons, a.next_due_on) for a in CaseAttention.objects.all()} == rows
+    assert refresh_timed_attention(TODAY) == {"attention_refreshed": 0}
+    # Plan actions have owners and most of the past ones are done.
+    actions = PlanAction.objects.filter(due_on__lt=TODAY)
+    assert actions.filter(owner__isnull=False).exists()
+    assert actions.filter(done__isnull=False).count() > actions.count() / 2

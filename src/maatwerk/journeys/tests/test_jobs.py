@@ -192,8 +192,10 @@ def test_the_job_notifies_once(world, clock):
     first = run_due_jobs()
     assert first["marked_overdue"] == 1
     assert first["notices"] == 1 and first["emails"] == 2 and first["notifications"] == 2
+    assert first["attention_refreshed"] == 1  # its case now needs attention: refreshed once
     again = run_due_jobs()  # same day, already overdue
     assert again == {
+        "attention_refreshed": 0,
         "marked_overdue": 0,
         "no_longer_overdue": 0,
         "notices": 0,
