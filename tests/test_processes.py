@@ -1,6 +1,6 @@
 """The production shape on one machine: two app processes (gunicorn) and two schedulers
 against one PostgreSQL, and the scheduled work still happens exactly once
-(docs/adr/0007-task-mechanism.md, docs/scheduler.md).
+(docs/adr/0009-task-mechanism.md, docs/scheduler.md).
 
 The threaded test in journeys/tests/test_jobs.py proves the same inside one process;
 this one starts real processes, each with its own Django, its own connections and its

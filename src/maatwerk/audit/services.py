@@ -122,16 +122,40 @@ def _new_entry(
     )
 
 
-def log_access(**fields) -> AccessLogEntry:
+def log_access(
+    *,
+    action: Action | str,
+    processing_activity: ProcessingActivity | str,
+    request=None,
+    actor=None,
+    actor_username: str = "",
+    result: Result | str = Result.SUCCESS,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    household: str = "",
+    on_behalf_of: str = "",
+    detail: str = "",
+) -> AccessLogEntry:
     """Append one row to the access log, inside the caller's transaction.
 
-    Fields: ``action``, ``processing_activity`` (both required), ``request``,
-    ``actor``, ``actor_username``, ``result``, ``obj``, ``object_type``, ``object_id``,
-    ``household``, ``on_behalf_of``, ``detail``. ``actor`` defaults to the request's
-    user; ``obj`` fills object type and id. ``household`` is the household's
-    pseudonym, never a name or number.
+    ``actor`` defaults to the request's user; ``obj`` fills object type and id.
+    ``household`` is the household's pseudonym, never a name or number.
     """
-    entry = _new_entry(**fields)
+    entry = _new_entry(
+        action=action,
+        processing_activity=processing_activity,
+        request=request,
+        actor=actor,
+        actor_username=actor_username,
+        result=result,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        household=household,
+        on_behalf_of=on_behalf_of,
+        detail=detail,
+    )
     # No savepoint: a failed append fails the caller's transaction (nothing is shown
     # or stored without its log row), and it saves two statements per append.
     with transaction.atomic(savepoint=False):

@@ -449,7 +449,11 @@ def plan_states(case: Case) -> list[PlanState]:
     )
     versions = {
         version.plan_id: version
-        for version in version_queryset().filter(plan__case=case, number=Subquery(newest_number))
+        # By the plans' ids, not through the case: the planner then starts from the
+        # plan index instead of joining every version of every plan (PostgreSQL).
+        for version in version_queryset().filter(
+            plan_id__in=[plan.pk for plan in plans], number=Subquery(newest_number)
+        )
     }
     newest_perspective = dict(
         Perspective.objects.filter(case=case)

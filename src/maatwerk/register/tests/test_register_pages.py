@@ -118,3 +118,36 @@ def test_anonymous_user_is_sent_to_login(client):
     response = client.get(LIST)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_search_query_count_does_not_grow_with_rows(coordinator_client, assert_constant_queries):
+    """The register search (issue 17): a name, a life domain, a regulation, a type."""
+    domain = LifeDomain.objects.order_by("order").first()
+    regulation = Regulation.objects.first()
+
+    def add(count):
+        for _ in range(count):
+            organisation = OrganisationFactory(type="national_agency")
+            organisation.life_domains.set([domain])
+            organisation.regulations.set([regulation])
+            ContactFactory(organisation=organisation)
+
+    searches = {
+        "name": {"q": "Organisatie"},
+        "domain": {"domain": domain.code},
+        "regulation": {"regulation": regulation.code},
+        "type": {"type": "national_agency"},
+    }
+
+    def page(params):
+        response = coordinator_client.get(LIST, params)
+        assert response.status_code == 200
+        return response
+
+    add(3)
+    runs = assert_constant_queries(
+        {name: lambda params=params: page(params) for name, params in searches.items()},
+        grow=lambda: add(30),
+    )
+    for name in searches:
+        assert len(names(runs[name].after.result)) > len(names(runs[name].before.result))
