@@ -81,7 +81,14 @@ ROLES: list[RoleDefinition] = [
         "eigen organisatie en wat het huishouden heeft laten delen, en beslist erover.",
         "Works at an organisation in the register. Sees only the requests addressed to "
         "their organisation and what the household agreed to share, and decides on them.",
-        [*REGISTER_VIEW, "journeys.view_request", "journeys.decide_request"],
+        # meetings.view_meeting: the breakthrough tables they are invited to (only
+        # those: meetings.selectors.visible_meetings), their agenda only by pseudonym.
+        [
+            *REGISTER_VIEW,
+            "journeys.view_request",
+            "journeys.decide_request",
+            "meetings.view_meeting",
+        ],
     ),
     RoleDefinition(
         "coordinator",

@@ -62,7 +62,7 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
     return created
 
 
-def _validate(req: Request, event_type: str, on, fields: dict) -> None:
+def _validate(req: Request, event_type: str, on, fields: dict, *, taken_earlier=False) -> None:
     errors = {}
     allowed, _target = TRANSITIONS[event_type]
     corrects = fields.get("corrects")
@@ -77,7 +77,7 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         }
     if problem := date_problem(on, opened_on=req.case.opened_on):
         errors["on"] = problem
-    else:
+    elif not taken_earlier:
         last = req.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:
             errors["on"] = _("The date cannot be before the previous step of this request.")
@@ -117,6 +117,7 @@ def record_event(
     on=None,
     on_behalf_of: str = "",
     share_confirmed: str = "",
+    taken_earlier: bool = False,
     **fields,
 ) -> JourneyEvent:
     """Append one journey event and bring the request's state along.
@@ -127,6 +128,12 @@ def record_event(
     Sending (``submitted``) shares the request with the organisation. When the case has
     a safety concern, that needs the professional's confirmation of exactly what is
     shared: ``share_confirmed`` is the ``share_digest`` of the preview they saw.
+
+    ``taken_earlier``: the step was taken on ``on`` and is recorded only now (a
+    decision of a breakthrough table, dated on the day of the meeting), so it may be
+    dated before steps logged meanwhile. It is still checked against the request's
+    state now, and the journey places it by its date (events are ordered by ``on``,
+    then by the order they were recorded in).
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -138,7 +145,7 @@ def record_event(
         if type == EventType.ESCALATED and fields.get("escalated_to") is None:
             route = req.organisation.escalation_steps.filter(level=fields.get("level")).first()
             fields["escalated_to"] = route.contact if route else None
-        _validate(req, type, on, fields)
+        _validate(req, type, on, fields, taken_earlier=taken_earlier)
         confirmed = False
         if type == EventType.SUBMITTED and req.case.safety_concern:
             if share_confirmed != share_digest(req):

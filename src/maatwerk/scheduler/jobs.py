@@ -23,6 +23,7 @@ from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
+from maatwerk.meetings import jobs as meeting_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ def _emergency_access_notices(today: date) -> dict:
     return case_jobs.notify_emergency_accesses(today=today)
 
 
+def _meeting_invitations(today: date) -> dict:
+    return meeting_jobs.send_invitations(today=today)
+
+
 def _audit_checkpoint(today: date) -> dict:
     """The access log's signed head (docs/audit.md); last, so it covers the rows the
     other jobs wrote. Nothing new since the last one: no checkpoint."""
@@ -62,6 +67,7 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("overdue notices", _overdue_notices),
     ("approval notices", _approval_notices),
     ("emergency access notices", _emergency_access_notices),
+    ("meeting invitations", _meeting_invitations),
     ("access-log checkpoint", _audit_checkpoint),
 ]
 
