@@ -31,6 +31,7 @@ from ..selectors import (
     case_list_rows,
     case_refused,
     case_search,
+    current_perspective_text,
     hidden_case,
     latest_version,
 )
@@ -154,6 +155,9 @@ def perspective_add(request, pk):
         voice=member or "",
         new_voice=new_voice,
     )
+    if not new_voice and request.method != "POST":
+        # A new version starts from the current text: the household corrects it.
+        form.fields["text"].initial = current_perspective_text(case, member or "")
     conflict = None
     member_error = None
     if member is None:

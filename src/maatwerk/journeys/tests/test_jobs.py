@@ -175,6 +175,9 @@ def test_the_job_notifies_once(world, clock):
         "approval_notices": 0,
         "approval_reminders": 0,
         "emergency_access_notices": 0,
+        "invitations": 0,
+        "invitation_emails": 0,
+        "invitations_refused": 0,
         # The first run's checkpoint covers its rows; nothing new since.
         "audit_checkpoints": 0,
         "audit_checkpoint_refused": 0,
