@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry
 from maatwerk.cases.models import Case
-from maatwerk.journeys.models import EventType, JourneyEvent, Request
+from maatwerk.journeys.models import EventType, JourneyEvent, RefusalReason, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.meetings.models import Meeting, Minutes
 from maatwerk.meetings.services import decision_record, meeting_create
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
+from maatwerk.testing.queries import measure_queries, numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -523,3 +524,46 @@ def test_the_meeting_list_does_not_grow_with_the_meetings(
 
     assert_constant_queries(lambda: client.get(reverse("meetings:meeting_list")), grow)
     assert_constant_queries(lambda: client.get(reverse("cases:case_detail", args=[case.pk])), grow)
+
+
+def test_the_meeting_page_does_not_grow_with_its_agenda(
+    client, login, professional, teams, case, req, uwv
+):
+    """Only the access log grows: one read row per agenda case, by design."""
+    meeting = plan(professional, teams[0], [case], attendees=[{"name": "Piet"}])
+    decision_record(
+        request=None, user=professional, meeting=meeting, req=req, type="approved", text="Ja"
+    )
+    login(professional)
+
+    def grow():
+        for _ in range(3):
+            other = make_case(teams[0], professional, on=ago(100))
+            extra = request_create(
+                request=None, user=professional, case=other, organisation=uwv, subject="x"
+            )
+            record_event(request=None, user=professional, req=extra, type="submitted", on=ago(5))
+            meeting.agenda.create(case=other, order=meeting.agenda.count())
+            extra.refresh_from_db()
+            decision_record(
+                request=None, user=professional, meeting=meeting, req=extra, type="refused",
+                reason=RefusalReason.values[0], text="Nee",
+            )  # fmt: skip
+            meeting.attendees.create(name="Nog iemand")
+
+    def page_queries():
+        queries = measure_queries(lambda: client.get(detail_url(meeting)))
+        logged = queries.matching('INSERT INTO "audit_accesslogentry"')
+        rest = [
+            sql
+            for sql in queries.statements
+            if not any(log in sql for log in ("audit_accesslogentry", "SAVEPOINT", "advisory"))
+        ]
+        return queries, logged, rest
+
+    _queries, logged_before, before = page_queries()
+    grow()
+    queries, logged_after, after = page_queries()
+    assert len(after) == len(before), numbered(after)
+    assert (len(logged_before), len(logged_after)) == (1, 4)
+    assert len(queries.result.context["entries"]) == 4
