@@ -25,6 +25,7 @@ from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.journeys.models import JourneyEvent, Request
+from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.workflow import OPEN_STATES
 from maatwerk.register.models import Organisation
 
@@ -106,6 +107,9 @@ class AgendaEntry:
     minutes: list[Minutes] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     decisions: list[JourneyEvent] = field(default_factory=list)
+    # For a case the viewer may not see: its open requests they may see anyway (a
+    # decision maker: those to their own organisation, to open in their inbox).
+    shared_requests: list[Request] = field(default_factory=list)
 
 
 def agenda_for(meeting: Meeting, user) -> list[AgendaEntry]:
@@ -138,6 +142,15 @@ def agenda_for(meeting: Meeting, user) -> list[AgendaEntry]:
         .order_by("event__on", "event_id")
     ):
         entries[decision.event.request.case_id].decisions.append(decision.event)
+    hidden_ids = [c.pk for c in cases if c.pk not in visible_ids]
+    if hidden_ids:
+        for req in (
+            visible_requests(user)
+            .filter(case_id__in=hidden_ids, state__in=OPEN_STATES)
+            .select_related("organisation")
+            .order_by("case_id", "id")
+        ):
+            entries[req.case_id].shared_requests.append(req)
     for case_id, messages in case_warnings(meeting, visible_ids).items():
         entries[case_id].warnings = messages
     return list(entries.values())

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry, Action
+from maatwerk.journeys.models import EventType
+from maatwerk.journeys.services import record_event, request_create
 from maatwerk.meetings import jobs
 from maatwerk.meetings.jobs import ics_fold, ics_invitation, send_invitations
 from maatwerk.meetings.models import Attendee, Invitation, Meeting
@@ -188,8 +190,20 @@ def test_ics_folding_keeps_characters_whole():
 
 
 def test_an_invited_decision_maker_sees_the_meeting_but_not_the_case(
-    client, login, make_user, meeting, case, decision_maker
+    client, login, make_user, professional, meeting, case, decision_maker, uwv
 ):
+    ours = request_create(
+        request=None, user=professional, case=case, organisation=uwv, subject="WW ondanks kdn"
+    )
+    record_event(request=None, user=professional, req=ours, type=EventType.SUBMITTED)
+    other = request_create(
+        request=None,
+        user=professional,
+        case=case,
+        organisation=OrganisationFactory(name="SVB"),
+        subject="Kinderbijslag",
+    )
+    record_event(request=None, user=professional, req=other, type=EventType.SUBMITTED)
     login(decision_maker)
     listing = client.get(reverse("meetings:meeting_list"))
     assert listing.status_code == 200
@@ -200,6 +214,11 @@ def test_an_invited_decision_maker_sees_the_meeting_but_not_the_case(
     assert case.household.pseudonym in html
     assert page.context["invited"] and not page.context["entries"][0].visible
     assert not page.context["may_manage"]
+    # Of the case's requests only the one to their own organisation, to their inbox;
+    # not what was asked.
+    assert page.context["entries"][0].shared_requests == [ours]
+    assert reverse("journeys:decide", args=[ours.pk]) in html
+    assert "WW ondanks kdn" not in html and "SVB" not in html
     # Another decision maker, not invited, does not see it.
     client.logout()
     login(make_user("decision_maker"))
