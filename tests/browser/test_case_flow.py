@@ -216,7 +216,7 @@ def test_professional_builds_a_plan_with_the_household(page, site, demo, demo_pa
     page.locator("#id_costs-2-kind").select_option("plan")
     page.locator("#id_costs-2-description").fill(TYPED_PLAN[0])
     page.locator("#id_costs-2-amount").fill(TYPED_PLAN[1])
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form[method=post] button[type=submit]").click()
 
     # The plan page.
     expect(page).to_have_url(re.compile(rf"{case_url}plans/\d+/$"))
@@ -328,7 +328,10 @@ def test_professional_builds_a_plan_with_the_household(page, site, demo, demo_pa
     ) == [(PERSPECTIVE,), (NEW_PERSPECTIVE,)]
     # The current words stand at the top; the first ones are kept, unchanged.
     expect(page.locator("main .maatwerk-voice > blockquote")).to_have_text(NEW_PERSPECTIVE)
-    expect(page.locator("main .maatwerk-voice details blockquote")).to_have_text(PERSPECTIVE)
+    # The history: every version, newest first.
+    expect(page.locator("main .maatwerk-voice details blockquote")).to_have_text(
+        [NEW_PERSPECTIVE, PERSPECTIVE]
+    )
 
     # Back on the plan page: the plan drifted from the household's perspective.
     page.locator(f"main a[href='{plan_url}']").click()

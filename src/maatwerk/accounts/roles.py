@@ -91,6 +91,8 @@ ROLES: list[RoleDefinition] = [
         "eigen organisatie en wat het huishouden heeft laten delen, en beslist erover.",
         "Works at an organisation in the register. Sees only the requests addressed to "
         "their organisation and what the household agreed to share, and decides on them.",
+        # meetings.view_meeting: the breakthrough tables they are invited to (only
+        # those: meetings.selectors.visible_meetings), their agenda only by pseudonym.
         [
             *REGISTER_VIEW,
             "journeys.view_request",
@@ -98,6 +100,7 @@ ROLES: list[RoleDefinition] = [
             "learning.view_learningpoint",
             "learning.answer_learningpoint",
             "learning.view_precedent",
+            "meetings.view_meeting",
         ],
     ),
     RoleDefinition(

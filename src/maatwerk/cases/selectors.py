@@ -318,8 +318,9 @@ def with_attention_reasons(cases: list[Case]) -> list[Case]:
 
 
 def current_perspectives(case: Case) -> list[dict]:
-    """Per voice: the current version and, when different, the first one. Not scoped
-    here: it starts from a case the caller got from ``visible_cases`` (``case_for``)."""
+    """Per voice: the current version, the first one, and every version (``versions``,
+    newest first: the history on the case page). Not scoped here: it starts from a case
+    the caller got from ``visible_cases`` (``case_for``)."""
     rows = list(
         Perspective.objects.filter(case=case)
         .select_related("problems_start_domain", "recorded_by")
@@ -327,9 +328,22 @@ def current_perspectives(case: Case) -> list[dict]:
     )
     voices: dict[str, dict] = {}
     for row in rows:
-        voice = voices.setdefault(row.member, {"member": row.member, "first": row})
+        voice = voices.setdefault(row.member, {"member": row.member, "first": row, "versions": []})
         voice["current"] = row
+        voice["versions"].insert(0, row)
     return list(voices.values())
+
+
+def current_perspective_text(case: Case, member: str) -> str:
+    """The text of a voice's newest version ('' when it has none): where the form for
+    a new version starts. Not scoped here: as ``latest_version``."""
+    return (
+        Perspective.objects.filter(case=case, member=member)
+        .order_by("-version")
+        .values_list("text", flat=True)
+        .first()
+        or ""
+    )
 
 
 def latest_version(case: Case, member: str) -> int:

@@ -144,6 +144,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # short_date in every template (web/templatetags/dates.py).
+            "builtins": ["maatwerk.web.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

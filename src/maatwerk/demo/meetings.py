@@ -1,7 +1,8 @@
 """Demo doorbraaktafel (maatwerk demo): the coordinator of the national desk plans a
 breakthrough table for the case escalated to the national team ("De schuldregeling
-afmaken"), next week, with the case manager and UWV at the table. Its warnings show
-who is still missing. Through the services; idempotent (one demo meeting at most).
+afmaken"), next week, with the case manager and UWV's decision maker at the table,
+both invited as users (in the app, and by e-mail on the scheduler's next run). Its
+warnings show who is still missing. Through the services; idempotent (one demo meeting at most).
 """
 
 from datetime import datetime, time, timedelta
@@ -15,6 +16,15 @@ from maatwerk.meetings.services import meeting_create
 from maatwerk.register.models import Organisation
 
 TITLE = "Doorbraaktafel: de schuldregeling afmaken"
+
+
+def _decision_maker_of_uwv() -> dict:
+    """The demo's decision maker of UWV as a user; by name when the demo has none."""
+    uwv = Organisation.objects.filter(name="UWV").first()
+    user = User.objects.filter(username="decision_maker", is_active=True).first()
+    if user is not None:
+        return {"user": user, "organisation": uwv}
+    return {"name": "Maatwerkfunctionaris UWV", "organisation": uwv}
 
 
 def create_demo_meetings() -> int:
@@ -34,15 +44,11 @@ def create_demo_meetings() -> int:
         cases=[case],
         attendees=[
             {
-                "name": case.owner.display_name,
+                "user": case.owner,
                 "organisation": case.team.organisation,
                 "knows_household": True,
             },
-            {
-                "name": "Maatwerkfunctionaris UWV",
-                "organisation": Organisation.objects.filter(name="UWV").first(),
-                "knows_household": False,
-            },
+            _decision_maker_of_uwv(),
         ],
     )
     return 1

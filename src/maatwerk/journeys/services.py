@@ -80,7 +80,7 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
     return created
 
 
-def _validate(req: Request, event_type: str, on, fields: dict) -> None:
+def _validate(req: Request, event_type: str, on, fields: dict, *, taken_earlier=False) -> None:
     errors = {}
     allowed, _target = TRANSITIONS[event_type]
     corrects = fields.get("corrects")
@@ -95,7 +95,7 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         }
     if problem := date_problem(on, opened_on=req.case.opened_on):
         errors["on"] = problem
-    else:
+    elif not taken_earlier:
         last = req.events.order_by("-on").values_list("on", flat=True).first()
         if last and on < last:
             errors["on"] = _("The date cannot be before the previous step of this request.")
@@ -143,6 +143,7 @@ def record_event(
     on=None,
     on_behalf_of: str = "",
     share_confirmed: str = "",
+    taken_earlier: bool = False,
     **fields,
 ) -> JourneyEvent:
     """Append one journey event and bring the request's state along.
@@ -153,6 +154,12 @@ def record_event(
     Sending (``submitted``) shares the request with the organisation. When the case has
     a safety concern, that needs the professional's confirmation of exactly what is
     shared: ``share_confirmed`` is the ``share_digest`` of the preview they saw.
+
+    ``taken_earlier``: the step was taken on ``on`` and is recorded only now (a
+    decision of a breakthrough table, dated on the day of the meeting), so it may be
+    dated before steps logged meanwhile. It is still checked against the request's
+    state now, and the journey places it by its date (events are ordered by ``on``,
+    then by the order they were recorded in).
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -167,7 +174,7 @@ def record_event(
         if type == EventType.REDIRECTED and fields.get("redirected_to_organisation") is not None:
             # A target from the register is named by its register name.
             fields["redirected_to"] = fields["redirected_to_organisation"].name
-        _validate(req, type, on, fields)
+        _validate(req, type, on, fields, taken_earlier=taken_earlier)
         confirmed = False
         if type == EventType.SUBMITTED and req.case.safety_concern:
             if share_confirmed != share_digest(req):

@@ -12,7 +12,12 @@ class MeetingsConfig(AppConfig):
         from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import register_case_page_section
 
-        from .selectors import log_labels_meeting, minutes_for_case
+        from .selectors import log_labels_meeting, meetings_for_case, minutes_for_case
 
         register_object_labels("meetings.meeting", log_labels_meeting)
-        register_case_page_section(lambda user, case: {"minutes": list(minutes_for_case(case))})
+        register_case_page_section(
+            lambda user, case: {
+                "minutes": list(minutes_for_case(case)),
+                "meetings": list(meetings_for_case(case)),
+            }
+        )

@@ -1,6 +1,8 @@
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,8 @@ from maatwerk.cases.selectors import workable_cases
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import EventType, RefusalReason
 from maatwerk.register.models import Organisation
+
+User = get_user_model()
 
 
 class TimeInput(forms.TimeInput):
@@ -69,20 +73,62 @@ class AgendaForm(forms.Form):
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    """A named outsider (name and organisation, no account), or a Maatwerk user found
+    by their e-mail address or username (``invitee``), who is invited in the app and by
+    e-mail; a user's name and organisation come from their account."""
+
+    invitee = forms.CharField(
+        label=_("Maatwerk user (e-mail address or username)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "For someone with a Maatwerk account: they get an invitation in the app and a "
+            "calendar invitation by e-mail. Leave empty for someone without an account."
+        ),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
     )
     knows_household = forms.BooleanField(label=_("Has a relation to the household"), required=False)
+
+    def clean_invitee(self):
+        value = self.cleaned_data["invitee"].strip()
+        if not value:
+            return None
+        invitee = (
+            User.objects.filter(is_active=True)
+            .filter(Q(username__iexact=value) | Q(email__iexact=value))
+            .select_related("organisation")
+            .order_by("pk")
+        )[:2]
+        if len(invitee) != 1:
+            raise forms.ValidationError(
+                _("There is no active Maatwerk user with this e-mail address or username.")
+            )
+        return invitee[0]
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("invitee") or (data.get("name") or "").strip()
+        if not named and "invitee" not in self.errors:
+            self.add_error(
+                "name",
+                _("Give the attendee's name, or the e-mail address of a Maatwerk user."),
+            )
+        return data
 
 
 AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=4)
 
 
 class DecisionForm(forms.Form):
+    # No default: the table's decision is chosen, never preset.
     type = forms.ChoiceField(
         label=_("Decision"),
+        error_messages={"required": _("Choose the decision of the table.")},
         choices=[
+            ("", _("– choose –")),
             (EventType.APPROVED, EventType.APPROVED.label),
             (EventType.REFUSED, EventType.REFUSED.label),
             (EventType.CONDITION_ADDED, EventType.CONDITION_ADDED.label),

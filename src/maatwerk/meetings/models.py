@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
 from maatwerk.core.models import AppendOnlyModel
+from maatwerk.journeys.models import JourneyEvent
 
 
 class Meeting(models.Model):
@@ -64,6 +65,10 @@ class AgendaItem(models.Model):
 
 
 class Attendee(models.Model):
+    """Someone at the table: a Maatwerk user (``user``, invited in the app and by
+    e-mail with a calendar invitation, see jobs.py) or a named outsider without an
+    account (a name and an organisation)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("name"), max_length=200)
     organisation = models.ForeignKey(
@@ -75,7 +80,12 @@ class Attendee(models.Model):
         related_name="+",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
     )
     knows_household = models.BooleanField(_("has a relation to the household"), default=False)
 
@@ -83,9 +93,52 @@ class Attendee(models.Model):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendee_user_once")
+        ]
 
     def __str__(self):
         return self.name
+
+
+class Invitation(models.Model):
+    """The calendar invitation e-mailed to an attendee who is a user, once per start
+    time of the meeting (a meeting moved to another time would invite again). The row
+    is created by the scheduler (jobs.send_invitations) in the transaction that sends
+    the e-mail, with the attendee's row locked: the unique key makes "once" a database
+    guarantee."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="invitations")
+    starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attendee", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "starts_at"], name="invitation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.attendee_id} @ {self.starts_at.isoformat()}"
+
+
+class Decision(models.Model):
+    """A decision taken at the table: the journey event it was recorded as
+    (services.decision_record), linked to the meeting so its page can list it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    event = models.OneToOneField(
+        JourneyEvent, on_delete=models.PROTECT, related_name="meeting_decision"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision of the table")
+        verbose_name_plural = _("decisions of the table")
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.event_id}"
 
 
 class Minutes(AppendOnlyModel):

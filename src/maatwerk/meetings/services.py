@@ -17,7 +17,7 @@ from maatwerk.notices.models import Kind
 from maatwerk.notices.policy import CASE
 from maatwerk.notices.services import notify, owner_and_team
 
-from .models import AgendaItem, Attendee, Meeting, Minutes
+from .models import AgendaItem, Attendee, Decision, Meeting, Minutes
 
 DECISION_TYPES = (EventType.APPROVED, EventType.REFUSED, EventType.CONDITION_ADDED)
 
@@ -47,8 +47,9 @@ def _announce(*, user, meeting: Meeting, case) -> None:
 def meeting_create(
     *, request, user, team, title, starts_at, location="", cases=(), attendees=()
 ) -> Meeting:
-    """``attendees``: dicts with name, organisation, knows_household. Only cases the
-    organiser may see can be put on the agenda."""
+    """``attendees``: dicts with name, organisation, knows_household, and user (an
+    attendee with an account; name and organisation then default to the user's). Only
+    cases the organiser may see can be put on the agenda."""
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Give the meeting a title.")
@@ -64,9 +65,13 @@ def meeting_create(
         errors["cases"] = _("Put at least one case on the agenda.")
     elif workable_cases(user).filter(pk__in=case_ids).count() != len(set(case_ids)):
         errors["cases"] = _("Only cases you may see can be put on the agenda.")
+    attendees = [_attendee_fields(a) for a in attendees]
+    users = [a["user"].pk for a in attendees if a["user"] is not None]
     for attendee in attendees:
-        if not (attendee.get("name") or "").strip():
+        if not attendee["name"]:
             errors["attendees"] = _("Every attendee needs a name.")
+    if len(users) != len(set(users)):
+        errors["attendees"] = _("Each user can be invited only once.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -78,18 +83,7 @@ def meeting_create(
         )
         for case in cases:
             _announce(user=user, meeting=meeting, case=case)
-        Attendee.objects.bulk_create(
-            [
-                Attendee(
-                    meeting=meeting,
-                    name=a["name"].strip(),
-                    organisation=a.get("organisation"),
-                    user=a.get("user"),
-                    knows_household=bool(a.get("knows_household")),
-                )
-                for a in attendees
-            ]
-        )
+        Attendee.objects.bulk_create([Attendee(meeting=meeting, **a) for a in attendees])
         events.case_work(
             request, user=user, action=Action.CREATE, obj=meeting, detail=f"{len(case_ids)} cases"
         )
@@ -117,16 +111,52 @@ def agenda_add(*, request, user, meeting, case) -> AgendaItem:
     return item
 
 
-def attendee_add(*, request, user, meeting, name, organisation=None, knows_household=False):
-    if not (name or "").strip():
+def _attendee_fields(attendee: dict) -> dict:
+    """An attendee's fields: a user's name and organisation are the account's unless
+    given."""
+    invitee = attendee.get("user")
+    name = (attendee.get("name") or "").strip()
+    organisation = attendee.get("organisation")
+    if invitee is not None:
+        name = name or invitee.display_name
+        organisation = organisation or invitee.organisation
+    return {
+        "name": name,
+        "organisation": organisation,
+        "user": invitee,
+        "knows_household": bool(attendee.get("knows_household")),
+    }
+
+
+def attendee_add(
+    *,
+    request,
+    user,
+    meeting,
+    name="",
+    organisation=None,
+    knows_household=False,
+    invitee=None,
+):
+    """One more attendee: a named outsider (name and organisation, no account), or a
+    user (``invitee``), who is invited in the app and by e-mail (jobs.py)."""
+    fields = _attendee_fields(
+        {
+            "name": name,
+            "organisation": organisation,
+            "knows_household": knows_household,
+            "user": invitee,
+        }
+    )
+    if invitee is not None and not invitee.is_active:
+        raise ValidationError({"invitee": _("This account is not active.")})
+    if not fields["name"]:
         raise ValidationError({"name": _("Give the attendee's name.")})
     with transaction.atomic():
-        attendee = Attendee.objects.create(
-            meeting=meeting,
-            name=name.strip(),
-            organisation=organisation,
-            knows_household=knows_household,
-        )
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if invitee is not None and meeting.attendees.filter(user=invitee).exists():
+            raise ValidationError({"invitee": _("This user is already invited.")})
+        attendee = Attendee.objects.create(meeting=meeting, **fields)
         events.case_work(
             request, user=user, action=Action.UPDATE, obj=meeting, detail=f"attendee {attendee.pk}"
         )
@@ -162,7 +192,9 @@ def decision_record(
     *, request, user, meeting, req: Request, type: str, text="", reason=""
 ) -> JourneyEvent:
     """A decision taken at the table, recorded as a journey event dated on the day of
-    the meeting. A meeting that has not taken place yet cannot have decided anything."""
+    the meeting, and linked to the meeting (``Decision``). A meeting that has not taken
+    place yet cannot have decided anything. Recorded later, it may be dated before
+    steps logged meanwhile: the journey places it on the meeting's day."""
     if type not in DECISION_TYPES:
         raise ValidationError({"type": _("Choose approve, refuse or add a condition.")})
     _check_case(user, meeting, req.case)
@@ -176,12 +208,16 @@ def decision_record(
     fields = {"text": text}
     if type == EventType.REFUSED:
         fields["reason"] = reason
-    return record_event(
-        request=request,
-        user=user,
-        req=req,
-        type=type,
-        on=on,
-        on_behalf_of=f"doorbraaktafel {meeting.title}"[:200],
-        **fields,
-    )
+    with transaction.atomic():
+        event = record_event(
+            request=request,
+            user=user,
+            req=req,
+            type=type,
+            on=on,
+            on_behalf_of=f"doorbraaktafel {meeting.title}"[:200],
+            taken_earlier=True,
+            **fields,
+        )
+        Decision.objects.create(meeting=meeting, event=event)
+    return event

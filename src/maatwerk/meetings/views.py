@@ -39,19 +39,38 @@ from .selectors import (
     agenda_for,
     attendee_warnings,
     hidden_meeting,
+    invited_meetings,
+    may_manage,
     meeting_for,
     meeting_refused,
     visible_meetings,
 )
 
+# The list shows this many earlier meetings, the most recent first.
+EARLIER_SHOWN = 50
+
 
 @permission_required("meetings.view_meeting")
 def meeting_list(request):
+    """Every meeting the user may see: of their team, organised by them, about one of
+    their cases, or one they are invited to (those also in a list of their own)."""
     now = timezone.now()
     meetings = visible_meetings(request.user).select_related("organiser")
     upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "id"))
-    past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-id"))
-    return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
+    past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:EARLIER_SHOWN])
+    invited = set(
+        invited_meetings(request.user).filter(starts_at__gte=now).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "invitations": [meeting for meeting in upcoming if meeting.pk in invited],
+            "earlier_shown": EARLIER_SHOWN,
+        },
+    )
 
 
 @permission_required("meetings.add_meeting")
@@ -72,7 +91,9 @@ def meeting_create(request):
                 starts_at=form.starts_at(),
                 location=form.cleaned_data["location"],
                 cases=list(form.cleaned_data["cases"]),
-                attendees=[row for row in attendees.cleaned_data if row],
+                attendees=[
+                    {**row, "user": row.get("invitee")} for row in attendees.cleaned_data if row
+                ],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -95,6 +116,9 @@ def _post(request, meeting, entries):
     if not request.user.has_perm("meetings.change_meeting"):
         raise meeting_refused(meeting.pk, detail="meetings.change_meeting")
     action = request.POST.get("action")
+    if action in ("attendee", "agenda") and not may_manage(request.user, meeting):
+        # Attendees and agenda are the planning team's (or organiser's).
+        raise meeting_refused(meeting.pk, detail=f"{action} of a meeting of another team")
     if action == "attendee":
         form = AttendeeForm(request.POST, prefix="attendee")
         if form.is_valid():
@@ -194,6 +218,7 @@ def meeting_detail(request, pk):
         for req in entry.requests:
             req.decision_form = bound("decide", req.pk, DecisionForm, f"decide-{req.pk}")
     attendee_form = bound("attendee", None, AttendeeForm, "attendee")
+    attendees = list(meeting.attendees.select_related("organisation"))
     agenda_form = failed[2] if failed and failed[0] == "agenda" else None
     if agenda_form is None:
         agenda_form = AgendaForm(prefix="agenda", user=request.user, meeting=meeting)
@@ -205,11 +230,15 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "entries": entries,
-            "attendees": list(meeting.attendees.select_related("organisation")),
+            "attendees": attendees,
+            "invited": any(a.user_id == request.user.pk for a in attendees),
             "attendee_warnings": attendee_warnings(meeting),
             "attendee_form": attendee_form,
             "in_future": meeting.starts_at > timezone.now(),
             "may_change": request.user.has_perm("meetings.change_meeting"),
+            # Attendees and agenda: the planning team and the organiser.
+            "may_manage": request.user.has_perm("meetings.change_meeting")
+            and may_manage(request.user, meeting),
             # The table's decisions are recorded by whoever may log journey steps, or
             # by the organiser (a coordinator, whose access to the case is read-only).
             "may_decide": request.user.has_perm("meetings.change_meeting")

@@ -25,6 +25,7 @@ from maatwerk.cases import attention
 from maatwerk.cases import jobs as case_jobs
 from maatwerk.journeys import jobs as journey_jobs
 from maatwerk.learning import jobs as learning_jobs
+from maatwerk.meetings import jobs as meeting_jobs
 from maatwerk.notices import jobs as notice_jobs
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,10 @@ def _notice_digests(today: date) -> dict:
     return notice_jobs.send_digests(today=today)
 
 
+def _meeting_invitations(today: date) -> dict:
+    return meeting_jobs.send_invitations(today=today)
+
+
 def _audit_checkpoint(today: date) -> dict:
     """The access log's signed head (docs/audit.md); last, so it covers the rows the
     other jobs wrote. Nothing new since the last one: no checkpoint."""
@@ -93,6 +98,7 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("learning point follow-up round", _learning_follow_up_round),
     ("notifications by e-mail", _notice_mails),
     ("daily digest of notifications", _notice_digests),
+    ("meeting invitations", _meeting_invitations),
     ("access-log checkpoint", _audit_checkpoint),
 ]
 

@@ -109,6 +109,29 @@ class PlanForm(forms.Form):
             self.fields[name].widget.attrs.pop("required", None)
 
 
+class PlanVoiceForm(forms.Form):
+    """The first step of the plan form, sent with GET: whose perspective the plan
+    serves. The page comes back with that voice's sentences for the goals and its safe
+    choices of who may hear each part (no JavaScript needed)."""
+
+    serves_member = forms.ChoiceField(
+        label=_("Whose perspective does this plan serve?"),
+        required=False,
+        help_text=_(
+            "Choose this first: the goals then offer this voice's own words, and who may "
+            "hear each part starts at the safe choice for it."
+        ),
+    )
+
+    def __init__(self, *args, voices=(), **kwargs):
+        kwargs.setdefault("auto_id", "voice_%s")  # not the ids of the plan form below
+        super().__init__(*args, **kwargs)
+        self.fields["serves_member"].choices = [
+            (member, member or _("The household as a whole")) for member in voices
+        ] or [("", _("The household as a whole"))]
+        self.fields["serves_member"].widget.attrs.pop("required", None)
+
+
 class GoalForm(forms.Form):
     text = forms.CharField(
         label=_("Goal"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

@@ -32,6 +32,7 @@ from ..selectors import (
     case_list_rows,
     case_refused,
     case_search,
+    current_perspective_text,
     hidden_case,
     latest_version,
     plan_actions_to_do,
@@ -157,6 +158,9 @@ def perspective_add(request, pk):
         voice=member or "",
         new_voice=new_voice,
     )
+    if not new_voice and request.method != "POST":
+        # A new version starts from the current text: the household corrects it.
+        form.fields["text"].initial = current_perspective_text(case, member or "")
     conflict = None
     member_error = None
     if member is None:

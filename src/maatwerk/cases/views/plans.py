@@ -20,6 +20,7 @@ from ..forms.plans import (
     CostFormSet,
     GoalFormSet,
     PlanForm,
+    PlanVoiceForm,
     PrintForm,
 )
 from ..models import Audience, Plan, PlanAction
@@ -137,15 +138,37 @@ def _with_voice_defaults(data, voice: str):
     return data
 
 
+def _initial_for_voice(plan_initial, goals, actions, voice: str, words):
+    """The last version's content for a plan that is to serve another voice now: who
+    may hear each part back to that voice's safe choice, and a goal's link to words the
+    voice did not say dropped (the form offers that voice's sentences)."""
+    safe = default_audience(voice)
+    plan_initial = {**plan_initial, "serves_member": voice, "audience": safe}
+    goals = [
+        {
+            **goal,
+            "audience": safe,
+            "perspective_sentence": goal.get("perspective_sentence")
+            if goal.get("perspective_sentence") in words
+            else "",
+        }
+        for goal in goals
+    ]
+    actions = [{**action, "audience": safe} for action in actions]
+    return plan_initial, goals, actions
+
+
 @permission_required("cases.change_case", hide=hidden_case("pk"))
 def plan_edit(request, pk, plan_id=None):
     case = case_for(request.user, pk, for_change=True)
     plan = _plan_for(case, plan_id) if plan_id else None
     state = plan_state(plan) if plan else None
     voices = [voice["member"] for voice in current_perspectives(case)]
-    asked = request.GET.get("serves_member", "")
+    # The voice chosen in the first step (GET ?serves_member=), else the plan's own.
+    asked = request.GET.get("serves_member")
     member = request.POST.get(
-        "serves_member", plan.serves_member if plan else (asked if asked in voices else "")
+        "serves_member",
+        asked if asked is not None and asked in voices else (plan.serves_member if plan else ""),
     )
     perspective = current_perspective(case, member)
     words = sentences(perspective.text if perspective else "")
@@ -154,6 +177,10 @@ def plan_edit(request, pk, plan_id=None):
         if state
         else ({"based_on": 0, "title": _("Maatwerkplan"), "serves_member": member}, [], [], [])
     )
+    if state and member != plan.serves_member:
+        plan_initial, goals_initial, actions_initial = _initial_for_voice(
+            plan_initial, goals_initial, actions_initial, member, words
+        )
     data = request.POST or None
     rendered = request.POST.get("rendered_voice")
     voice_changed = data is not None and rendered is not None and rendered != member
@@ -229,6 +256,7 @@ def plan_edit(request, pk, plan_id=None):
             "costs": costs,
             "conflict": conflict,
             "changes": changes,
+            "voice_form": PlanVoiceForm(initial={"serves_member": member}, voices=voices),
         },
     )
 

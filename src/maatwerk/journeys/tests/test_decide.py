@@ -200,7 +200,8 @@ def test_inbox_is_only_for_decision_makers(client, login, world):
 def test_navigation_shows_the_inbox_to_decision_makers_only(client, login, world):
     login(world.decider)
     urls = [item["url"] for item in client.get("/").context["main_nav"]]
-    assert urls == ["/", INBOX, "/learning/", "/learning/precedents/", "/register/"]
+    # The breakthrough tables: those the decision maker is invited to (meetings).
+    assert urls == ["/", INBOX, "/meetings/", "/learning/", "/learning/precedents/", "/register/"]
     client.logout()
     login(world.professional)
     assert INBOX not in [item["url"] for item in client.get("/").context["main_nav"]]

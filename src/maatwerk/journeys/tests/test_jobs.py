@@ -207,6 +207,9 @@ def test_the_job_notifies_once(world, clock):
         "emergency_access_notices": 0,
         "learning_point_reminders": 0,
         "learning_point_follow_ups": 0,
+        "invitations": 0,
+        "invitation_emails": 0,
+        "invitations_refused": 0,
         # The first run's checkpoint covers its rows; nothing new since.
         "audit_checkpoints": 0,
         "audit_checkpoint_refused": 0,

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from maatwerk.audit.models import AccessLogEntry
 from maatwerk.cases.models import Case
-from maatwerk.journeys.models import EventType, JourneyEvent, Request
+from maatwerk.journeys.models import EventType, JourneyEvent, RefusalReason, Request
 from maatwerk.journeys.services import record_event, request_create
 from maatwerk.meetings.models import Meeting, Minutes
 from maatwerk.meetings.services import decision_record, meeting_create
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
+from maatwerk.testing.queries import measure_queries, numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +198,7 @@ def test_other_teams_get_404(client, login, professional, outsider, make_user, t
     assert response.status_code == 404
     assert "Tafel Oost" not in client.get(reverse("meetings:meeting_list")).content.decode()
     client.logout()
-    login(make_user("decision_maker", teams=[teams[0]]))
+    login(make_user("budget_holder", teams=[teams[0]]))
     assert client.get(detail_url(meeting)).status_code == 404
     assert not Minutes.objects.exists()
 
@@ -265,12 +266,13 @@ def test_service_refuses_cases_the_organiser_cannot_see(professional, outsider, 
 
 
 def test_a_coordinator_without_a_team_runs_the_table_for_an_escalated_case(
-    client, login, make_user, professional, case, req, uwv
+    client, login, make_user, professional, outsider, case, req, uwv
 ):
     """The regievoerder runs the doorbraaktafel (docs/domain.md): a coordinator of the
     national desk, in no team, plans one for a case escalated to the national team,
-    records minutes and a decision; only the organiser sees the meeting, the case's
-    team sees the minutes and the decision with the case."""
+    records minutes and a decision; the case's team sees the meeting (it is about
+    their case) and the decision with the case; a professional of another team does
+    not."""
     Request.objects.filter(pk=req.pk).update(escalation_level=4)
     coordinator = make_user("coordinator")
     other = make_user("coordinator")
@@ -291,11 +293,16 @@ def test_a_coordinator_without_a_team_runs_the_table_for_an_escalated_case(
     req.refresh_from_db()
     assert req.state == Request.State.APPROVED
     client.logout()
-    login(other)
+    login(outsider)
     assert client.get(detail_url(meeting)).status_code == 404
     client.logout()
+    # Another coordinator sees the escalated case, and so the table about it.
+    login(other)
+    assert client.get(detail_url(meeting)).status_code == 200
+    client.logout()
     login(professional)
-    assert client.get(detail_url(meeting)).status_code == 404
+    assert client.get(detail_url(meeting)).status_code == 200
+    assert meeting.title in client.get(reverse("meetings:meeting_list")).content.decode()
     # The decision is a journey event of the case's request, for the case's team.
     page = client.get(reverse("journeys:request_detail", args=[req.pk])).content.decode()
     assert "WW zonder kostendelersnorm" in page
@@ -366,3 +373,198 @@ def test_the_demo_has_a_table_run_by_the_coordinator(client, login):
     page = client.get(detail_url(meeting))
     assert page.status_code == 200
     assert meeting.agenda.get().case.household.pseudonym in page.content.decode()
+
+
+def test_the_decision_has_no_default(client, login, professional, teams, case, req):
+    meeting = plan(professional, teams[0], [case])
+    login(professional)
+    page = client.get(detail_url(meeting))
+    form = page.context["entries"][0].requests[0].decision_form
+    assert form["type"].value() in (None, "")
+    assert '<option value="" selected>' in str(form["type"])
+    response = client.post(
+        detail_url(meeting),
+        {"action": "decide", "request": req.pk, f"decide-{req.pk}-text": "Iets"},
+    )
+    assert response.status_code == 200
+    errors = response.context["entries"][0].requests[0].decision_form.errors
+    assert errors["type"] == ["Kies het besluit van de tafel."]
+    assert not JourneyEvent.objects.filter(request=req).exclude(type="submitted").exists()
+
+
+def test_the_meeting_page_lists_the_decisions_taken(client, login, professional, teams, case, req):
+    meeting = plan(professional, teams[0], [case])
+    decision_record(
+        request=None,
+        user=professional,
+        meeting=meeting,
+        req=req,
+        type=EventType.CONDITION_ADDED,
+        text="Alleen met budgetcoaching",
+    )
+    decision_record(
+        request=None,
+        user=professional,
+        meeting=meeting,
+        req=req,
+        type=EventType.APPROVED,
+        text="WW zonder kostendelersnorm",
+    )
+    login(professional)
+    page = client.get(detail_url(meeting))
+    decisions = page.context["entries"][0].decisions
+    assert [e.type for e in decisions] == [EventType.CONDITION_ADDED, EventType.APPROVED]
+    html = page.content.decode()
+    assert "Alleen met budgetcoaching" in html and "WW zonder kostendelersnorm" in html
+    # Another meeting about the same case lists none of them.
+    other = plan(professional, teams[0], [case])
+    assert client.get(detail_url(other)).context["entries"][0].decisions == []
+
+
+def test_a_decision_recorded_later_is_placed_by_the_meeting_day(
+    client, login, professional, teams, case, req
+):
+    """Meeting three days ago; meanwhile the organisation asked for information (on the
+    meeting day, logged first) and got it yesterday. The table's decision, recorded
+    today, is dated on the meeting day and sits between those steps: by date, and on
+    one date in the order recorded."""
+    meeting = plan(professional, teams[0], [case], days_from_now=-3)
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    record_event(
+        request=None,
+        user=professional,
+        req=req,
+        type=EventType.INFORMATION_REQUESTED,
+        on=meeting_day,
+        text="Loonstroken",
+    )
+    record_event(
+        request=None, user=professional, req=req, type=EventType.INFORMATION_PROVIDED, on=ago(1)
+    )
+    event = decision_record(
+        request=None, user=professional, meeting=meeting, req=req, type="approved", text="Ja"
+    )
+    assert event.on == meeting_day
+    order = [EventType.SUBMITTED, "information_requested", "approved", "information_provided"]
+    assert list(req.events.values_list("type", flat=True)) == order
+    assert Request.objects.get(pk=req.pk).state == Request.State.APPROVED
+    login(professional)
+    lanes = client.get(reverse("journeys:timeline", args=[case.pk])).context["lanes"]
+    assert [step.event.type for step in lanes[0].steps] == order
+    assert all(step.waited >= 0 for step in lanes[0].steps)
+    # An ordinary step may still not be dated before the previous one.
+    req.refresh_from_db()
+    with pytest.raises(ValidationError):
+        record_event(
+            request=None, user=professional, req=req, type="condition_added", on=ago(2), text="x"
+        )
+
+
+def test_a_decision_maker_at_the_table_is_not_flagged(
+    client, login, professional, teams, case, req, uwv, make_user
+):
+    decider = make_user("decision_maker", organisation=OrganisationFactory(name="SVB"))
+    meeting = plan(
+        professional,
+        teams[0],
+        [case],
+        attendees=[
+            {"name": "Anna van UWV", "organisation": uwv},  # UWV decides on the request
+            {"user": decider},
+            {"name": "Piet Buurman"},
+        ],
+    )
+    login(professional)
+    client.cookies["django_language"] = "en"
+    warnings = client.get(detail_url(meeting)).context["attendee_warnings"]
+    assert warnings == [f"Piet Buurman has no relation to the household: {FAMILY}."]
+
+
+def test_the_case_team_sees_every_meeting_about_the_case(
+    client, login, make_user, professional, colleague, outsider, teams, case, req
+):
+    Request.objects.filter(pk=req.pk).update(escalation_level=4)
+    coordinator = make_user("coordinator")
+    table = plan(coordinator, None, [case], days_from_now=5)
+    own = plan(professional, teams[0], [case], days_from_now=-2)
+    login(colleague)
+    page = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert [m.pk for m in page.context["meetings"]] == [table.pk, own.pk]
+    assert detail_url(table) in page.content.decode()
+    listing = client.get(reverse("meetings:meeting_list")).context
+    assert [m.pk for m in listing["upcoming"]] == [table.pk]
+    assert [m.pk for m in listing["past"]] == [own.pk]
+    # The colleague may write minutes for their case at the coordinator's table, but
+    # not change its attendees or agenda.
+    response = client.get(detail_url(table))
+    assert response.context["entries"][0].workable and not response.context["may_manage"]
+    response = client.post(detail_url(table), {"action": "attendee", "attendee-name": "X"})
+    assert response.status_code == 404
+    assert not table.attendees.exists()
+    client.logout()
+    login(outsider)
+    assert client.get(detail_url(table)).status_code == 404
+
+
+def test_the_meeting_list_does_not_grow_with_the_meetings(
+    client, login, professional, teams, case, assert_constant_queries
+):
+    login(professional)
+    plan(professional, teams[0], [case])
+    plan(professional, teams[0], [case], days_from_now=3)
+
+    def grow():
+        for days in (-5, -4, 6, 7):
+            plan(
+                professional,
+                teams[0],
+                [case, make_case(teams[0], professional)],
+                days_from_now=days,
+            )
+
+    assert_constant_queries(lambda: client.get(reverse("meetings:meeting_list")), grow)
+    assert_constant_queries(lambda: client.get(reverse("cases:case_detail", args=[case.pk])), grow)
+
+
+def test_the_meeting_page_does_not_grow_with_its_agenda(
+    client, login, professional, teams, case, req, uwv
+):
+    """Only the access log grows: one read row per agenda case, by design."""
+    meeting = plan(professional, teams[0], [case], attendees=[{"name": "Piet"}])
+    decision_record(
+        request=None, user=professional, meeting=meeting, req=req, type="approved", text="Ja"
+    )
+    login(professional)
+
+    def grow():
+        for _ in range(3):
+            other = make_case(teams[0], professional, on=ago(100))
+            extra = request_create(
+                request=None, user=professional, case=other, organisation=uwv, subject="x"
+            )
+            record_event(request=None, user=professional, req=extra, type="submitted", on=ago(5))
+            meeting.agenda.create(case=other, order=meeting.agenda.count())
+            extra.refresh_from_db()
+            decision_record(
+                request=None, user=professional, meeting=meeting, req=extra, type="refused",
+                reason=RefusalReason.values[0], text="Nee",
+            )  # fmt: skip
+            meeting.attendees.create(name="Nog iemand")
+
+    def page_queries():
+        queries = measure_queries(lambda: client.get(detail_url(meeting)))
+        logged = queries.matching('INSERT INTO "audit_accesslogentry"')
+        rest = [
+            sql
+            for sql in queries.statements
+            if not any(log in sql for log in ("audit_accesslogentry", "SAVEPOINT", "advisory"))
+        ]
+        return queries, logged, rest
+
+    _queries, logged_before, before = page_queries()
+    grow()
+    queries, logged_after, after = page_queries()
+    assert len(after) == len(before), numbered(after)
+    # One append for every agenda case: a multi-row INSERT (audit.services.log_access_many).
+    assert (len(logged_before), len(logged_after)) == (1, 1)
+    assert len(queries.result.context["entries"]) == 4

@@ -34,6 +34,34 @@ def form_errors(form):
     return {"form": form}
 
 
+def _anchor(field) -> str:
+    # A list of checkboxes or radios has no id of its own: link to its first option.
+    return field.id_for_label or f"{field.auto_id}_0"
+
+
+def _field_errors(form, prefix: str = "") -> list[dict]:
+    entries = [{"text": f"{prefix}{error}", "anchor": ""} for error in form.non_field_errors()]
+    for field in form:
+        for error in field.errors:
+            entries.append({"text": f"{prefix}{field.label}: {error}", "anchor": _anchor(field)})
+    return entries
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(form, *formsets):
+    """The error summary at the top of a long form (NL Design System style): every
+    error of the form and of its formsets, each a link to its field. ``formsets``:
+    pairs of a formset and the name of one row, numbered here ("Goal 2 – …"), e.g.
+    ``{% error_summary form goals _("Goal") actions _("Action") %}``."""
+    entries = _field_errors(form)
+    for formset, label in zip(formsets[::2], formsets[1::2], strict=True):
+        entries += [{"text": str(error), "anchor": ""} for error in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, 1):
+            if row.errors:
+                entries += _field_errors(row, prefix=f"{label} {number} – ")
+    return {"entries": entries}
+
+
 @register.inclusion_tag("components/pagination.html")
 def pagination(page, query=""):
     return {"page": page, "query": query}
