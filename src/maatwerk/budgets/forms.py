@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.accounts.models import User
+from maatwerk.core import forms as core_forms
 from maatwerk.core.uploads import detect_type, matches_name
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import Request
@@ -59,8 +60,8 @@ def _date_field(label, **kwargs):
     )
 
 
-class SpendForm(forms.Form):
-    budget = forms.ModelChoiceField(
+class SpendForm(core_forms.Form):
+    budget = core_forms.ModelChoiceField(
         label=_("Budget"),
         queryset=None,
         empty_label=None,
@@ -94,7 +95,7 @@ class SpendForm(forms.Form):
         label=_("Bridging: paid now while it is unclear which organisation is responsible"),
         required=False,
     )
-    responsible_candidates = forms.ModelMultipleChoiceField(
+    responsible_candidates = core_forms.ModelMultipleChoiceField(
         label=_("Organisations that may be responsible"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,
@@ -109,7 +110,7 @@ class SpendForm(forms.Form):
             "negative balance. Above the threshold approval is always asked."
         ),
     )
-    solves_request = forms.ModelChoiceField(
+    solves_request = core_forms.ModelChoiceField(
         label=_("This spend solves the request"),
         queryset=None,
         required=False,
@@ -150,7 +151,7 @@ def _budget_label(budget) -> str:
     }
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(core_forms.Form):
     override = forms.BooleanField(
         label=_("Allow a negative balance for this spend"),
         required=False,
@@ -158,7 +159,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(core_forms.Form):
     reason = forms.CharField(
         label=_("Why is the spend refused?"),
         max_length=500,
@@ -167,7 +168,7 @@ class RefuseForm(forms.Form):
     )
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(core_forms.Form):
     amount = AmountField(
         label=_("Amount to reverse"),
         required=False,
@@ -181,8 +182,8 @@ class ReverseForm(forms.Form):
     )
 
 
-class SettleForm(forms.Form):
-    responsible = forms.ModelChoiceField(
+class SettleForm(core_forms.Form):
+    responsible = core_forms.ModelChoiceField(
         label=_("Organisation that turned out to be responsible"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         error_messages={
@@ -203,8 +204,8 @@ class SettleForm(forms.Form):
             self.fields["responsible"].initial = candidates[0].pk
 
 
-class BudgetForm(forms.Form):
-    team = forms.ModelChoiceField(
+class BudgetForm(core_forms.Form):
+    team = core_forms.ModelChoiceField(
         label=_("Team"),
         queryset=None,
         empty_label=None,
@@ -222,7 +223,7 @@ class BudgetForm(forms.Form):
             "max_value": _("Give a year between 2000 and 2100."),
         },
     )
-    professional = forms.ModelChoiceField(
+    professional = core_forms.ModelChoiceField(
         label=_("Personal budget of"),
         queryset=None,
         required=False,

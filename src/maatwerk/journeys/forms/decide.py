@@ -8,10 +8,12 @@ event fits the request's state is the service's call, not the form's.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
+
 from ..models import EventType, RefusalReason
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(core_forms.Form):
     OPEN = "open"
     ALL = "all"
 
@@ -30,7 +32,7 @@ class InboxFilterForm(forms.Form):
         return self.OPEN
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(core_forms.Form):
     event_type: str = ""
     heading = ""
     submit_label = ""

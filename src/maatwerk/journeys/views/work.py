@@ -21,6 +21,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.cases.audience import plan_excerpt_for_organisation
 from maatwerk.cases.selectors import case_for, hidden_case, may_work_on
 from maatwerk.cases.services import case_frame
+from maatwerk.core.numbers import parse_id
 from maatwerk.web.forms import add_service_errors
 
 from .. import services
@@ -255,14 +256,15 @@ def request_detail(request, pk):
                 detail="journeys.add_journeyevent",
             )
         if request.POST.get("action") == "answer":
+            condition_pk = parse_id(request.POST.get("condition"))
             condition = (
                 JourneyEvent.objects.filter(
                     request=req,
                     type=EventType.CONDITION_ADDED,
                     corrections__isnull=True,
-                    pk=request.POST.get("condition") or 0,
+                    pk=condition_pk,
                 ).first()
-                if (request.POST.get("condition") or "").isdigit()
+                if condition_pk is not None
                 else None
             )
             if condition is None:

@@ -366,3 +366,43 @@ def test_the_demo_has_a_table_run_by_the_coordinator(client, login):
     page = client.get(detail_url(meeting))
     assert page.status_code == 200
     assert meeting.agenda.get().case.household.pseudonym in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "١"])
+def test_odd_numbers_in_the_meeting_pages_are_no_500(
+    client, login, professional, teams, case, req, value
+):
+    login(professional)
+    url = reverse("meetings:meeting_create")
+    assert client.get(url, {"case": value}).status_code == 200
+    response = client.post(
+        url,
+        {"title": "Tafel", "date": ago(-7).isoformat(), "time": "10:00", "cases": [value],
+         "attendee-TOTAL_FORMS": "0", "attendee-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "cases" in response.context["form"].errors
+    meeting = plan(professional, teams[0], [case])
+    for action in ("agenda", "decision", "minutes"):
+        response = client.post(
+            detail_url(meeting), {"action": action, "case": value, "request": value}
+        )
+        assert response.status_code < 500
+    assert Meeting.objects.count() == 1 and not Minutes.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days", "ok"), [(-5 * 366, False), (-5 * 365 + 2, True), (2 * 365 - 2, True), (3 * 365, False)]
+)
+def test_a_meeting_date_lies_within_five_years_back_and_two_ahead(
+    client, login, professional, case, days, ok
+):
+    login(professional)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {"title": "Tafel", "date": ago(-days).isoformat(), "time": "10:00", "cases": [case.pk],
+         "attendee-TOTAL_FORMS": "0", "attendee-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert (response.status_code == 302) is ok
+    if not ok:
+        assert "date" in response.context["form"].errors
+    assert Meeting.objects.exists() is ok
