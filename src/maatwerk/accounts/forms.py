@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(core_forms.InputRulesMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "The username and password do not match. Both are case-sensitive. After "
@@ -18,7 +20,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
 
-class TokenForm(forms.Form):
+class TokenForm(core_forms.Form):
     token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
         min_length=6,

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 from maatwerk.core.widgets import DateInput
 
 from .models import Action
 
 
-class LogSearchForm(forms.Form):
+class LogSearchForm(core_forms.Form):
     user = forms.CharField(label=_("Username"), required=False, max_length=150)
     household = forms.CharField(
         label=_("Household (pseudonym)"),

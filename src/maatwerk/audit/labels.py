@@ -22,6 +22,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from maatwerk.core.numbers import parse_id
+
 from .models import AccessLogEntry
 
 # object ids (as stored, strings) -> label; ids it does not know are left out.
@@ -45,7 +47,7 @@ def register_role_names(namer: RoleNamer) -> None:
 
 def ids_as_ints(ids: list[str]) -> list[int]:
     """The ids that are whole numbers (a labeller's query needs no others)."""
-    return [int(value) for value in ids if value.isdigit()]
+    return [number for value in ids if (number := parse_id(value)) is not None]
 
 
 def _model_name(object_type: str, plural: bool = False) -> str | None:

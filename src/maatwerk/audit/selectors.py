@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,9 +15,11 @@ def log_search(
     if household:
         entries = entries.filter(household__iexact=household)
     tz = timezone.get_current_timezone()
-    if date_from:
+    # The form keeps dates within 1900..2100 (core.forms); within a day of the ends of
+    # the calendar no time zone can be applied, and no filter is needed either.
+    if date_from and date_from > date.min + timedelta(days=1):
         entries = entries.filter(occurred_at__gte=datetime.combine(date_from, time.min, tz))
-    if date_to:
+    if date_to and date_to < date.max - timedelta(days=1):
         end = datetime.combine(date_to + timedelta(days=1), time.min, tz)
         entries = entries.filter(occurred_at__lt=end)
     if action:

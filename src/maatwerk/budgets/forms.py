@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.accounts.models import User
+from maatwerk.core import forms as core_forms
 from maatwerk.core.money import AmountField, euro
 from maatwerk.core.uploads import detect_type, matches_name
 from maatwerk.core.widgets import DateInput
@@ -42,8 +43,8 @@ def _date_field(label, **kwargs):
     )
 
 
-class SpendForm(forms.Form):
-    budget = forms.ModelChoiceField(
+class SpendForm(core_forms.Form):
+    budget = core_forms.ModelChoiceField(
         label=_("Budget"),
         queryset=None,
         empty_label=None,
@@ -77,7 +78,7 @@ class SpendForm(forms.Form):
         label=_("Bridging: paid now while it is unclear which organisation is responsible"),
         required=False,
     )
-    responsible_candidates = forms.ModelMultipleChoiceField(
+    responsible_candidates = core_forms.ModelMultipleChoiceField(
         label=_("Organisations that may be responsible"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,
@@ -92,7 +93,7 @@ class SpendForm(forms.Form):
             "negative balance. Above the threshold approval is always asked."
         ),
     )
-    solves_request = forms.ModelChoiceField(
+    solves_request = core_forms.ModelChoiceField(
         label=_("This spend solves the request"),
         queryset=None,
         required=False,
@@ -133,7 +134,7 @@ def _budget_label(budget) -> str:
     }
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(core_forms.Form):
     override = forms.BooleanField(
         label=_("Allow a negative balance for this spend"),
         required=False,
@@ -141,7 +142,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(core_forms.Form):
     reason = forms.CharField(
         label=_("Why is the spend refused?"),
         max_length=500,
@@ -150,7 +151,7 @@ class RefuseForm(forms.Form):
     )
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(core_forms.Form):
     amount = AmountField(
         label=_("Amount to reverse"),
         required=False,
@@ -164,8 +165,8 @@ class ReverseForm(forms.Form):
     )
 
 
-class SettleForm(forms.Form):
-    responsible = forms.ModelChoiceField(
+class SettleForm(core_forms.Form):
+    responsible = core_forms.ModelChoiceField(
         label=_("Organisation that turned out to be responsible"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         error_messages={
@@ -186,8 +187,8 @@ class SettleForm(forms.Form):
             self.fields["responsible"].initial = candidates[0].pk
 
 
-class BudgetForm(forms.Form):
-    team = forms.ModelChoiceField(
+class BudgetForm(core_forms.Form):
+    team = core_forms.ModelChoiceField(
         label=_("Team"),
         queryset=None,
         empty_label=None,
@@ -205,7 +206,7 @@ class BudgetForm(forms.Form):
             "max_value": _("Give a year between 2000 and 2100."),
         },
     )
-    professional = forms.ModelChoiceField(
+    professional = core_forms.ModelChoiceField(
         label=_("Personal budget of"),
         queryset=None,
         required=False,

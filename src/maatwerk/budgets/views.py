@@ -6,6 +6,8 @@ Every page starts from the one access policy (budgets.selectors.visible_budgets 
 visible_spends / case_for); a page that shows one spend (case data) writes one
 access-log row; every write goes through budgets.services."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,6 +49,8 @@ from .selectors import (
     with_figures,
     years_with_budgets,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _year(request) -> int:
@@ -312,6 +316,11 @@ def receipt(request, pk):
         raise Http404
     if not may_see_receipt(request.user, spend):
         raise spend_refused(spend.pk, detail="receipt: not the case team nor its budget holders")
+    try:
+        handle = spend.receipt.open("rb")
+    except FileNotFoundError:
+        logger.error("receipt of spend %s is missing on disk: %s", spend.pk, spend.receipt.name)
+        raise Http404 from None
     log_access(
         action=Action.EXPORT,
         processing_activity=ProcessingActivity.BUDGET,
@@ -320,7 +329,6 @@ def receipt(request, pk):
         household=spend.case.household.pseudonym,
         detail="receipt",
     )
-    handle = spend.receipt.open("rb")
     extension = spend.receipt.name.rsplit(".", 1)[-1].lower()
     return FileResponse(handle, as_attachment=True, filename=f"bon-{spend.reference}.{extension}")
 

@@ -306,7 +306,10 @@ def perspective_record(
             if current != based_on_version:
                 raise ConflictError(
                     _("Someone else recorded a new version of this perspective in the meantime."),
-                    current=Perspective.objects.get(case=case, member=member, version=current),
+                    # None when the voice has no version yet (a tampered based_on_version)
+                    current=Perspective.objects.filter(
+                        case=case, member=member, version=current
+                    ).first(),
                 )
             perspective = Perspective.objects.create(
                 case=case,

@@ -5,13 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
+from maatwerk.core import forms as core_forms
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, LifeDomain, Organisation, Regulation
 
 from .models import ANSWER_STATUSES, BottleneckCategory, LearningPoint, LearningStatus
 
 
-class BottleneckForm(forms.Form):
+class BottleneckForm(core_forms.Form):
     category = forms.ChoiceField(
         label=_("Kind of bottleneck"), choices=BottleneckCategory.choices, widget=forms.RadioSelect
     )
@@ -28,7 +29,7 @@ class BottleneckForm(forms.Form):
         help_text=_("For example kostendelersnorm or fraudeschuld."),
         widget=forms.TextInput(attrs={"list": "regulation-suggestions", "autocomplete": "off"}),
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = core_forms.ModelMultipleChoiceField(
         label=_("Organisations involved (optional)"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,
@@ -36,7 +37,7 @@ class BottleneckForm(forms.Form):
     )
 
 
-class LearningPointForm(forms.Form):
+class LearningPointForm(core_forms.Form):
     order = forms.TypedChoiceField(
         label=_("Order"),
         choices=LearningPoint.Order.choices,
@@ -52,7 +53,7 @@ class LearningPointForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("It goes to the addressee: no names or other personal data."),
     )
-    addressee = forms.ModelChoiceField(
+    addressee = core_forms.ModelChoiceField(
         label=_("Addressee"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,
@@ -88,7 +89,7 @@ class LearningPointForm(forms.Form):
         return cleaned
 
 
-class StepForm(forms.Form):
+class StepForm(core_forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=())
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     answer = forms.CharField(
@@ -111,7 +112,7 @@ class StepForm(forms.Form):
         self.fields["status"].choices = [(s, LearningStatus(s).label) for s in statuses]
 
 
-class CompleteAnalysisForm(forms.Form):
+class CompleteAnalysisForm(core_forms.Form):
     no_bottlenecks = forms.BooleanField(label=_("Nothing blocked this case"), required=False)
     note = forms.CharField(
         label=_("Note (optional)"),
@@ -121,7 +122,7 @@ class CompleteAnalysisForm(forms.Form):
     )
 
 
-class PrecedentForm(forms.Form):
+class PrecedentForm(core_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     situation = forms.CharField(
         label=_("The situation"),
@@ -145,20 +146,20 @@ class PrecedentForm(forms.Form):
     lead_time_days = forms.IntegerField(
         label=_("Lead time (days)"), required=False, min_value=0, max_value=36500
     )
-    regulation = forms.ModelChoiceField(
+    regulation = core_forms.ModelChoiceField(
         label=_("Rule"), queryset=Regulation.objects.filter(active=True), required=False
     )
     regulation_text = forms.CharField(label=_("Rule (in words)"), max_length=200, required=False)
-    legal_ground = forms.ModelChoiceField(
+    legal_ground = core_forms.ModelChoiceField(
         label=_("Exception ground"), queryset=LegalGround.objects.all(), required=False
     )
-    life_domains = forms.ModelMultipleChoiceField(
+    life_domains = core_forms.ModelMultipleChoiceField(
         label=_("Life domains"),
         queryset=LifeDomain.objects.filter(active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = core_forms.ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,

@@ -7,11 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.selectors import workable_cases
+from maatwerk.core import forms as core_forms
+from maatwerk.core.dates import date_range_problem, years_from
 from maatwerk.core.widgets import DateInput
 from maatwerk.journeys.models import EventType, RefusalReason
 from maatwerk.register.models import Organisation
 
 User = get_user_model()
+MEETING_YEARS_BACK = 5
+MEETING_YEARS_AHEAD = 2
 
 
 class TimeInput(forms.TimeInput):
@@ -21,12 +25,12 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class CaseChoiceField(forms.ModelMultipleChoiceField):
+class CaseChoiceField(core_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.household.pseudonym} ({obj.reference})"
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(core_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=TimeInput())
@@ -44,15 +48,28 @@ class MeetingForm(forms.Form):
             workable_cases(user).select_related("household").order_by("household__pseudonym")
         )
 
+    def clean_date(self):
+        """A breakthrough table is planned, or recorded afterwards, within five years
+        back and two years ahead."""
+        on = self.cleaned_data["date"]
+        today = timezone.localdate()
+        earliest, latest = (
+            years_from(today, -MEETING_YEARS_BACK),
+            years_from(today, MEETING_YEARS_AHEAD),
+        )
+        if problem := date_range_problem(on, earliest=earliest, latest=latest):
+            raise forms.ValidationError(problem)
+        return on
+
     def starts_at(self):
         data = self.cleaned_data
         return timezone.make_aware(datetime.combine(data["date"], data["time"]))
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(core_forms.Form):
     """One more case for the agenda: the cases the user may see that are not on it."""
 
-    case = forms.ModelChoiceField(
+    case = core_forms.ModelChoiceField(
         label=_("Case"),
         queryset=None,
         empty_label="–",
@@ -72,7 +89,7 @@ class AgendaForm(forms.Form):
         )
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(core_forms.Form):
     """A named outsider (name and organisation, no account), or a Maatwerk user found
     by their e-mail address or username (``invitee``), who is invited in the app and by
     e-mail; a user's name and organisation come from their account."""
@@ -87,7 +104,7 @@ class AttendeeForm(forms.Form):
         ),
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
     )
     knows_household = forms.BooleanField(label=_("Has a relation to the household"), required=False)
@@ -122,7 +139,7 @@ class AttendeeForm(forms.Form):
 AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=4)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(core_forms.Form):
     # No default: the table's decision is chosen, never preset.
     type = forms.ChoiceField(
         label=_("Decision"),
@@ -147,7 +164,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(core_forms.Form):
     text = forms.CharField(
         label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )

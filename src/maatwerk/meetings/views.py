@@ -23,6 +23,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import case_refused
+from maatwerk.core.numbers import parse_id
 from maatwerk.journeys.selectors import request_refused
 from maatwerk.web.forms import add_service_errors
 
@@ -78,7 +79,8 @@ def meeting_create(request):
     # The organiser's (first) team; none for a coordinator without a team.
     team = request.user.teams.filter(active=True).order_by("pk").first()
     data = request.POST if request.method == "POST" else None
-    initial = {"cases": [request.GET["case"]]} if request.GET.get("case", "").isdigit() else {}
+    case_pk = parse_id(request.GET.get("case"))
+    initial = {"cases": [case_pk]} if case_pk is not None else {}
     form = MeetingForm(data, user=request.user, initial=initial)
     attendees = AttendeeFormSet(data, prefix="attendee")
     if request.method == "POST" and form.is_valid() and attendees.is_valid():
@@ -188,10 +190,7 @@ def _post(request, meeting, entries):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 @permission_required("meetings.view_meeting", hide=hidden_meeting("pk"))

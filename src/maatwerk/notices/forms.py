@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
+
 from .kinds import KINDS
 from .models import Delivery, Kind
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(core_forms.Form):
     """One choice per kind of notice the user may configure; the kinds the law or
     the role requires offer only e-mail or the digest (the service refuses the rest
     with a field error, also for a tampered form)."""

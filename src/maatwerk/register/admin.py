@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.audit.admin_mixins import AuditedAdminMixin
+from maatwerk.audit.admin_mixins import AuditedAdminMixin, InputRulesAdminMixin
+from maatwerk.core import forms as core_forms
 
 from .models import (
     Contact,
@@ -16,7 +17,7 @@ from .models import (
 )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(core_forms.ModelForm):
     """Refuses to save over a change someone else saved since this form was opened."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -60,13 +61,13 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(InputRulesAdminMixin, admin.StackedInline):
     model = Contact
     extra = 0
     fields = ("name", "function", "email", "phone", "mandate", "active")
 
 
-class EscalationStepInline(admin.TabularInline):
+class EscalationStepInline(InputRulesAdminMixin, admin.TabularInline):
     model = EscalationStep
     extra = 0
     max_num = 4

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
+
 from .models import LifeDomain, OrganisationType, Regulation
 
 
-class OrganisationSearchForm(forms.Form):
+class OrganisationSearchForm(core_forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     type = forms.ChoiceField(label=_("Type of organisation"), required=False)
     domain = forms.ChoiceField(label=_("Life domain"), required=False)

@@ -251,3 +251,20 @@ def test_the_search_page_offers_the_export_for_a_household(client, make_user, lo
     html = client.get(PAGE, {"household": "HH-1111", "action": "read"}).content.decode()
     assert f'{EXPORT_CSV}?household=HH-1111"' in html
     assert EXPORT_CSV not in client.get(PAGE).content.decode()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"date_from": "0001-01-01"},
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_field_errors(client, make_user, login, dates):
+    login(make_user("privacy_officer"), verified=True)
+    response = client.get(PAGE, dates)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == set(dates)
+    export = client.get(reverse("audit:log_export", args=["csv"]), {"household": "HH-1", **dates})
+    assert export.status_code < 500

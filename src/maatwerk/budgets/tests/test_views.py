@@ -483,3 +483,19 @@ def test_lists_of_spends_are_logged_with_what_they_showed(
     client.get("/budget/receivables/")
     (row,) = AccessLogEntry.objects.order_by("id")[before:]
     assert bridging.reference in row.detail
+
+
+def test_a_receipt_missing_on_disk_is_a_logged_404(
+    client, login, budget, case, professional, settings, tmp_path, caplog
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(professional)
+    upload = SimpleUploadedFile("bon.pdf", b"%PDF-1.4 test receipt", "application/pdf")
+    client.post(f"/budget/cases/{case.pk}/spend/", {**form_data(budget), "receipt": upload})
+    row = Spend.objects.get()
+    os.remove(row.receipt.path)
+    with caplog.at_level("ERROR", logger="maatwerk.budgets"):
+        response = client.get(f"/budget/spends/{row.pk}/receipt/")
+    assert response.status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "maatwerk.budgets.views"]
+    assert record.levelname == "ERROR" and str(row.pk) in record.getMessage()

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
+from maatwerk.core.dates import date_of_birth_problem
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LifeDomain, Organisation
 
@@ -17,7 +19,7 @@ from ..models import (
 from ..validators import normalize_bsn, normalize_postcode
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(core_forms.Form):
     """Opening a case asks only what is needed; everything else can come later."""
 
     perspective = forms.CharField(
@@ -33,25 +35,25 @@ class IntakeForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Describe what is needed.")},
     )
-    deciding_organisations = forms.ModelMultipleChoiceField(
+    deciding_organisations = core_forms.ModelMultipleChoiceField(
         label=_("Who must decide?"),
         help_text=_("Organisations from the Maatwerkregister. You can add them later."),
         queryset=Organisation.objects.filter(active=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    life_domains = forms.ModelMultipleChoiceField(
+    life_domains = core_forms.ModelMultipleChoiceField(
         label=_("Life domains"),
         queryset=LifeDomain.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one life domain.")},
     )
-    primary_domain = forms.ModelChoiceField(
+    primary_domain = core_forms.ModelChoiceField(
         label=_("Primary life domain"),
         queryset=LifeDomain.objects.filter(active=True),
         error_messages={"required": _("Choose the primary life domain.")},
     )
-    problems_start_domain = forms.ModelChoiceField(
+    problems_start_domain = core_forms.ModelChoiceField(
         label=_("Where does the household itself see its problems start?"),
         queryset=LifeDomain.objects.filter(active=True),
         required=False,
@@ -90,7 +92,7 @@ class IntakeForm(forms.Form):
         return self.teams[0]
 
 
-class PerspectiveForm(forms.Form):
+class PerspectiveForm(core_forms.Form):
     text = forms.CharField(
         label=_("In their own words"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -102,7 +104,7 @@ class PerspectiveForm(forms.Form):
         choices=[c for c in Confirmation.choices if c[0] != Confirmation.FIRST],
     )
     recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    problems_start_domain = forms.ModelChoiceField(
+    problems_start_domain = core_forms.ModelChoiceField(
         label=_("Where does the household itself see its problems start?"),
         queryset=LifeDomain.objects.filter(active=True),
         required=False,
@@ -133,7 +135,7 @@ class PerspectiveForm(forms.Form):
         self.fields["audience"].widget.attrs.pop("required", None)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(core_forms.Form):
     scope = forms.ChoiceField(
         label=_("Cases"),
         choices=[("team", _("My team's cases")), ("mine", _("My cases"))],
@@ -152,7 +154,7 @@ class CaseFilterForm(forms.Form):
         ]
 
 
-class IdentityForm(forms.ModelForm):
+class IdentityForm(core_forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     # Typed with spaces or dots is fine: normalised before the model's own checks.
     bsn = forms.CharField(label=_("citizen service number (BSN)"), required=False, max_length=20)
@@ -179,6 +181,12 @@ class IdentityForm(forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs.setdefault("autocomplete", "off")
 
+    def clean_date_of_birth(self):
+        on = self.cleaned_data["date_of_birth"]
+        if on is not None and (problem := date_of_birth_problem(on)):
+            raise forms.ValidationError(problem)
+        return on
+
     def clean_bsn(self):
         value = self.cleaned_data["bsn"]
         return normalize_bsn(value) if value else ""
@@ -196,7 +204,7 @@ class MemberIdentityForm(IdentityForm):
         fields = [*IdentityForm.Meta.fields, "protected_address"]
 
 
-class StatusForm(forms.Form):
+class StatusForm(core_forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"),

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 
-class EmergencyAccessForm(forms.Form):
+
+class EmergencyAccessForm(core_forms.Form):
     """Break-the-glass: which case, and why. The service checks the reason's length
     (``cases.services.EMERGENCY_REASON_MIN_LENGTH``) and finds the case."""
 
@@ -21,7 +23,7 @@ class EmergencyAccessForm(forms.Form):
     )
 
 
-class EmergencyReviewForm(forms.Form):
+class EmergencyReviewForm(core_forms.Form):
     note = forms.CharField(
         label=_("Your review"),
         help_text=_("What you checked and found, for example “justified: the team was ill”."),

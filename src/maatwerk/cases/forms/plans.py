@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 from maatwerk.core.money import AmountField
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, ReferenceCost
@@ -12,6 +13,7 @@ from ..models import Audience, Confirmation, CostLine
 
 TEXTAREA = {"rows": 3}
 User = get_user_model()
+PLAN_TEXT_MAX_LENGTH = 5000
 
 
 def set_audience_choices(form, voice: str) -> None:
@@ -23,7 +25,7 @@ def set_audience_choices(form, voice: str) -> None:
     field.widget.attrs.pop("required", None)
 
 
-class PlanForm(forms.Form):
+class PlanForm(core_forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -36,32 +38,37 @@ class PlanForm(forms.Form):
         label=_("1. Intended effect"),
         help_text=_("What must change for the household?"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     impact = forms.CharField(
         label=_("2. Impact on person, family and surroundings"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     purpose_of_law = forms.CharField(
         label=_("3. Purpose of the law"),
         help_text=_("Why was the law written? Articles are instruments."),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     ethics = forms.CharField(
         label=_("4. Ethics"),
         help_text=_("Is it ethically sound?"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     legal_check = forms.CharField(
         label=_("5. Legal check"),
         help_text=_("Last, not first: does it conflict with the law?"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
-    legal_grounds = forms.ModelMultipleChoiceField(
+    legal_grounds = core_forms.ModelMultipleChoiceField(
         label=_("Exception grounds"),
         queryset=LegalGround.objects.filter(active=True).select_related("regulation"),
         required=False,
@@ -70,11 +77,13 @@ class PlanForm(forms.Form):
     legality = forms.CharField(
         label=_("Legality: why the exception grounds apply"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     safety = forms.CharField(
         label=_("How safety is addressed"),
         required=False,
+        max_length=PLAN_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     safety_audience = forms.ChoiceField(
@@ -93,7 +102,7 @@ class PlanForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     # The voice the audience choices below were offered for: when the plan is set to
     # serve another voice, the page is shown again with that voice's safe defaults.
-    rendered_voice = forms.CharField(widget=forms.HiddenInput, required=False)
+    rendered_voice = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, voices=(), voice="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +118,7 @@ class PlanForm(forms.Form):
             self.fields[name].widget.attrs.pop("required", None)
 
 
-class PlanVoiceForm(forms.Form):
+class PlanVoiceForm(core_forms.Form):
     """The first step of the plan form, sent with GET: whose perspective the plan
     serves. The page comes back with that voice's sentences for the goals and its safe
     choices of who may hear each part (no JavaScript needed)."""
@@ -132,7 +141,7 @@ class PlanVoiceForm(forms.Form):
         self.fields["serves_member"].widget.attrs.pop("required", None)
 
 
-class GoalForm(forms.Form):
+class GoalForm(core_forms.Form):
     text = forms.CharField(
         label=_("Goal"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -156,14 +165,14 @@ class GoalForm(forms.Form):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(core_forms.Form):
     what = forms.CharField(label=_("What"), required=False, max_length=2000)
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(active=True), required=False
     )
     person = forms.CharField(label=_("Person"), required=False, max_length=200)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
-    owner = forms.ModelChoiceField(
+    owner = core_forms.ModelChoiceField(
         label=_("Who in the team does it"),
         queryset=None,
         required=False,
@@ -185,9 +194,9 @@ class ActionForm(forms.Form):
         return cleaned
 
 
-class CostForm(forms.Form):
+class CostForm(core_forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CostLine.Kind.choices)
-    reference_cost = forms.ModelChoiceField(
+    reference_cost = core_forms.ModelChoiceField(
         label=_("Reference cost"),
         queryset=ReferenceCost.objects.filter(active=True),
         required=False,
@@ -217,7 +226,7 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30)
 CostFormSet = forms.formset_factory(CostForm, extra=3, max_num=40)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(core_forms.Form):
     agreed_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     how = forms.ChoiceField(
         label=_("How did the household agree?"),
@@ -233,7 +242,7 @@ class AgreementForm(forms.Form):
     )
 
 
-class PrintForm(forms.Form):
+class PrintForm(core_forms.Form):
     """For whom a plan is printed (``?for=household`` or ``?for=member:<voice>``): the
     whole household or one member. Nothing is preselected on purpose: the professional
     chooses every time."""
@@ -261,7 +270,7 @@ class PrintForm(forms.Form):
         return cleaned
 
 
-class ConfirmPrintForm(forms.Form):
+class ConfirmPrintForm(core_forms.Form):
     """The professional saw the preview of a plan for a case with a safety concern and
     confirms exactly that content (``digest``)."""
 
@@ -272,7 +281,7 @@ class ConfirmPrintForm(forms.Form):
     )
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(core_forms.Form):
     done_on = forms.DateField(
         label=_("Done on"),
         initial=timezone.localdate,

@@ -1,5 +1,6 @@
 import os
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,26 @@ def test_concurrent_identity_edits_conflict(client, case):
     assert stale.status_code == 200
     assert stale.context["current"].city == "Wormerveer"
     assert HouseholdIdentity.objects.get().city == "Wormerveer"
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("1899-12-31", "tussen 01-01-1900"),
+        ("0001-01-01", "tussen 01-01-1900"),
+        ((date.today() + timedelta(days=2)).isoformat(), "toekomst"),
+    ],
+)
+def test_a_date_of_birth_lies_between_1900_and_today(client, case, value, fragment):
+    response = client.post(url(case), identity_data(date_of_birth=value))
+    assert response.status_code == 200
+    assert fragment in " ".join(response.context["form"].errors["date_of_birth"])
+    assert not HouseholdIdentity.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["names", "street", "city"])
+def test_bidi_controls_in_identifiers_are_refused(client, case, field):
+    response = client.post(url(case), identity_data(**{field: "Jan\u202esneJ"}))
+    assert response.status_code == 200
+    assert "leesrichting" in " ".join(response.context["form"].errors[field])
+    assert not HouseholdIdentity.objects.exists()

@@ -12,6 +12,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.core.paging import keyset_page
+from maatwerk.core.text import clean_free_text
 from maatwerk.web.forms import add_service_errors
 
 from ..audience import case_voices
@@ -149,7 +150,12 @@ def perspective_add(request, pk):
     params = request.POST if request.method == "POST" else request.GET
     new_voice = params.get("new_voice") == "1"
     member = params.get("member", "").strip()[:100]
-    if new_voice and request.method == "POST" and not member:
+    member_error = None
+    try:
+        member = clean_free_text(member).strip()
+    except ValidationError as error:
+        member, member_error = None, error.messages[0]
+    if new_voice and request.method == "POST" and member == "":
         member = None  # reported as a field error below
     current_version = 0 if new_voice else latest_version(case, member or "")
     form = PerspectiveForm(
@@ -162,9 +168,10 @@ def perspective_add(request, pk):
         # A new version starts from the current text: the household corrects it.
         form.fields["text"].initial = current_perspective_text(case, member or "")
     conflict = None
-    member_error = None
     if member is None:
-        member_error = _("Name the member or sub-household whose perspective this is.")
+        member_error = member_error or _(
+            "Name the member or sub-household whose perspective this is."
+        )
         form.is_valid()
         form.add_error(None, member_error)
     elif request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import permission_required
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.numbers import parse_id
 from maatwerk.web.forms import add_service_errors
 
 from ..audience import Reader, default_audience, plan_for_audience, plan_readers
@@ -170,6 +171,8 @@ def plan_edit(request, pk, plan_id=None):
         "serves_member",
         asked if asked is not None and asked in voices else (plan.serves_member if plan else ""),
     )
+    if member not in voices:  # a voice the case does not have: the form says so
+        member = plan.serves_member if plan else ""
     perspective = current_perspective(case, member)
     words = sentences(perspective.text if perspective else "")
     plan_initial, goals_initial, actions_initial, costs_initial = (
@@ -267,7 +270,9 @@ def _shown_plan(request, pk, plan_id, number=None):
     case = case_for(request.user, pk)
     plan = _plan_for(case, plan_id)
     number = request.GET.get("version", "") if number is None else number
-    state = plan_state(plan, int(number) if number.isdigit() else None)
+    if number and parse_id(number) is None:
+        raise Http404
+    state = plan_state(plan, parse_id(number))
     if state.version is None:
         raise Http404
     return case, plan, state

@@ -8,12 +8,13 @@ event fits the request's state is the service's call, not the form's.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 from maatwerk.register.models import Organisation
 
 from ..models import EventType, RedirectReason, RefusalReason
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(core_forms.Form):
     OPEN = "open"
     ALL = "all"
 
@@ -32,7 +33,7 @@ class InboxFilterForm(forms.Form):
         return self.OPEN
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(core_forms.Form):
     event_type: str = ""
     heading = ""
     submit_label = ""
@@ -138,7 +139,7 @@ class RedirectForm(DecisionForm):
         choices=[("", _("Choose a reason")), *RedirectReason.choices],
         error_messages={"required": _("Choose the reason for the redirect.")},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("To which organisation (from the register)?"),
         queryset=Organisation.objects.filter(active=True),
         required=False,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core import forms as core_forms
 from maatwerk.core.dates import date_problem
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
@@ -19,8 +20,8 @@ AGREES_CHOICES = [("", _("not yet asked")), ("yes", _("agrees")), ("no", _("disa
 AGREES_VALUES = {"": None, "yes": True, "no": False}
 
 
-class RequestForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+class RequestForm(core_forms.Form):
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(active=True),
         error_messages={"required": _("Choose the organisation from the register.")},
@@ -34,7 +35,7 @@ class RequestForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Describe what you ask of the organisation.")},
     )
-    regulation = forms.ModelChoiceField(
+    regulation = core_forms.ModelChoiceField(
         label=_("Rule (regulation)"),
         queryset=Regulation.objects.filter(active=True),
         required=False,
@@ -47,7 +48,7 @@ class RequestForm(forms.Form):
         max_length=300,
         required=False,
     )
-    legal_ground = forms.ModelChoiceField(
+    legal_ground = core_forms.ModelChoiceField(
         label=_("Exception ground"),
         queryset=LegalGround.objects.filter(active=True),
         required=False,
@@ -128,7 +129,7 @@ def allowed_events(state: str) -> list[tuple[str, str]]:
     ]
 
 
-class EventForm(forms.Form):
+class EventForm(core_forms.Form):
     """Log one step of a request's journey. Which fields count depends on the type;
     the others are ignored."""
 
@@ -165,7 +166,7 @@ class EventForm(forms.Form):
         choices=[("", "–"), *RefusalReason.choices],
         required=False,
     )
-    redirected_to_organisation = forms.ModelChoiceField(
+    redirected_to_organisation = core_forms.ModelChoiceField(
         label=_("Redirected to (organisation in the register)"),
         queryset=Organisation.objects.filter(active=True),
         required=False,
@@ -223,7 +224,7 @@ class EventForm(forms.Form):
         return fields
 
 
-class ConditionAnswerForm(forms.Form):
+class ConditionAnswerForm(core_forms.Form):
     """The household's answer to a condition: recorded as a new condition_added event
     that corrects the earlier one (history is appended, never edited)."""
 
@@ -244,7 +245,7 @@ class ConditionAnswerForm(forms.Form):
         self.fields["household_agrees"].widget.attrs.pop("required", None)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(core_forms.Form):
     scope = forms.ChoiceField(
         label=_("Requests"),
         choices=[("mine", _("Of my cases")), ("team", _("Of my team's cases"))],
@@ -252,7 +253,7 @@ class QueueFilterForm(forms.Form):
     )
 
 
-class ConfirmShareForm(forms.Form):
+class ConfirmShareForm(core_forms.Form):
     """The professional saw what sending a request of a case with a safety concern
     shares with the organisation, and confirms exactly that (``share_digest``)."""
 
@@ -263,7 +264,7 @@ class ConfirmShareForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(core_forms.Form):
     """A document for a request. The file is checked again by the service
     (``services.attachment_problem``: PDF, JPG or PNG by its content, at most 10 MB)."""
 
@@ -326,7 +327,7 @@ class AttachmentForm(forms.Form):
         }
 
 
-class AttachmentShareForm(forms.Form):
+class AttachmentShareForm(core_forms.Form):
     """Share an attachment with the organisation (with the household's agreement), or
     stop sharing it."""
 

@@ -616,3 +616,15 @@ def test_work_queue_query_count_is_constant(
     response = client.get(reverse("journeys:queue"))
     assert len(response.context["sections"]["waiting"]) == 25
     assert "25" in response.content.decode() and "100" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "١", "-1", ""])
+def test_an_odd_condition_number_is_no_500(client, login, professional, case, uwv, value):
+    login(professional)
+    req = new_request(professional, case, uwv)
+    step(professional, req, "submitted", ago(10))
+    url = reverse("journeys:request_detail", args=[req.pk])
+    before = req.events.count()
+    response = client.post(url, {"action": "answer", "condition": value})
+    assert response.status_code == 302
+    assert req.events.count() == before

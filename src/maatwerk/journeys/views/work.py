@@ -22,6 +22,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.cases.audience import plan_excerpt_for_organisation
 from maatwerk.cases.selectors import case_for, hidden_case, may_work_on
 from maatwerk.cases.services import case_frame
+from maatwerk.core.numbers import parse_id
 from maatwerk.web.forms import add_service_errors
 
 from .. import services
@@ -417,9 +418,10 @@ def request_detail(request, pk):
                 messages.success(request, _("The document has been attached."))
                 return redirect("journeys:request_detail", pk=req.pk)
         elif action == "share_attachment":
+            attachment_pk = parse_id(request.POST.get("attachment"))
             attachment = (
-                Attachment.objects.filter(request=req, pk=request.POST.get("attachment")).first()
-                if (request.POST.get("attachment") or "").isdigit()
+                Attachment.objects.filter(request=req, pk=attachment_pk).first()
+                if attachment_pk is not None
                 else None
             )
             if attachment is None:
@@ -441,14 +443,15 @@ def request_detail(request, pk):
                 return redirect("journeys:request_detail", pk=req.pk)
             bound_share = (attachment.pk, form)
         elif action == "answer":
+            condition_pk = parse_id(request.POST.get("condition"))
             condition = (
                 JourneyEvent.objects.filter(
                     request=req,
                     type=EventType.CONDITION_ADDED,
                     corrections__isnull=True,
-                    pk=request.POST.get("condition") or 0,
+                    pk=condition_pk,
                 ).first()
-                if (request.POST.get("condition") or "").isdigit()
+                if condition_pk is not None
                 else None
             )
             if condition is None:

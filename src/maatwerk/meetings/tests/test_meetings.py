@@ -568,3 +568,43 @@ def test_the_meeting_page_does_not_grow_with_its_agenda(
     # One append for every agenda case: a multi-row INSERT (audit.services.log_access_many).
     assert (len(logged_before), len(logged_after)) == (1, 1)
     assert len(queries.result.context["entries"]) == 4
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "١"])
+def test_odd_numbers_in_the_meeting_pages_are_no_500(
+    client, login, professional, teams, case, req, value
+):
+    login(professional)
+    url = reverse("meetings:meeting_create")
+    assert client.get(url, {"case": value}).status_code == 200
+    response = client.post(
+        url,
+        {"title": "Tafel", "date": ago(-7).isoformat(), "time": "10:00", "cases": [value],
+         "attendee-TOTAL_FORMS": "0", "attendee-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "cases" in response.context["form"].errors
+    meeting = plan(professional, teams[0], [case])
+    for action in ("agenda", "decision", "minutes"):
+        response = client.post(
+            detail_url(meeting), {"action": action, "case": value, "request": value}
+        )
+        assert response.status_code < 500
+    assert Meeting.objects.count() == 1 and not Minutes.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days", "ok"), [(-5 * 366, False), (-5 * 365 + 2, True), (2 * 365 - 2, True), (3 * 365, False)]
+)
+def test_a_meeting_date_lies_within_five_years_back_and_two_ahead(
+    client, login, professional, case, days, ok
+):
+    login(professional)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {"title": "Tafel", "date": ago(-days).isoformat(), "time": "10:00", "cases": [case.pk],
+         "attendee-TOTAL_FORMS": "0", "attendee-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert (response.status_code == 302) is ok
+    if not ok:
+        assert "date" in response.context["form"].errors
+    assert Meeting.objects.exists() is ok
