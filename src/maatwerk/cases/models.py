@@ -337,6 +337,8 @@ class CaseEvent(AppendOnlyModel):
         PLAN = "plan", _("plan version saved")
         AGREEMENT = "agreement", _("household agreed with the plan")
         STATUS = "status", _("status changed")
+        CLOSED = "closed", _("case closed")
+        REOPENED = "reopened", _("case reopened")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

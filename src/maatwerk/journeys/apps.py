@@ -14,9 +14,11 @@ class JourneysConfig(AppConfig):
         from maatwerk.cases.extensions import (
             register_case_list_annotation,
             register_case_page_section,
+            register_closing_step,
         )
 
         from . import selectors
+        from .closing import CLOSING_STEP
 
         register_object_labels("journeys.request", selectors.log_labels_request)
         register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
@@ -24,6 +26,7 @@ class JourneysConfig(AppConfig):
         register_case_page_section(
             lambda user, case: {"requests": selectors.case_requests(user, case)}
         )
+        register_closing_step(CLOSING_STEP)
         post_migrate.connect(_seed, sender=self)
 
 

@@ -8,7 +8,7 @@
 2. sends one notice per overdue request, due date and proposed escalation level
    (``notify_overdue``): in the app to the case owner and to the decision makers of
    the organisation, by e-mail to the case owner and to the organisation's contact
-   for the proposed level.
+   for the proposed level; never for a request of a closed case.
 
 "Once" is kept in the database. A notice has a key (request, due date, proposed
 level); its Notification rows are created in the same transaction that sends the
@@ -32,6 +32,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -40,6 +41,7 @@ from django.utils.translation import gettext as _
 from maatwerk.accounts.roles import users_with_permission
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases.models import Case
 from maatwerk.register.models import Contact, EscalationStep
 from maatwerk.web.links import absolute
 
@@ -50,6 +52,7 @@ from .workflow import overdue_q
 logger = logging.getLogger(__name__)
 
 WAITING = Request.State.WAITING
+CLOSED = Case.Status.CLOSED
 MAX_LEVEL = EscalationStep.Level.NATIONAL
 KEY_PREFIX = "overdue"
 # The work-side page of a request (``journeys:request_detail``), for the case's
@@ -108,14 +111,23 @@ def mark_overdue(*, today: date | None = None) -> int:
     from the next working day after the due date); returns how many were newly marked.
     One UPDATE, so a request that changes meanwhile is judged on its row as it is."""
     today = today or timezone.localdate()
-    return Request.objects.filter(overdue_q(today), overdue=False).update(overdue=True)
+    return (
+        Request.objects.filter(overdue_q(today), overdue=False)
+        .exclude(case__status=CLOSED)
+        .update(overdue=True)
+    )
 
 
 def clear_overdue() -> int:
     """Clear the flag of requests that no longer wait for an answer (refused,
     redirected, approved, …): only a waiting request can be overdue. A new
-    submission or an escalation restarts the clock in services.record_event."""
-    return Request.objects.filter(overdue=True).exclude(state=WAITING).update(overdue=False)
+    submission or an escalation restarts the clock in services.record_event. A closed
+    case's requests are not chased either (a request kept open when closing)."""
+    return (
+        Request.objects.filter(overdue=True)
+        .filter(~Q(state=WAITING) | Q(case__status=CLOSED))
+        .update(overdue=False)
+    )
 
 
 # --- 2. Notices ------------------------------------------------------------------------
@@ -223,6 +235,8 @@ def _notify_one(request_id: int, key: str, mail, deciders: dict) -> dict | None:
         )
         if req is None or req.state != WAITING or not req.overdue or req.due_on is None:
             return None
+        if req.case.status == CLOSED:
+            return None  # closing ends the journey: nobody is chased or e-mailed
         level = proposed_level(req.escalation_level)
         if notice_key(req.pk, req.due_on, level) != key:
             return None  # the request moved on since the list was made
@@ -296,7 +310,9 @@ def _notify_one(request_id: int, key: str, mail, deciders: dict) -> dict | None:
 def notify_overdue() -> dict:
     """Send the notices that are due and not sent yet (see the module's docstring)."""
     counts = {"notices": 0, "notifications": 0, "emails": 0, "refused": 0}
-    waiting = Request.objects.filter(state=WAITING, overdue=True, due_on__isnull=False)
+    waiting = Request.objects.filter(state=WAITING, overdue=True, due_on__isnull=False).exclude(
+        case__status=CLOSED
+    )
     pending: dict[str, int] = {
         notice_key(pk, due_on, proposed_level(level)): pk
         for pk, due_on, level in waiting.order_by("pk").values_list(

@@ -38,6 +38,7 @@ class EventType(models.TextChoices):
     APPROVED = "approved", _("approved")
     WITHDRAWN = "withdrawn", _("withdrawn")
     SOLVED = "solved", _("solved by an intervention")
+    KEPT_OPEN = "kept_open", _("kept open when the case was closed")
 
 
 class Intervention(models.TextChoices):
@@ -51,9 +52,9 @@ class Intervention(models.TextChoices):
     BUDGET_PAYMENT = "budget_payment", _("payment from the maatwerk budget")
 
 
-# Events that only other services record (a spend from the budget, for example), never
-# the step form of a request.
-SYSTEM_EVENTS = {EventType.SOLVED}
+# Events that only other services record (a spend from the budget, closing the case),
+# never the step form of a request.
+SYSTEM_EVENTS = {EventType.SOLVED, EventType.KEPT_OPEN}
 
 
 class Request(models.Model):

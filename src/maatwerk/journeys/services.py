@@ -14,7 +14,12 @@ from maatwerk.core.dates import date_problem
 from .calendar import add_working_days
 from .models import EventType, JourneyEvent, Notification, Request
 from .selectors import share_digest, shared_pieces
-from .workflow import CONDITION_ANSWER_STATES, RESTARTS_CLOCK, TRANSITIONS
+from .workflow import (
+    CONDITION_ANSWER_STATES,
+    NOT_FOR_CLOSED_CASES,
+    RESTARTS_CLOCK,
+    TRANSITIONS,
+)
 
 S = Request.State
 
@@ -24,8 +29,11 @@ def _next_reference(case: Case) -> str:
 
 
 def request_create(*, request, user, case: Case, organisation, subject: str, **fields) -> Request:
-    """A draft request to an organisation; ``record_event(type="submitted")`` sends it."""
+    """A draft request to an organisation; ``record_event(type="submitted")`` sends it.
+    A closed case asks nothing new."""
     errors = {}
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("This case is closed: it cannot send new requests."))
     if fields.get("extra_shared", "").strip():
         if not fields.get("extra_legal_basis", "").strip():
             errors["extra_legal_basis"] = _(
@@ -70,7 +78,11 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
         if corrects.request_id != req.pk or corrects.type != event_type:
             errors["corrects"] = _("A correction must refer to a step of the same kind.")
         allowed = CONDITION_ANSWER_STATES
-    if req.state not in allowed:
+    if event_type in NOT_FOR_CLOSED_CASES and req.case.status == Case.Status.CLOSED:
+        errors["type"] = _(
+            "The case is closed: “%(event)s” is not possible any more. Reopen the case first."
+        ) % {"event": EventType(event_type).label}
+    elif req.state not in allowed:
         errors["type"] = _("“%(event)s” is not possible while the request is “%(state)s”.") % {
             "event": EventType(event_type).label,
             "state": req.get_state_display(),
@@ -96,6 +108,8 @@ def _validate(req: Request, event_type: str, on, fields: dict) -> None:
                 errors["escalated_to"] = _(
                     "Escalate to the contact of this level in the organisation's route."
                 )
+    if event_type == EventType.KEPT_OPEN and not fields.get("text", "").strip():
+        errors["text"] = _("Say why this request stays open.")
     if event_type == EventType.SOLVED and not fields.get("intervention"):
         errors["intervention"] = _("Say which intervention solved the request.")
     if event_type == EventType.APPROVED and not fields.get("text", "").strip():

@@ -14,7 +14,7 @@ from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
 from ..audience import case_voices
-from ..extensions import case_page_context
+from ..extensions import case_page_context, closing_forms
 from ..forms.cases import (
     CaseFilterForm,
     IdentityForm,
@@ -266,6 +266,12 @@ def identity_edit(request, pk):
 def case_status(request, pk):
     case = case_for(request.user, pk, for_change=True)
     form = StatusForm(request.POST or None, case=case, allowed=TRANSITIONS[case.status])
+    # Closing asks what happens to the open work of the apps above (open requests).
+    closing = (
+        closing_forms(case, request.POST or None)
+        if Case.Status.CLOSED in TRANSITIONS[case.status]
+        else []
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -277,6 +283,7 @@ def case_status(request, pk):
                 outcome=data["outcome"],
                 on=data["on"],
                 loaded_version=data["loaded_version"],
+                closing=closing if data["status"] == Case.Status.CLOSED else None,
             )
         except ConflictError as error:
             form.add_error(None, str(error))
@@ -286,4 +293,13 @@ def case_status(request, pk):
             messages.success(request, _("The status of the case has been changed."))
             return redirect("cases:case_detail", pk=case.pk)
     voices = case_frame(request, case, detail="status form")
-    return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})
+    return render(
+        request,
+        "cases/status_form.html",
+        {
+            "case": case,
+            "form": form,
+            "voices": voices,
+            "closing": [{"template": step.template, "form": f} for step, f in closing],
+        },
+    )
