@@ -7,6 +7,7 @@ from maatwerk.register.seed import seed_register
 
 from .budgets import create_demo_budgets
 from .cases import create_demo_cases
+from .emergency import create_demo_emergency_access
 from .journeys import create_demo_journeys
 from .meetings import create_demo_meetings
 from .users import DemoLogin, create_demo_users
@@ -23,4 +24,5 @@ def create_demo_data() -> list[DemoLogin]:
     create_demo_journeys()
     create_demo_budgets()
     create_demo_meetings()
+    create_demo_emergency_access()
     return logins

@@ -16,9 +16,11 @@ class JourneysConfig(AppConfig):
             register_case_page_section,
             register_closing_step,
         )
+        from maatwerk.web.extensions import register_start_section
 
         from . import selectors
         from .closing import CLOSING_STEP
+        from .start import SECTIONS
 
         register_object_labels("journeys.request", selectors.log_labels_request)
         register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
@@ -27,6 +29,8 @@ class JourneysConfig(AppConfig):
             lambda user, case: {"requests": selectors.case_requests(user, case)}
         )
         register_closing_step(CLOSING_STEP)
+        for section in SECTIONS:
+            register_start_section(section)
         post_migrate.connect(_seed, sender=self)
 
 

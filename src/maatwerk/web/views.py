@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,7 +9,7 @@ from maatwerk.accounts.models import Role
 from maatwerk.audit.access import deny
 
 from .extensions import start_sections
-from .navigation import START_SECTIONS
+from .navigation import NOT_YET, start_links
 
 
 @login_required
@@ -16,12 +17,17 @@ def home(request):
     roles = list(Role.objects.filter(group__user=request.user).order_by("order"))
     if not roles:
         return render(request, "web/no_role.html")
-    sections = [{"role": role, "items": START_SECTIONS.get(role.code, [])} for role in roles]
-    return render(
-        request,
-        "web/home.html",
-        {"sections": sections, "attention": start_sections(request)},
-    )
+    cards = [
+        {
+            "role": role,
+            "links": start_links(request.user, role.code),
+            "not_yet": NOT_YET.get(role.code, []),
+        }
+        for role in roles
+    ]
+    with transaction.atomic():  # the sections' reads and their access-log rows
+        sections = start_sections(request)
+    return render(request, "web/home.html", {"cards": cards, "sections": sections})
 
 
 def admin_login_redirect(request, extra_context=None):
