@@ -19,6 +19,10 @@ them in its ``AppConfig.ready()``; the dependency still points down.
   there is nothing to ask; ``step.apply(request=, user=, case=, form=, on=)`` runs in
   the closing transaction (``cases.services.case_set_status``), after the case row
   changed; a ValidationError there rolls the closing back.
+- ``register_search_text(fn)``: what the case search (``cases.search``) finds in the
+  apps above: ``fn(case_ids) -> {case_id: {"requests": text, "organisations": text}}``
+  (journeys: what is asked, the rule, the organisations asked). The app calls
+  ``cases.search.refresh([case_id])`` when that text changes.
 """
 
 from collections.abc import Callable
@@ -29,6 +33,7 @@ from django.db.models import QuerySet
 _case_list_annotations: list[Callable[[QuerySet], QuerySet]] = []
 _case_page_sections: list[Callable] = []
 _closing_steps: list["ClosingStep"] = []
+_search_text_parts: list[Callable] = []
 
 
 @dataclass(frozen=True)
@@ -72,3 +77,12 @@ def closing_forms(case, data=None) -> list[tuple[ClosingStep, object]]:
     """The questions closing ``case`` asks now: (step, form) for every step with
     something to ask."""
     return [(step, form) for step in _closing_steps if (form := step.form(case, data)) is not None]
+
+
+def register_search_text(part: Callable) -> None:
+    if part not in _search_text_parts:
+        _search_text_parts.append(part)
+
+
+def search_text_parts() -> list[Callable]:
+    return list(_search_text_parts)

@@ -17,6 +17,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
+from . import search
 from .audience import audience_problem, default_audience
 from .models import (
     Agreement,
@@ -263,6 +264,7 @@ def plan_save_version(
                 actor=user,
                 summary=f"{content.title} v{version.number}",
             )
+            search.refresh([case.pk])
             log_access(
                 action=Action.CREATE if latest is None else Action.UPDATE,
                 processing_activity=ProcessingActivity.CASE_WORK,

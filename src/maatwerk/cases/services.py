@@ -16,6 +16,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError, NotAllowed
 
+from . import search
 from .audience import audience_problem, default_audience
 from .extensions import closing_forms
 from .models import (
@@ -261,6 +262,7 @@ def case_open(
         CaseEvent.objects.create(
             case=case, kind=CaseEvent.Kind.OPENED, happened_on=opened_on, actor=user
         )
+        search.refresh([case.pk])
         log_access(
             action=Action.CREATE,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -325,6 +327,7 @@ def perspective_record(
                 actor=user,
                 summary=member,
             )
+            search.refresh([case.pk])
             log_access(
                 action=Action.UPDATE if current else Action.CREATE,
                 processing_activity=ProcessingActivity.CASE_WORK,

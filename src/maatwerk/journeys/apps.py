@@ -15,6 +15,7 @@ class JourneysConfig(AppConfig):
             register_case_list_annotation,
             register_case_page_section,
             register_closing_step,
+            register_search_text,
         )
         from maatwerk.web.extensions import register_start_section
 
@@ -29,6 +30,7 @@ class JourneysConfig(AppConfig):
             lambda user, case: {"requests": selectors.case_requests(user, case)}
         )
         register_closing_step(CLOSING_STEP)
+        register_search_text(selectors.search_text)
         for section in SECTIONS:
             register_start_section(section)
         post_migrate.connect(_seed, sender=self)

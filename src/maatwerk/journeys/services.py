@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases import search
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 
@@ -59,6 +60,7 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
             created_by=user,
             **fields,
         )
+        search.refresh([case.pk])
         log_access(
             action=Action.CREATE,
             processing_activity=ProcessingActivity.CASE_WORK,

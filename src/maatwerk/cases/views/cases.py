@@ -13,6 +13,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.web.forms import add_service_errors
 
+from .. import search
 from ..audience import case_voices
 from ..extensions import case_page_context, closing_forms
 from ..forms.cases import (
@@ -33,6 +34,7 @@ from ..selectors import (
     case_search,
     hidden_case,
     latest_version,
+    workable_cases,
 )
 from ..services import (
     case_frame,
@@ -59,17 +61,27 @@ def case_list(request):
             status=filters.get("status", ""),
             domain=filters.get("domain", ""),
             attention=filters.get("attention", False),
+            organisation=filters.get("organisation"),
         )
         page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         page.object_list = case_list_rows(list(page.object_list), request.user)
+        # Why each shown case was found (cases.search); the query words are not logged.
+        query_text = filters.get("q", "")
+        search.match_reasons(page.object_list, query_text, text_scope=workable_cases(request.user))
+        others = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "q"}
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
             request=request,
             object_type=Case._meta.label_lower,
-            detail="; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)[:500],
+            detail="; ".join(
+                [
+                    *(f"{k}={v}" for k, v in sorted(others.items()) if v),
+                    search.log_detail(query_text, page.paginator.count),
+                ]
+            )[:500],
         )
     query = request.GET.copy()
     query.pop("page", None)
