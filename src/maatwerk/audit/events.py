@@ -105,3 +105,19 @@ def notifications_listed(request, *, notifications) -> None:
         object_type="notices.notice",
         detail=f"notifications: {shown}"[:500],
     )
+
+
+def start_page_listed(request, *, name: str, shown: list[str]) -> None:
+    """A section of the start page that shows case data (pseudonyms, references, due
+    dates, why a case needs attention) was read: one row per section, naming what it
+    showed (``HH-1234 R2``), as for any list of case data. A section that shows no
+    case data writes no row."""
+    if not shown:
+        return
+    log_access(
+        action=Action.READ,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        object_type="cases.case",
+        detail=f"start page, {name}: " + ", ".join(shown)[:450],
+    )

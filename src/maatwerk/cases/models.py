@@ -5,6 +5,7 @@ forever and every later version is a new row, dated and confirmed by the househo
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -376,6 +377,8 @@ class CaseEvent(AppendOnlyModel):
         PLAN = "plan", _("plan version saved")
         AGREEMENT = "agreement", _("household agreed with the plan")
         STATUS = "status", _("status changed")
+        CLOSED = "closed", _("case closed")
+        REOPENED = "reopened", _("case reopened")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -698,3 +701,30 @@ class EmergencyAccessNotice(models.Model):
 
     def __str__(self):
         return f"{self.access_id} → {self.recipient_id}"
+
+
+class CaseSearchText(models.Model):
+    """What the case search looks in, per case, kept up to date by the services that
+    write it (``cases.search.refresh``): the current words of every voice, the current
+    version of every plan (not its safety text), and what the apps above contribute
+    (journeys: the requests and the organisations asked). On PostgreSQL ``document``
+    holds the Dutch ``tsvector`` of all of it, under a GIN index (migration
+    ``0009_case_search_text``); on SQLite it stays empty and the search falls back to
+    LIKE (docs/cases.md#finding-a-case). A copy of case data: it is deleted with its
+    case and never shown as it is."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="search_text"
+    )
+    perspective = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    requests = models.TextField(blank=True)
+    organisations = models.TextField(blank=True)
+    document = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"search text of {self.case_id}"

@@ -17,6 +17,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError
 
+from . import search
 from .attention import refresh_attention
 from .audience import audience_problem, default_audience
 from .models import (
@@ -282,6 +283,7 @@ def plan_save_version(
                 actor=user,
                 summary=f"{content.title} v{version.number}",
             )
+            search.refresh([case.pk])
             log_access(
                 action=Action.CREATE if latest is None else Action.UPDATE,
                 processing_activity=ProcessingActivity.CASE_WORK,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 
+from . import search
 from .attention import CODES, Reason, open_actions, reason_labels, reasons_of
 from .extensions import annotate_case_list
 from .models import (
@@ -213,16 +214,20 @@ def case_search(
     status: str = "",
     domain: str = "",
     attention: bool = False,
+    organisation=None,
 ) -> QuerySet[Case]:
     """The case list: the visible cases matching the filters, newest first. Plain rows
     (no DISTINCT, no per-case subqueries) so that counting and paging stay cheap; what
     the list shows per row comes from ``case_list_rows`` for the shown page only. The
-    "needs attention" filter reads the stored, indexed state (``cases.attention``)."""
+    "needs attention" filter reads the stored, indexed state (``cases.attention``).
+    ``query`` and ``organisation``: the case search (``cases.search``)."""
     cases = visible_cases(user)
     if scope == "mine":
         cases = cases.filter(owner=user)
     if query:
-        cases = cases.filter(Q(household__pseudonym__iexact=query) | Q(reference__icontains=query))
+        cases = search.search_filter(cases, query, text_scope=workable_cases(user))
+    if organisation is not None:
+        cases = search.organisation_filter(cases, organisation)
     if status:
         cases = cases.filter(status=status)
     if domain:

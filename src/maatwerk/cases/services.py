@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,10 @@ from maatwerk.audit.services import log_access
 from maatwerk.core.dates import date_problem
 from maatwerk.core.errors import ConflictError, NotAllowed
 
+from . import search
 from .attention import refresh_attention
 from .audience import audience_problem, default_audience
+from .extensions import closing_forms
 from .models import (
     Audience,
     Case,
@@ -262,6 +264,7 @@ def case_open(
             case=case, kind=CaseEvent.Kind.OPENED, happened_on=opened_on, actor=user
         )
         refresh_attention([case.pk])
+        search.refresh([case.pk])
         log_access(
             action=Action.CREATE,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -329,6 +332,7 @@ def perspective_record(
                 actor=user,
                 summary=member,
             )
+            search.refresh([case.pk])
             log_access(
                 action=Action.UPDATE if current else Action.CREATE,
                 processing_activity=ProcessingActivity.CASE_WORK,
@@ -425,35 +429,62 @@ def member_identity_save(*, request, user, case: Case, member: str, form) -> Mem
 
 
 def case_set_status(
-    *, request, user, case: Case, status: str, on, loaded_version: int, outcome: str = ""
+    *,
+    request,
+    user,
+    case: Case,
+    status: str,
+    on,
+    loaded_version: int,
+    outcome: str = "",
+    closing: list | None = None,
 ) -> Case:
-    """Move the case along its life cycle; closing needs an outcome."""
+    """Move the case along its life cycle. Closing needs an outcome and, for the open
+    work of the apps above (``cases.extensions.register_closing_step``: journeys asks
+    what happens to each open request), a valid answer: ``closing`` holds the (step,
+    bound form) pairs of ``closing_forms``; without it, closing a case with open work
+    is refused. Reopening a closed case is a dated event of its own."""
     errors = {}
     if status not in TRANSITIONS[case.status]:
         errors["status"] = _("A case cannot go from “%(old)s” to “%(new)s”.") % {
             "old": case.get_status_display(),
             "new": Case.Status(status).label if status in Case.Status.values else status,
         }
-    if status == Case.Status.CLOSED and not outcome:
+    closes = status == Case.Status.CLOSED
+    reopens = case.status == Case.Status.CLOSED and not closes
+    if closes and not outcome:
         errors["outcome"] = _("Choose the outcome when closing the case.")
-    if status != Case.Status.CLOSED and outcome:
+    if not closes and outcome:
         errors["outcome"] = _("An outcome is only given when the case is closed.")
     if problem := date_problem(on, opened_on=case.opened_on):
         errors["on"] = problem
+    elif reopens and case.closed_on and on < case.closed_on:
+        errors["on"] = _("A case cannot be reopened before the date it was closed.")
+    if closes:
+        closing = closing_forms(case) if closing is None else closing
+        if any(not form.is_valid() for _step, form in closing):
+            errors.setdefault(
+                NON_FIELD_ERRORS, _("Say what happens to each open request before closing.")
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         updated = Case.objects.filter(pk=case.pk, version=loaded_version).update(
             status=status,
             outcome=outcome,
-            closed_on=on if status == Case.Status.CLOSED else None,
+            closed_on=on if closes else None,
             version=loaded_version + 1,
         )
         if not updated:
             raise ConflictError(_("Someone else changed this case in the meantime."))
+        kind = CaseEvent.Kind.STATUS
+        if closes:
+            kind = CaseEvent.Kind.CLOSED
+        elif reopens:
+            kind = CaseEvent.Kind.REOPENED
         CaseEvent.objects.create(
             case=case,
-            kind=CaseEvent.Kind.STATUS,
+            kind=kind,
             happened_on=on,
             actor=user,
             summary=str(Case.Status(status).label),
@@ -465,8 +496,12 @@ def case_set_status(
             actor=user,
             obj=case,
             household=case.household.pseudonym,
-            detail=f"status {case.status} -> {status}",
+            detail=f"status {case.status} -> {status}" + (" (reopened)" if reopens else ""),
         )
+        if closes:
+            case.status = Case.Status.CLOSED
+            for step, form in closing:
+                step.apply(request=request, user=user, case=case, form=form, on=on)
         refresh_attention([case.pk])
     case.refresh_from_db()
     return case

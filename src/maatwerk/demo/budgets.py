@@ -166,6 +166,19 @@ BUDGETS = [
                 "Huurachterstand betalen uit het maatwerkbudget, zodat de ontruiming stopt",
                 solves="Woningcorporatie Voorbeeld Wonen",
             ),
+            # 5. The first session with a debt counsellor she trusts, outside the
+            #    municipality's queue: above the threshold, waiting for the second
+            #    budget holder's approval (budget_holder2's start page).
+            DemoSpend(
+                "Eerst praten over de schulden",
+                2,
+                "960.00",
+                PurposeCategory.DEBTS,
+                PayeeCategory.OTHER,
+                "Vijf gesprekken met een onafhankelijke schuldhulpverlener, vóór de "
+                "aanmelding bij de gemeentelijke schuldhulp",
+                approve=False,
+            ),
         ),
     ),
 ]

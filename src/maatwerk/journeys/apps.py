@@ -12,10 +12,17 @@ class JourneysConfig(AppConfig):
         # registry is ready (the Django rule for AppConfig.ready).
         from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.attention import register_attention_rule, register_deadline
-        from maatwerk.cases.extensions import register_case_page_section
+        from maatwerk.cases.extensions import (
+            register_case_page_section,
+            register_closing_step,
+            register_search_text,
+        )
         from maatwerk.notices.policy import register_subject
+        from maatwerk.web.extensions import register_start_section
 
         from . import attention, selectors
+        from .closing import CLOSING_STEP
+        from .start import SECTIONS
 
         register_object_labels("journeys.request", selectors.log_labels_request)
         register_object_labels("journeys.journeyevent", selectors.log_labels_journey_event)
@@ -31,6 +38,10 @@ class JourneysConfig(AppConfig):
         register_subject(
             "journeys.request", lambda user: selectors.visible_requests(user).values("pk")
         )
+        register_closing_step(CLOSING_STEP)
+        register_search_text(selectors.search_text)
+        for section in SECTIONS:
+            register_start_section(section)
         post_migrate.connect(_seed, sender=self)
 
 

@@ -8,7 +8,7 @@
 2. sends one notice per overdue request, due date and proposed escalation level
    (``notify_overdue``): in the app to the case owner and to the decision makers of
    the organisation, by e-mail to the case owner and to the organisation's contact
-   for the proposed level.
+   for the proposed level; never for a request of a closed case.
 
 "Once" is kept in the database. A notice has a key (request, due date, proposed
 level); its notices (``notices.Notice``, kind ``overdue``) are created in the same
@@ -32,6 +32,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -53,6 +54,8 @@ from .workflow import BEYOND_ROUTE, overdue_q, proposed_level
 logger = logging.getLogger(__name__)
 
 WAITING = Request.State.WAITING
+CLOSED = Case.Status.CLOSED
+MAX_LEVEL = EscalationStep.Level.NATIONAL
 KEY_PREFIX = "overdue"
 # The work-side page of a request (``journeys:request_detail``), for the case's
 # professionals; in the app, decision makers get their inbox's decide page instead.
@@ -107,14 +110,23 @@ def mark_overdue(*, today: date | None = None) -> int:
     from the next working day after the due date); returns how many were newly marked.
     One UPDATE, so a request that changes meanwhile is judged on its row as it is."""
     today = today or timezone.localdate()
-    return Request.objects.filter(overdue_q(today), overdue=False).update(overdue=True)
+    return (
+        Request.objects.filter(overdue_q(today), overdue=False)
+        .exclude(case__status=CLOSED)
+        .update(overdue=True)
+    )
 
 
 def clear_overdue() -> int:
     """Clear the flag of requests that no longer wait for an answer (refused,
     redirected, approved, …): only a waiting request can be overdue. A new
-    submission or an escalation restarts the clock in services.record_event."""
-    return Request.objects.filter(overdue=True).exclude(state=WAITING).update(overdue=False)
+    submission or an escalation restarts the clock in services.record_event. A closed
+    case's requests are not chased either (a request kept open when closing)."""
+    return (
+        Request.objects.filter(overdue=True)
+        .filter(~Q(state=WAITING) | Q(case__status=CLOSED))
+        .update(overdue=False)
+    )
 
 
 # --- 2. Notices ------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class EventType(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
     SOLVED = "solved", _("solved by an intervention")
     FORWARDED = "forwarded", _("forwarded to another organisation")
+    KEPT_OPEN = "kept_open", _("kept open when the case was closed")
 
 
 class Intervention(models.TextChoices):
@@ -66,9 +67,9 @@ class Intervention(models.TextChoices):
     BUDGET_PAYMENT = "budget_payment", _("payment from the maatwerk budget")
 
 
-# Events that only other services record (a spend from the budget, for example), never
-# the step form of a request.
-SYSTEM_EVENTS = {EventType.SOLVED, EventType.FORWARDED}
+# Events that only other services record (a spend from the budget, forwarding, closing
+# the case), never the step form of a request.
+SYSTEM_EVENTS = {EventType.SOLVED, EventType.FORWARDED, EventType.KEPT_OPEN}
 
 
 class Request(models.Model):

@@ -556,6 +556,28 @@ __all__ = [
 ]
 
 
+# --- What the case search finds (cases.extensions.register_search_text) -------------
+
+
+def search_text(case_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Per case: what its requests ask and of which rule, and the organisations asked.
+    Not scoped: it only feeds ``cases.search``, whose search applies the policy."""
+    texts: dict[int, dict[str, list[str]]] = {}
+    rows = (
+        Request.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "id")
+        .values_list("case_id", "subject", "rule_text", "organisation__name")
+    )
+    for case_id, subject, rule_text, organisation in rows:
+        parts = texts.setdefault(case_id, {"requests": [], "organisations": []})
+        parts["requests"] += [text for text in (subject, rule_text) if text]
+        parts["organisations"].append(organisation)
+    return {
+        case_id: {name: "\n".join(values) for name, values in parts.items()}
+        for case_id, parts in texts.items()
+    }
+
+
 # --- Names for the access log's page (audit.labels) ----------------------------------
 # Unscoped on purpose: they name the objects of log rows for the privacy officer.
 

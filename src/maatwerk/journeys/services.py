@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases import search
 from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
@@ -32,7 +33,13 @@ from .models import (
 )
 from .notices import announce
 from .selectors import response_target, share_digest, shared_pieces
-from .workflow import CONDITION_ANSWER_STATES, FORWARDABLE_STATES, RESTARTS_CLOCK, TRANSITIONS
+from .workflow import (
+    CONDITION_ANSWER_STATES,
+    FORWARDABLE_STATES,
+    NOT_FOR_CLOSED_CASES,
+    RESTARTS_CLOCK,
+    TRANSITIONS,
+)
 
 S = Request.State
 
@@ -42,8 +49,11 @@ def _next_reference(case: Case) -> str:
 
 
 def request_create(*, request, user, case: Case, organisation, subject: str, **fields) -> Request:
-    """A draft request to an organisation; ``record_event(type="submitted")`` sends it."""
+    """A draft request to an organisation; ``record_event(type="submitted")`` sends it.
+    A closed case asks nothing new."""
     errors = {}
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("This case is closed: it cannot send new requests."))
     if fields.get("extra_shared", "").strip():
         if not fields.get("extra_legal_basis", "").strip():
             errors["extra_legal_basis"] = _(
@@ -69,6 +79,7 @@ def request_create(*, request, user, case: Case, organisation, subject: str, **f
             created_by=user,
             **fields,
         )
+        search.refresh([case.pk])
         log_access(
             action=Action.CREATE,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -88,7 +99,11 @@ def _validate(req: Request, event_type: str, on, fields: dict, *, taken_earlier=
         if corrects.request_id != req.pk or corrects.type != event_type:
             errors["corrects"] = _("A correction must refer to a step of the same kind.")
         allowed = CONDITION_ANSWER_STATES
-    if req.state not in allowed:
+    if event_type in NOT_FOR_CLOSED_CASES and req.case.status == Case.Status.CLOSED:
+        errors["type"] = _(
+            "The case is closed: “%(event)s” is not possible any more. Reopen the case first."
+        ) % {"event": EventType(event_type).label}
+    elif req.state not in allowed:
         errors["type"] = _("“%(event)s” is not possible while the request is “%(state)s”.") % {
             "event": EventType(event_type).label,
             "state": req.get_state_display(),
@@ -114,6 +129,8 @@ def _validate(req: Request, event_type: str, on, fields: dict, *, taken_earlier=
                 errors["escalated_to"] = _(
                     "Escalate to the contact of this level in the organisation's route."
                 )
+    if event_type == EventType.KEPT_OPEN and not fields.get("text", "").strip():
+        errors["text"] = _("Say why this request stays open.")
     if event_type == EventType.SOLVED and not fields.get("intervention"):
         errors["intervention"] = _("Say which intervention solved the request.")
     if event_type == EventType.APPROVED and not fields.get("text", "").strip():

@@ -45,7 +45,15 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     # Sent on to the organisation a redirect (or a refusal) pointed to, as a new request
     # that continues this one (services.request_forward).
     EventType.FORWARDED: ({S.REDIRECTED, S.REFUSED}, S.FORWARDED),
+    # Closing the case kept this request open, with a reason (journeys.closing).
+    EventType.KEPT_OPEN: (
+        {S.WAITING, S.REFUSED, S.REDIRECTED, S.INFORMATION_REQUESTED},
+        None,
+    ),
 }
+
+# Events a closed case does not get: it sends nothing new and chases nothing.
+NOT_FOR_CLOSED_CASES = {EventType.SUBMITTED, EventType.ESCALATED}
 
 # The household's later answer to a condition (a condition_added correcting the first)
 # can be recorded in any state in which the request is still alive.

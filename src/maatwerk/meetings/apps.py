@@ -11,9 +11,12 @@ class MeetingsConfig(AppConfig):
         # registry is ready (the Django rule for AppConfig.ready).
         from maatwerk.audit.labels import register_object_labels
         from maatwerk.cases.extensions import register_case_page_section
+        from maatwerk.web.extensions import register_start_section
 
         from .selectors import log_labels_meeting, meetings_for_case, minutes_for_case
+        from .start import meetings_section
 
+        register_start_section(meetings_section)
         register_object_labels("meetings.meeting", log_labels_meeting)
         register_case_page_section(
             lambda user, case: {

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,38 +41,90 @@ def nav_for(user, current_path: str) -> list[dict]:
     return items
 
 
-# What each role's start page will show as the product grows. Presentation only:
-# access is decided by permissions, never by these codes.
-START_SECTIONS = {
+# What each role can go and do from the start page, under the sections of today's work
+# that the apps register (web.extensions). Presentation only: a link shows only with
+# its permission, and access is decided by permissions, never by these codes.
+START_LINKS = {
     "professional": [
-        _("Your cases and your team's cases, with what needs attention today."),
-        _("Requests to organisations that are waiting, overdue or refused."),
-        _("The Maatwerkregister: who to call at each organisation."),
+        NavItem(_("Open a case"), "cases:case_create", "cases.add_case"),
+        NavItem(_("Find a case"), "cases:case_list", "cases.view_case"),
+        NavItem(_("Work queue"), "journeys:queue", "journeys.add_journeyevent"),
+        NavItem(
+            _("Search the Maatwerkregister"),
+            "register:organisation_list",
+            "register.view_organisation",
+        ),
     ],
     "decision_maker": [
-        _("The requests addressed to your organisation, with only what was shared."),
-        _("Deciding: approve, refuse with a reason, ask for information, add a condition."),
+        NavItem(_("Inbox"), "journeys:inbox", "journeys.decide_request"),
+        NavItem(
+            _("Search the Maatwerkregister"),
+            "register:organisation_list",
+            "register.view_organisation",
+        ),
     ],
     "coordinator": [
-        _("Escalated cases and the breakthrough tables you run."),
-        _("Bottlenecks and learning points, and how organisations followed them up."),
-        _("The Maatwerkregister with contacts and escalation routes."),
+        NavItem(_("Escalated cases"), "cases:case_list", "cases.view_escalated_case"),
+        NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
+        NavItem(_("Budgets of all teams"), "budgets:overview", "budgets.view_all_budgets"),
+        NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),
+        NavItem(
+            _("Search the Maatwerkregister"),
+            "register:organisation_list",
+            "register.view_organisation",
+        ),
     ],
     "budget_holder": [
-        _("Your team's maatwerk budget: spent, committed and remaining."),
-        _("Spends above the threshold that wait for your approval."),
+        NavItem(_("Budget overview"), "budgets:overview", "budgets.view_budget"),
+        NavItem(_("Spends waiting for approval"), "budgets:approvals", "budgets.approve_spend"),
+        NavItem(_("Open receivables"), "budgets:receivables", "budgets.settle_spend"),
     ],
     "analyst": [
-        _("Aggregated, disclosure-controlled figures and the annual report."),
-        _("Published precedents: how similar situations were solved before."),
+        NavItem(
+            _("Search the Maatwerkregister"),
+            "register:organisation_list",
+            "register.view_organisation",
+        ),
     ],
     "privacy_officer": [
-        _("The access log: who read or changed what, and when."),
-        _("Emergency accesses to cases (break-the-glass) to review."),
-        _("Data-subject requests and retention."),
+        NavItem(_("Search the access log"), "audit:log_search", "audit.view_accesslogentry"),
     ],
     "admin": [
-        _("Users, teams and roles."),
-        _("The Maatwerkregister and the reference lists."),
+        NavItem(_("Users"), "admin:accounts_user_changelist", "accounts.view_user"),
+        NavItem(_("Teams"), "admin:accounts_team_changelist", "accounts.view_team"),
+        NavItem(_("Roles"), "admin:accounts_role_changelist", "accounts.view_role"),
+        NavItem(
+            _("Organisations in the register"),
+            "admin:register_organisation_changelist",
+            "register.change_organisation",
+        ),
+        NavItem(
+            _("Counter-arguments"),
+            "admin:journeys_counterargument_changelist",
+            "journeys.view_counterargument",
+        ),
+        NavItem(_("Functional management"), "admin:index", "accounts.use_admin_site"),
     ],
 }
+
+# What a role's start page says it cannot show yet (still to be built), so that nobody
+# looks for it in vain.
+NOT_YET = {
+    "analyst": [
+        _("Aggregated, disclosure-controlled figures and the annual report are still to come."),
+        _("Published precedents are still to come."),
+    ],
+    "privacy_officer": [_("Data-subject requests and retention are still to come.")],
+}
+
+
+def start_links(user, role_code: str) -> list[dict]:
+    links = []
+    for item in START_LINKS.get(role_code, []):
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            links.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:  # a model not registered in functional management
+            continue
+    return links

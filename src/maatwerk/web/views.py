@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from maatwerk.accounts.models import Role
 from maatwerk.audit.access import deny
 
 from .extensions import start_sections
-from .navigation import START_SECTIONS
+from .navigation import NOT_YET, start_links
 
 
 @never_cache
@@ -29,12 +30,17 @@ def home(request):
     roles = list(Role.objects.filter(group__user=request.user).order_by("order"))
     if not roles:
         return render(request, "web/no_role.html")
-    sections = [{"role": role, "items": START_SECTIONS.get(role.code, [])} for role in roles]
-    return render(
-        request,
-        "web/home.html",
-        {"sections": sections, "attention": start_sections(request)},
-    )
+    cards = [
+        {
+            "role": role,
+            "links": start_links(request.user, role.code),
+            "not_yet": NOT_YET.get(role.code, []),
+        }
+        for role in roles
+    ]
+    with transaction.atomic():  # the sections' reads and their access-log rows
+        sections = start_sections(request)
+    return render(request, "web/home.html", {"cards": cards, "sections": sections})
 
 
 def admin_login_redirect(request, extra_context=None):

@@ -141,7 +141,21 @@ class CaseFilterForm(core_forms.Form):
         choices=[("team", _("My team's cases")), ("mine", _("My cases"))],
         required=False,
     )
-    q = forms.CharField(label=_("Pseudonym or reference"), required=False, max_length=64)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "A part of the pseudonym or reference, a municipality, an organisation, or "
+            "words from the perspective, the plan or the requests."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation asked"),
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label=_("All"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     domain = forms.ChoiceField(label=_("Life domain"), required=False)
     attention = forms.BooleanField(label=_("Only cases that need attention"), required=False)

@@ -15,8 +15,9 @@ from maatwerk.core.paging import keyset_page
 from maatwerk.core.text import clean_free_text
 from maatwerk.web.forms import add_service_errors
 
+from .. import search
 from ..audience import case_voices
-from ..extensions import case_page_context
+from ..extensions import case_page_context, closing_forms
 from ..forms.cases import (
     CaseFilterForm,
     IdentityForm,
@@ -37,6 +38,7 @@ from ..selectors import (
     hidden_case,
     latest_version,
     plan_actions_to_do,
+    workable_cases,
 )
 from ..services import (
     case_frame,
@@ -63,16 +65,26 @@ def case_list(request):
             status=filters.get("status", ""),
             domain=filters.get("domain", ""),
             attention=filters.get("attention", False),
+            organisation=filters.get("organisation"),
         )
         # Keyset paging (core.paging): a deep page costs what the first one costs.
         page = keyset_page(cases, request.GET, size=PAGE_SIZE, date_field="opened_on")
         page.object_list = case_list_rows(page.object_list, request.user)
+        # Why each shown case was found (cases.search); the query words are not logged.
+        query_text = filters.get("q", "")
+        search.match_reasons(page.object_list, query_text, text_scope=workable_cases(request.user))
+        others = {k: getattr(v, "pk", v) for k, v in filters.items() if k != "q"}
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
             request=request,
             object_type=Case._meta.label_lower,
-            detail="; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)[:500],
+            detail="; ".join(
+                [
+                    *(f"{k}={v}" for k, v in sorted(others.items()) if v),
+                    search.log_detail(query_text, page.paginator.count),
+                ]
+            )[:500],
         )
     query = request.GET.copy()
     for key in ("page", "after", "before", "n"):
@@ -280,6 +292,12 @@ def identity_edit(request, pk):
 def case_status(request, pk):
     case = case_for(request.user, pk, for_change=True)
     form = StatusForm(request.POST or None, case=case, allowed=TRANSITIONS[case.status])
+    # Closing asks what happens to the open work of the apps above (open requests).
+    closing = (
+        closing_forms(case, request.POST or None)
+        if Case.Status.CLOSED in TRANSITIONS[case.status]
+        else []
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,6 +309,7 @@ def case_status(request, pk):
                 outcome=data["outcome"],
                 on=data["on"],
                 loaded_version=data["loaded_version"],
+                closing=closing if data["status"] == Case.Status.CLOSED else None,
             )
         except ConflictError as error:
             form.add_error(None, str(error))
@@ -300,7 +319,16 @@ def case_status(request, pk):
             messages.success(request, _("The status of the case has been changed."))
             return redirect("cases:case_detail", pk=case.pk)
     voices = case_frame(request, case, detail="status form")
-    return render(request, "cases/status_form.html", {"case": case, "form": form, "voices": voices})
+    return render(
+        request,
+        "cases/status_form.html",
+        {
+            "case": case,
+            "form": form,
+            "voices": voices,
+            "closing": [{"template": step.template, "form": f} for step, f in closing],
+        },
+    )
 
 
 ACTIONS_SHOWN = 50

@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from maatwerk.accounts.roles import sync_roles
 from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, CaseAttention, Household
+from maatwerk.cases.search import BATCH as SEARCH_BATCH
+from maatwerk.cases.search import refresh as refresh_search
 from maatwerk.register.seed import seed_register
 
 from . import audit, budgets, cases, journeys, meetings
@@ -104,6 +106,7 @@ def generate(
 
     sync_roles()
     seed_register()
+    before = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with translation.override(settings.LANGUAGE_CODE):
         with transaction.atomic():
             ids = T.Ids()
@@ -133,6 +136,15 @@ def generate(
             new = Case.objects.filter(pk__gte=first_case).values_list("pk", flat=True)
             refreshed = refresh_attention(new.iterator(), today=today)
         summary.rows[CaseAttention._meta.db_table] = refreshed
+    # The rows were written directly, not through the services: index them for the case
+    # search now (cases.search; batch by batch, as ``maatwerk search-index`` does).
+    report(cases_count, "search index")
+    new_cases = Case.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
+    last = before
+    while chunk := list(new_cases.filter(pk__gt=last)[:SEARCH_BATCH]):
+        with transaction.atomic():
+            refresh_search(chunk)
+        last = chunk[-1]
     summary.users = _logins(world, batches.requests_per_org)
     summary.seconds = time.monotonic() - started
     report(cases_count, "done")

@@ -51,7 +51,7 @@ def test_start_page_shows_a_section_per_role(client, make_user, login):
     user = make_user("professional", "budget_holder")
     login(user)
     response = client.get("/")
-    roles = [section["role"].code for section in response.context["sections"]]
+    roles = [card["role"].code for card in response.context["cards"]]
     assert roles == ["professional", "budget_holder"]
     content = response.content.decode()
     for role in Role.objects.filter(code__in=roles):

@@ -1,0 +1,40 @@
+"""Every demo login gets a start page with real work: the demo is how a new user meets
+Maatwerk, so no role may land on an empty page."""
+
+import re
+
+import pytest
+
+from maatwerk.accounts.models import User
+from maatwerk.demo.load import create_demo_data
+
+pytestmark = pytest.mark.django_db
+
+# What each demo login must find on the start page: section test ids with at least one
+# row in them.
+EXPECTED = {
+    "professional": ["attention-case", "start-deadline"],
+    "professional2": ["start-deadline"],
+    "decision_maker": ["start-overdue-request"],
+    "coordinator": ["start-escalated-request", "start-meeting"],
+    "budget_holder": ["start-awaiting-spend"],
+    "budget_holder2": ["start-awaiting-spend"],
+    "privacy_officer": ["emergency-access-[0-9]+"],
+    "admin": ["start-role-admin"],
+    "analyst": ["start-role-analyst"],
+}
+
+
+@pytest.fixture
+def demo():
+    return {login.username: login for login in create_demo_data()}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_every_demo_login_has_real_work_on_the_start_page(client, login, demo, username):
+    user = User.objects.get(username=username)
+    login(user, verified=demo[username].totp_secret is not None)
+    content = client.get("/").content.decode()
+    assert "straks" not in content
+    for testid in EXPECTED[username]:
+        assert re.search(f'data-testid="{testid}"', content), (username, testid)
