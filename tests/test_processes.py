@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from maatwerk.journeys.models import Notification, Request
+from maatwerk.journeys.models import Request
+from maatwerk.notices.models import Notice
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import EscalationStepFactory, OrganisationFactory, TeamFactory
 
@@ -123,10 +124,11 @@ def test_two_app_processes_and_two_schedulers_do_each_notice_once(make_user, tmp
             )
         for i in range(2):
             start(f"scheduler{i}", BIN / "maatwerk", "scheduler")
-        # Every notice is done (one Notification row per overdue request, for the owner)…
-        assert wait_for(lambda: Notification.objects.count() >= CASES, timeout=120), (
-            "the schedulers did not send the notices:\n"
-            + "\n".join(path.read_text()[-2000:] for path in logs.values())
+        # Every notice is done (one Notice row per overdue request, for the owner)…
+        assert wait_for(
+            lambda: Notice.objects.filter(kind="overdue").count() >= CASES, timeout=120
+        ), "the schedulers did not send the notices:\n" + "\n".join(
+            path.read_text()[-2000:] for path in logs.values()
         )
         # …and both schedulers go on running (a second and third round) while the app
         # processes answer pages.
@@ -147,5 +149,5 @@ def test_two_app_processes_and_two_schedulers_do_each_notice_once(make_user, tmp
     # …and the e-mails went out once: to the owner and to the level-1 contact, per request.
     subjects = sum(outputs[f"scheduler{i}"].count("\nSubject: ") for i in range(2))
     assert subjects == 2 * CASES
-    assert Notification.objects.count() == CASES
-    assert Notification.objects.values("request").distinct().count() == CASES
+    assert Notice.objects.filter(kind="overdue").count() == CASES
+    assert Notice.objects.values("object_id").distinct().count() == CASES

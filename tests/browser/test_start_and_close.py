@@ -12,7 +12,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from maatwerk.cases.models import Case
-from maatwerk.journeys.models import Notification, Request
+from maatwerk.journeys.models import Request
+from maatwerk.notices.models import Notice
 from maatwerk.scheduler.jobs import run_due_jobs
 
 
@@ -55,8 +56,8 @@ def test_start_pages_search_and_closing(browser, site, demo, demo_password):
     case.refresh_from_db()
     req.refresh_from_db()
     assert case.status == Case.Status.CLOSED and req.state == Request.State.WITHDRAWN
-    notices = Notification.objects.filter(request__case=case).count()
+    notices = Notice.objects.filter(case=case).count()
     mail.outbox.clear()
     run_due_jobs()
-    assert Notification.objects.filter(request__case=case).count() == notices
+    assert Notice.objects.filter(case=case).count() == notices
     assert not [m for m in mail.outbox if case.household.pseudonym in m.subject + m.body]

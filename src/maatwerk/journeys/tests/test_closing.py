@@ -16,8 +16,9 @@ from maatwerk.cases.extensions import closing_forms
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.cases.services import case_set_status
 from maatwerk.journeys.jobs import mark_overdue
-from maatwerk.journeys.models import EventType, Notification, Request
+from maatwerk.journeys.models import EventType, Request
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.notices.models import Notice
 from maatwerk.scheduler.jobs import run_due_jobs
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import (
@@ -139,7 +140,8 @@ def test_the_scheduler_never_chases_a_request_of_a_closed_case(world, clock):
     counts = run_due_jobs()
     assert counts["marked_overdue"] == 0 and counts["notices"] == 0
     assert not Request.objects.get(pk=world["sent"].pk).overdue
-    assert mail.outbox == [] and not Notification.objects.exists()
+    # The requests' earlier notices (sent, to the decision makers) stay; nothing chases.
+    assert mail.outbox == [] and not Notice.objects.filter(kind="overdue").exists()
 
 
 def test_a_request_flagged_before_closing_loses_the_flag_and_gets_no_notice(world, clock):

@@ -8,19 +8,32 @@ from datetime import UTC, date, datetime, time
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from maatwerk.audit.models import AccessLogEntry
+from maatwerk.cases.attention import LABELS as ATTENTION_LABELS
+from maatwerk.cases.attention import Reason, refresh_attention
 from maatwerk.cases.models import Case
 from maatwerk.cases.plans import ActionInput, GoalInput, PlanContent, plan_save_version
 from maatwerk.journeys import start
-from maatwerk.journeys.models import Notification
 from maatwerk.journeys.services import record_event, request_create
+from maatwerk.notices.kinds import render
+from maatwerk.notices.models import Kind, Notice
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 3, 30)  # a Tuesday
-LABELS = {name: str(label) for name, label in start.REASONS}
+# The stored reasons' labels (cases.attention), by the names these tests use.
+LABELS = {
+    "r_overdue": str(ATTENTION_LABELS[Reason.OVERDUE]),
+    "r_refused": str(ATTENTION_LABELS[Reason.REFUSAL]),
+    "r_condition": str(ATTENTION_LABELS[Reason.CONDITION]),
+    "r_action": str(ATTENTION_LABELS[Reason.ACTION]),
+    "r_agreement": str(ATTENTION_LABELS[Reason.AGREEMENT]),
+    "r_intake": str(ATTENTION_LABELS[Reason.INTAKE]),
+}
 
 
 def noon(day: date) -> datetime:
@@ -85,6 +98,8 @@ def world(clock, make_user, teams, professional):
     clock(date(2027, 3, 29))
     calm = make_case(teams[0], professional)  # fresh intake: nothing needs attention
     clock(TODAY)
+    # What the scheduler's daily run does: the reasons that start when a date passes.
+    refresh_attention(today=TODAY)
     return {
         "uwv": uwv,
         "cases": cases,
@@ -129,15 +144,26 @@ def test_the_next_deadlines_are_requests_and_plan_actions_soonest_first(world, p
 
 
 def test_the_professional_start_page_shows_and_logs_the_work(client, login, world, professional):
-    Notification.objects.create(
-        recipient=professional, request=world["overdue"], key="x:1", message="Verzoek te laat"
-    )
+    req = world["overdue"]
+    notice = Notice.objects.create(
+        recipient=professional,
+        case=req.case,
+        kind=Kind.REFUSED,
+        subject="journeys.request",
+        object_id=req.pk,
+        key="x:1",
+        facts={"household": req.case.household.pseudonym, "reference": req.reference,
+               "organisation": req.organisation.name, "date": "2027-03-01"},
+        url_name="journeys:request_detail",
+        url_args=[req.pk],
+    )  # fmt: skip
     login(professional)
     response = client.get(reverse("web:home"))
     content = response.content.decode()
     section = next(s for s in response.context["sections"] if "attention" in s)
     assert section["attention_total"] == 5 and section["notices_total"] == 1
-    assert "Verzoek te laat" in content
+    with translation.override("nl"):
+        assert escape(render(notice.kind, notice.facts)) in content
     assert world["other"].household.pseudonym not in content
     log = AccessLogEntry.objects.get(detail__startswith="start page, my work")
     assert log.actor == professional
