@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.extensions import ClosingStep
 from maatwerk.cases.models import Case
+from maatwerk.core import forms as core_forms
 
 from .models import EventType, Request
 from .services import record_event
@@ -33,7 +34,7 @@ def open_requests(case: Case) -> list[Request]:
     )
 
 
-class ClosingRequestsForm(forms.Form):
+class ClosingRequestsForm(core_forms.Form):
     """Per open request: withdraw it, or keep it open (with a reason). A draft can only
     be withdrawn: a closed case sends nothing."""
 

@@ -150,7 +150,7 @@ class CaseFilterForm(core_forms.Form):
             "words from the perspective, the plan or the requests."
         ),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = core_forms.ModelChoiceField(
         label=_("Organisation asked"),
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         required=False,

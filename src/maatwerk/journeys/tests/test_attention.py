@@ -5,6 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from maatwerk.cases.attention import Reason
+from maatwerk.cases.extensions import closing_forms
 from maatwerk.cases.models import CaseAttention
 from maatwerk.cases.services import case_set_status
 from maatwerk.journeys.services import record_event, request_create
@@ -138,9 +139,11 @@ def test_a_closed_case_needs_no_attention(sent, professional):
     case, req = sent
     step(professional, req, "information_requested", text="Loonstroken")
     case.refresh_from_db()
+    # Closing asks what happens to the open request: here it is kept open, with a reason.
+    answers = {f"closing-request_{req.pk}": "keep_open", f"closing-reason_{req.pk}": "Wacht"}
     case_set_status(
         request=None, user=professional, case=case, status="closed", outcome="withdrawn",
-        on=TODAY, loaded_version=case.version,
+        on=TODAY, loaded_version=case.version, closing=closing_forms(case, answers),
     )  # fmt: skip
     assert stored(case) == (Reason(0), None)
     with time_machine.travel(TODAY + timedelta(days=60), tick=False):
