@@ -208,3 +208,12 @@ def test_functional_management_login_link_sends_an_admin_on(client, make_user, l
     assert response["Location"] == "/beheer/register/"
     evil = client.get("/beheer/login/?next=https://evil.example.org/")
     assert evil["Location"] == "/beheer/"
+
+
+def test_a_username_longer_than_any_is_a_field_error_not_a_database_error(client):
+    """Django's login form checks the username's length only in the browser; a longer
+    one reached django-axes' failure log, a 500 on PostgreSQL (found by the fuzz)."""
+    response = post_login(client, "x" * 6000, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessLogEntry.objects.filter(action=Action.LOGIN_FAILED).exists()
