@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core import forms as core_forms
@@ -16,7 +17,11 @@ class LoginForm(core_forms.InputRulesMixin, AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Username")
+        username = self.fields["username"]
+        username.label = _("Username")
+        # Django sets the length after making the field, so only the browser checks it;
+        # a longer username would reach django-axes' log (255 characters on PostgreSQL).
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["password"].label = _("Password")
 
 

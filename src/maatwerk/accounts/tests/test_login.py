@@ -236,3 +236,12 @@ def test_a_device_confirmed_in_a_request_is_seen_in_that_request(make_user, totp
     assert two_factor_needed(user) is False  # kept on the object for the request
     forget_two_factor(user)
     assert two_factor_needed(user) is True
+
+
+def test_a_username_longer_than_any_is_a_field_error_not_a_database_error(client):
+    """Django's login form checks the username's length only in the browser; a longer
+    one reached django-axes' failure log, a 500 on PostgreSQL (found by the fuzz)."""
+    response = post_login(client, "x" * 6000, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessLogEntry.objects.filter(action=Action.LOGIN_FAILED).exists()
