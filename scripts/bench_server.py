@@ -683,6 +683,8 @@ def render_run(run: dict) -> str:
                 f"{r['errors']} | {'–' if ratio is None else f'{ratio:.0%}'} |"
             )
     lines += ["", *compared_with_start(run)]
+    if run.get("note"):
+        lines += ["", run["note"]]
     if run.get("missing"):
         lines += ["", "Not measured (not found in the data): " + "; ".join(run["missing"]) + "."]
     lines += ["", "### Against the targets", "", "| target | measured | met |", "|---|---|---|"]
@@ -702,8 +704,10 @@ def render_run(run: dict) -> str:
         "|---|---:|---:|---:|",
     ]
     for w in run["workers"]:
-        warm = f"{w['warm_mb']} MB" if w.get("warm_mb") else "–"
-        lines.append(f"| {w['pid']} | {w['start_mb']} MB | {warm} | {w['end_mb']} MB |")
+        start, warm, end = (
+            f"{w[k]} MB" if w.get(k) else "–" for k in ("start_mb", "warm_mb", "end_mb")
+        )
+        lines.append(f"| {w['pid']} | {start} | {warm} | {end} |")
     return "\n".join(lines)
 
 
