@@ -40,6 +40,10 @@ class Point:
 
 class PageUser(FastHttpUser):
     wait_time = constant(0)
+    # Longer than gunicorn's worker timeout (120 s): a slow page is measured (or
+    # killed by the server, an error), not given up by the client.
+    network_timeout = 180.0
+    connection_timeout = 180.0
 
     @task
     def page(self):
@@ -133,14 +137,61 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def drain(database_url: str | None, limit: float = 300) -> None:
+    """Waits until the server's database has no query running any more: the requests
+    of the previous point are done, and the next point does not wait behind them."""
+    if not database_url:
+        return
+    import psycopg
+
+    deadline = time.monotonic() + limit
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            busy = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+            if not busy:
+                return
+            time.sleep(0.2)
+
+
 def main(plan_path: str, result_path: str) -> None:
     with open(plan_path, encoding="utf-8") as f:
         plan = json.load(f)
     PageUser.host = plan["host"]
     env = Environment(user_classes=[PageUser], events=events, host=plan["host"], stop_timeout=180)
     results = []
+    skip_after = plan.get("skip_slower_than_ms")
+    too_slow: dict[str, dict] = {}
     for number, point in enumerate(plan["points"], 1):
+        slow = too_slow.get(point["page"])
+        if slow and point["users"] > slow["users"]:
+            # More users on a page that already takes longer than the limit with fewer
+            # only queues requests past the server's timeout; reported as not measured.
+            results.append({**slow, "users": point["users"], "skipped": True})
+            print(f"  [{number:>2}/{len(plan['points'])}] {point['page']:<36} skipped", flush=True)
+            continue
+        drain(plan.get("database_url"))
         result = measure(env, plan["host"], plan.get("headers", {}), point, plan.get("warmup", 3))
+        if skip_after and (result["errors"] or (result["median_ms"] or 0) > skip_after):
+            too_slow[point["page"]] = {
+                "page": point["page"],
+                "path": point["path"],
+                "role": point.get("role", ""),
+                "requests": 0,
+                "errors": 0,
+                "error_kinds": {},
+                "median_ms": None,
+                "p95_ms": None,
+                "p99_ms": None,
+                "mean_ms": None,
+                "max_ms": None,
+                "rps": 0.0,
+                "seconds": 0,
+                "skipped_because": f"median {result['median_ms']:,.0f} ms, "
+                f"{result['errors']} errors at {point['users']} users",
+            }
         # The server's workers after this point (their memory must stay flat).
         result["worker_rss_mb"] = {str(pid): rss_mb(pid) for pid in plan.get("worker_pids", [])}
         results.append(result)
