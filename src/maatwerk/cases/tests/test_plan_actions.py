@@ -152,3 +152,31 @@ def test_actions_to_do_needs_constant_queries(
         grow=lambda: grow(4),
     )
     assert len(runs["mine"].after.result.context["actions"]) == 5
+
+
+def test_the_plan_form_gives_an_action_to_a_team_member(
+    client, login, professional, colleague, outsider, teams
+):
+    case = make_case(teams[0], professional)
+    login(professional)
+    url = reverse("cases:plan_create", args=[case.pk])
+    data = {
+        "title": "Rust",
+        "serves_member": "",
+        "based_on": 0,
+        "goals-TOTAL_FORMS": "1",
+        "goals-INITIAL_FORMS": "0",
+        "goals-0-text": "Rust in huis",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-what": "Bellen met Ymere",
+        "actions-0-due_on": TODAY.isoformat(),
+        "costs-TOTAL_FORMS": "0",
+        "costs-INITIAL_FORMS": "0",
+    }
+    refused = client.post(url, {**data, "actions-0-owner": outsider.pk})
+    assert refused.status_code == 200
+    assert "Selecteer een geldige keuze" in refused.content.decode()
+    assert not PlanAction.objects.exists()
+    assert client.post(url, {**data, "actions-0-owner": colleague.pk}).status_code == 302
+    assert PlanAction.objects.get().owner == colleague

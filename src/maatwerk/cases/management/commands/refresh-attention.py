@@ -1,9 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from maatwerk.cases.attention import refresh_attention
+from maatwerk.cases.models import CaseAttention
 
 
 class Command(BaseCommand):
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             count = refresh_attention()
+        if connection.vendor == "postgresql":  # statistics of the rows just written
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {CaseAttention._meta.db_table}")
         self.stdout.write(
             f"Attention refreshed for {count} cases in {time.monotonic() - started:.1f} s"
         )

@@ -22,6 +22,8 @@ def _progress(stream):
             )
         elif phase == "indexes":
             stream.write(f"\n  building the indexes and constraints again ({seconds:,.0f} s) …")
+        elif phase == "attention":
+            stream.write(f"\n  computing what needs attention ({seconds:,.0f} s) …")
         else:
             stream.write(f"\n  done in {seconds:,.0f} s\n")
         stream.flush()
