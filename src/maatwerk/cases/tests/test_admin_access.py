@@ -31,7 +31,7 @@ from maatwerk.cases.models import (
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.cases.services import emergency_access_open
 from maatwerk.demo.load import create_demo_data
-from maatwerk.journeys.models import CounterArgument, JourneyEvent, Request
+from maatwerk.journeys.models import Attachment, CounterArgument, JourneyEvent, Request
 from maatwerk.meetings.models import AgendaItem, Meeting, Minutes
 
 pytestmark = pytest.mark.django_db
@@ -131,9 +131,16 @@ def ids_for(namespace: str, name: str, argument: str) -> list:
         ("cases", "emergency_review"): EmergencyAccess,
         ("journeys", "request_detail"): Request,
         ("journeys", "decide"): Request,
+        ("journeys", "request_forward"): Request,
+        ("journeys", "letter"): Request,
+        ("journeys", "letter_pdf"): Request,
+        ("journeys", "letter_text"): Request,
         ("budgets", "budget_edit"): Budget,
         ("meetings", "meeting_detail"): Meeting,
     }
+    if (namespace, name) == ("journeys", "attachment"):
+        # The demo has no attachments: an id that does not exist is refused the same way.
+        return list(Attachment.objects.values_list("pk", flat=True)) or [1]
     if (namespace, name) in table:
         return list(table[(namespace, name)].objects.values_list("pk", flat=True))
     if namespace == "budgets":
