@@ -29,13 +29,17 @@ from hypothesis import strategies as st
 
 from maatwerk.accounts.models import User
 from maatwerk.budgets.models import Budget, Spend
-from maatwerk.cases.models import Case, EmergencyAccess, Plan
+from maatwerk.cases.models import Case, EmergencyAccess, Plan, PlanAction
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.cases.services import emergency_access_open
 from maatwerk.demo.load import create_demo_data
-from maatwerk.journeys.models import Request
+from maatwerk.journeys.models import AttachmentKind, Request
 from maatwerk.journeys.selectors import visible_requests
+from maatwerk.journeys.services import attachment_add
+from maatwerk.learning.models import Precedent
+from maatwerk.learning.services import learning_point_create
 from maatwerk.meetings.models import Meeting
+from maatwerk.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +176,26 @@ def _world():
         reason="De regisseur is ziek en de zaak dient vandaag bij de rechter.",
     )
     inbox = visible_requests(users["decision_maker"]).order_by("pk").first()
+    req = Request.objects.filter(case__team=case.team).order_by("pk").first()
+    attachment = attachment_add(
+        request=None,
+        user=professional,
+        req=req,
+        upload=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 fuzz", content_type="application/pdf"),
+        kind=AttachmentKind.values[0],
+    )
+    point = learning_point_create(
+        request=None, user=professional, cases=[case], order=1, text="Sneller beslissen"
+    )
+    precedent = Precedent.objects.create(
+        reference="PR-FUZZ-1",
+        title="Voorbeeld",
+        situation="Een schuld werd bevroren.",
+        outcome="solved",
+        drafted_by=users["coordinator"],
+    )
+    notice = Notice.objects.filter(recipient=professional).order_by("pk").first()
+    action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
         "case": case.pk,
@@ -186,6 +210,11 @@ def _world():
         .pk,
         "emergency": EmergencyAccess.objects.order_by("pk").first().pk,
         "slug": "uwv",
+        "attachment": attachment.pk,
+        "learning_point": point.pk,
+        "precedent": precedent.pk,
+        "notice": notice.pk if notice else 1,
+        "action": (action.version.plan_id, action.pk) if action else (1, 1),
     }
 
 
@@ -230,8 +259,6 @@ ROUTES = {
     "journeys:queue": (_none, PROFESSIONAL),
     "journeys:inbox": (_none, ("decision_maker",)),
     "journeys:decide": (lambda w: {"pk": w["inbox"]}, ("decision_maker",)),
-    "journeys:notifications": (_none, PROFESSIONAL),
-    "journeys:notifications_read": (_none, PROFESSIONAL),
     "meetings:meeting_list": (_none, PROFESSIONAL),
     "meetings:meeting_create": (_none, PROFESSIONAL),
     "meetings:meeting_detail": (lambda w: {"pk": w["meeting"]}, PROFESSIONAL),
@@ -250,6 +277,31 @@ ROUTES = {
     "budgets:spend_settle": (_spend, ("budget_holder",)),
     "audit:log_search": (_none, ("privacy_officer",)),
     "audit:log_export": (lambda w: {"fmt": "csv"}, ("privacy_officer",)),
+    "web:health": (_none, (None,)),
+    "cases:my_actions": (_none, PROFESSIONAL),
+    "cases:action_done": (
+        lambda w: {"pk": w["case"], "plan_id": w["action"][0], "action_id": w["action"][1]},
+        PROFESSIONAL,
+    ),
+    "journeys:request_forward": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
+    "journeys:letter": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
+    "journeys:letter_pdf": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
+    "journeys:letter_text": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
+    "journeys:attachment": (lambda w: {"pk": w["attachment"]}, PROFESSIONAL),
+    "journeys:notifications_moved": (_none, PROFESSIONAL),
+    "notices:list": (_none, PROFESSIONAL),
+    "notices:preferences": (_none, PROFESSIONAL),
+    "notices:read": (lambda w: {"pk": w["notice"]}, PROFESSIONAL),
+    "notices:read_all": (_none, PROFESSIONAL),
+    "learning:analysis": (lambda w: {"case_pk": w["case"]}, PROFESSIONAL),
+    "learning:point_list": (_none, PROFESSIONAL),
+    "learning:point_detail": (lambda w: {"pk": w["learning_point"]}, PROFESSIONAL),
+    "learning:point_create": (_none, ("coordinator",)),
+    "learning:patterns": (_none, ("coordinator", "analyst")),
+    "learning:exceptions": (_none, ("coordinator",)),
+    "learning:precedent_search": (_none, PROFESSIONAL),
+    "learning:precedent_detail": (lambda w: {"pk": w["precedent"]}, ("coordinator",)),
+    "learning:precedent_create": (lambda w: {"case_pk": w["case"]}, ("coordinator",)),
 }
 
 
@@ -310,7 +362,6 @@ NO_INPUT = {
     "web:home",
     "cases:case_detail",
     "journeys:timeline",
-    "journeys:notifications",
     "meetings:meeting_list",
     "register:organisation_detail",
     "budgets:receivables",
@@ -322,14 +373,13 @@ NO_INPUT = {
     "budgets:approvals",
     "budgets:spend_approve",
     "budgets:spend_refuse",
-    "journeys:notifications_read",
     "audit:log_export",
     "meetings:meeting_detail",
 }
 # Sent to a route whose pages show no form (what a tampering user would try).
 COMMON_PARAMS = ["action", "case", "request", "condition", "version", "for", "member", "page",
                  "q", "year", "next", "household", "date_from", "date_to"]  # fmt: skip
-NOT_READ = ("accounts:logout", "journeys:notifications_read")  # a GET would change them
+NOT_READ = ("accounts:logout", "notices:read", "notices:read_all")  # a GET would change them
 
 
 def _discover(client, world, role):

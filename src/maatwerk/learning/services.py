@@ -23,6 +23,8 @@ from maatwerk.core.errors import ConflictError
 from maatwerk.core.personal_data import find_personal_data
 from maatwerk.core.textsearch import stem_text
 from maatwerk.journeys.models import EventType, JourneyEvent, Request
+from maatwerk.notices.models import Kind
+from maatwerk.notices.services import notify, owner_and_team
 
 from .models import (
     NEXT_STATUSES,
@@ -219,6 +221,20 @@ def learning_point_create(
                 obj=point,
                 household=case.household.pseudonym,
                 detail=f"order {order}",
+            )
+            # The case owner (and, by preference, the team) hears of it (issue 11): a
+            # notice in this transaction with the pseudonym and the date only.
+            notify(
+                kind=Kind.LEARNING_POINT,
+                recipients=owner_and_team(case),
+                case=case,
+                subject="cases.case",
+                object_id=case.pk,
+                key=f"learning_point:{point.pk}:{case.pk}",
+                facts={"household": case.household.pseudonym, "date": today},
+                url_name="learning:point_detail",
+                url_args=[point.pk],
+                actor=user,
             )
         if not cases:
             events.case_work(

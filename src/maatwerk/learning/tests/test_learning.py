@@ -28,6 +28,7 @@ from maatwerk.learning.selectors import (
     visible_bottlenecks,
     visible_learning_points,
 )
+from maatwerk.notices.models import Notice
 from maatwerk.testing.cases import make_case
 from maatwerk.testing.factories import ContactFactory, EscalationStepFactory, OrganisationFactory
 
@@ -362,3 +363,13 @@ def test_the_yearly_round_asks_every_open_learning_point_once_a_year(
     assert jobs.yearly_follow_up(today=date(next_year, 3, 1))["learning_point_follow_ups"] == 0
     assert jobs.yearly_follow_up(today=date(next_year + 1, 2, 1))["learning_point_follow_ups"] == 1
     assert LearningNotice.objects.filter(kind="follow_up").count() == 2
+
+
+def test_the_case_owner_hears_of_a_learning_point_on_the_case(make_user, professional, case, uwv):
+    coordinator = make_user("coordinator")
+    coordinator.teams.add(case.team)
+    add_point(coordinator, case, addressee=uwv)
+    notice = Notice.objects.get(recipient=professional)
+    assert notice.kind == "learning_point" and notice.facts["household"] == case.household.pseudonym
+    add_point(professional, case, addressee=uwv)  # whoever wrote it is not told
+    assert Notice.objects.filter(recipient=professional).count() == 1
