@@ -140,20 +140,25 @@ def bottleneck_remove(*, request, user, bottleneck: Bottleneck) -> None:
         bottleneck.delete()
 
 
-def _next_reference(today: date) -> str:
-    scope = f"learning-point:{today.year}"
-    prefix = f"LP-{today.year}-"
+def _yearly_reference(model, code: str, scope: str, today: date) -> str:
+    """``<code>-<year>-<00001>``: the next reference of ``model`` this year, from the
+    concurrency-safe counter of ``cases.numbering``."""
+    prefix = f"{code}-{today.year}-"
 
     def highest_used() -> int:
         last = (
-            LearningPoint.objects.filter(reference__startswith=prefix)
+            model.objects.filter(reference__startswith=prefix)
             .order_by("-reference")
             .values_list("reference", flat=True)
             .first()
         )
         return int(last.removeprefix(prefix)) if last else 0
 
-    return f"{prefix}{next_number(scope, highest_used=highest_used):05d}"
+    return f"{prefix}{next_number(f'{scope}:{today.year}', highest_used=highest_used):05d}"
+
+
+def _next_reference(today: date) -> str:
+    return _yearly_reference(LearningPoint, "LP", "learning-point", today)
 
 
 def learning_point_create(
@@ -400,18 +405,7 @@ def _index(precedent: Precedent) -> None:
 
 
 def _next_precedent_reference(today: date) -> str:
-    prefix = f"PR-{today.year}-"
-
-    def highest_used() -> int:
-        last = (
-            Precedent.objects.filter(reference__startswith=prefix)
-            .order_by("-reference")
-            .values_list("reference", flat=True)
-            .first()
-        )
-        return int(last.removeprefix(prefix)) if last else 0
-
-    return f"{prefix}{next_number(f'precedent:{today.year}', highest_used=highest_used):05d}"
+    return _yearly_reference(Precedent, "PR", "precedent", today)
 
 
 def precedent_draft_from_case(*, request, user, case: Case) -> Precedent:
