@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -55,8 +56,10 @@ def mark_read(request, pk):
         if notice is not None:
             return redirect(selectors.target_url(notice))
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        return redirect(back)
+    # Only a path of this site; never a view name (redirect() would reverse "x" and
+    # fail) or another host (found by the fuzz).
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return HttpResponseRedirect(back)
     return redirect("notices:list")
 
 

@@ -194,3 +194,13 @@ def test_reading_the_notifications_is_logged_with_the_pseudonyms(client, login, 
     login(colleague)  # no notices: no case data shown, no row
     assert client.get(URL).status_code == 200
     assert AccessLogEntry.objects.filter(object_type="notices.notice").count() == 1
+
+
+@pytest.mark.parametrize(
+    "back", ["²", "notices:list", "https://elders.example/", "//elders.example/"]
+)
+def test_a_tampered_next_goes_back_to_the_list(client, login, make_user, back):
+    user = make_user("professional")
+    login(user)
+    response = client.post(reverse("notices:read", args=[999999]), {"next": back})
+    assert response.status_code == 302 and response["Location"] == reverse("notices:list")
