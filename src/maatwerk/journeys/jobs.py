@@ -61,7 +61,6 @@ KEY_PREFIX = "overdue"
 # professionals; in the app, decision makers get their inbox's decide page instead.
 REQUEST_PATH = "/journeys/requests/{pk}/"
 SUBJECT = "journeys.request"  # what a request's notices are about (notices.policy)
-CLOSED = Case.Status.CLOSED
 SCHEDULER_USERNAME = "scheduler"
 BATCH = 500
 
@@ -108,11 +107,17 @@ def request_url(request_id: int, *, whole_case: bool = True) -> str:
 def mark_overdue(*, today: date | None = None) -> int:
     """Mark the waiting requests whose answer is late as overdue (``workflow.overdue_q``:
     from the next working day after the due date); returns how many were newly marked.
-    One UPDATE, so a request that changes meanwhile is judged on its row as it is."""
+    One UPDATE, so a request that changes meanwhile is judged on its row as it is.
+
+    No join in it: with a join Django writes ``UPDATE … WHERE id IN (SELECT …)``, and a
+    second scheduler waiting for the row lock would not re-check ``overdue = false``
+    on the row the first one committed, and count it again (the closed cases are a
+    subquery on ``case_id`` instead)."""
     today = today or timezone.localdate()
+    closed = Case.objects.filter(status=CLOSED).values("pk")
     return (
         Request.objects.filter(overdue_q(today), overdue=False)
-        .exclude(case__status=CLOSED)
+        .exclude(case_id__in=closed)
         .update(overdue=True)
     )
 
@@ -122,9 +127,10 @@ def clear_overdue() -> int:
     redirected, approved, …): only a waiting request can be overdue. A new
     submission or an escalation restarts the clock in services.record_event. A closed
     case's requests are not chased either (a request kept open when closing)."""
+    closed = Case.objects.filter(status=CLOSED).values("pk")
     return (
         Request.objects.filter(overdue=True)
-        .filter(~Q(state=WAITING) | Q(case__status=CLOSED))
+        .filter(~Q(state=WAITING) | Q(case_id__in=closed))
         .update(overdue=False)
     )
 
