@@ -39,9 +39,9 @@ def test_coordinator_register_flow(page, site, demo, demo_password):
     # Start page with the coordinator's role card (the role name is data, in Dutch).
     expect(page).to_have_url(site.url("/"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    cards = page.locator("main .maatwerk-card")
+    cards = page.locator("main [data-testid^=start-role-]")
     expect(cards).to_have_count(1)
-    expect(cards.get_by_role("heading", level=2)).to_have_text("Regievoerder")
+    expect(cards.get_by_role("heading", level=3)).to_have_text("Regievoerder")
     expect(cards).to_contain_text("doorbraaktafel")  # the Dutch role description
     assert_accessible(page, context="start page")
 
@@ -154,4 +154,4 @@ def test_coordinator_register_flow(page, site, demo, demo_password):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Maatwerkregister")
     page.get_by_role("navigation").first.locator('a[href="/"]').click()
-    expect(page.locator("main .maatwerk-card h2")).to_have_text("Coordinator")
+    expect(page.locator("main [data-testid=start-role-coordinator] h3")).to_have_text("Coordinator")
