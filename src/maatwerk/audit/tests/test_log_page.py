@@ -4,6 +4,7 @@ import io
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from maatwerk.audit import events
@@ -66,7 +67,9 @@ def test_search_by_user_household_action_and_period(client, make_user, login):
     assert found(user="ANS") == [("ans", "HH-2222", "update"), ("ans", "HH-1111", "read")]
     assert found(household="hh-1111") == [("bob", "HH-1111", "read"), ("ans", "HH-1111", "read")]
     assert found(action="update") == [("ans", "HH-2222", "update")]
-    today = AccessLogEntry.objects.first().occurred_at.date().isoformat()
+    # The search's dates are Dutch days (between 23:00 and 24:00 UTC in winter the UTC
+    # date is the day before).
+    today = timezone.localtime(AccessLogEntry.objects.first().occurred_at).date().isoformat()
     assert len(found(date_from=today, date_to=today)) == 3
     assert found(date_from="2001-01-01", date_to="2001-12-31") == []
 
