@@ -12,35 +12,21 @@ refused) as a cache of what happened, like a journey's request does. A bridging 
 is also a receivable until it is settled (:class:`Settlement`, append-only).
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
 from maatwerk.core.models import AppendOnlyModel
+from maatwerk.core.storage import PrivateStorage
 from maatwerk.journeys.models import Intervention
 from maatwerk.register.models import Organisation
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class ReceiptStorage(FileSystemStorage):
-    """Receipts live under MEDIA_ROOT/receipts and have no URL: they are only ever
-    served by the access-checked receipt view."""
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "receipts")
-
-    def url(self, name):
-        raise ValueError("receipts have no URL; use the budgets:receipt view")
-
-
-private_storage = ReceiptStorage()
+# Under MEDIA_ROOT/receipts, random names, no URL: served only by budgets:receipt.
+private_storage = PrivateStorage("receipts", "budgets:receipt")
 
 
 def receipt_storage():

@@ -6,16 +6,13 @@ what the events imply (state, due date, escalation level) so lists and the sched
 can filter in SQL; services.record_event keeps the two in step.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.cases.models import Case
 from maatwerk.core.models import AppendOnlyModel
+from maatwerk.core.storage import PrivateStorage
 from maatwerk.register.models import Contact, LegalGround, Organisation, Regulation
 
 
@@ -264,19 +261,8 @@ class CounterArgument(models.Model):
 # --- Attachments ---------------------------------------------------------------------
 
 
-class AttachmentStorage(FileSystemStorage):
-    """Attachments live under MEDIA_ROOT/attachments with random names and have no URL:
-    they are only ever served by the access-checked ``journeys:attachment`` view."""
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "attachments")
-
-    def url(self, name):
-        raise ValueError("attachments have no URL; use the journeys:attachment view")
-
-
-attachment_files = AttachmentStorage()
+# Under MEDIA_ROOT/attachments, random names, no URL: served only by journeys:attachment.
+attachment_files = PrivateStorage("attachments", "journeys:attachment")
 
 
 def attachment_storage():
