@@ -151,6 +151,24 @@ def _validate(req: Request, event_type: str, on, fields: dict, *, taken_earlier=
         raise ValidationError(errors)
 
 
+def require_share_confirmed(req: Request, share_confirmed: str) -> None:
+    """With a safety concern, something new goes to the organisation only after the
+    professional confirmed exactly what (``share_digest`` of the pieces shown)."""
+    if share_confirmed != share_digest(req):
+        raise ValidationError(
+            {
+                "share_confirmed": _(
+                    "There is a safety concern: check what will be shared with the "
+                    "organisation and confirm it first."
+                )
+                if not share_confirmed
+                else _(
+                    "What will be shared changed after you checked it. Check it again and confirm."
+                )
+            }
+        )
+
+
 def record_event(
     *,
     request,
@@ -194,20 +212,7 @@ def record_event(
         _validate(req, type, on, fields, taken_earlier=taken_earlier)
         confirmed = False
         if type == EventType.SUBMITTED and req.case.safety_concern:
-            if share_confirmed != share_digest(req):
-                raise ValidationError(
-                    {
-                        "share_confirmed": _(
-                            "There is a safety concern: check what will be shared with the "
-                            "organisation and confirm it first."
-                        )
-                        if not share_confirmed
-                        else _(
-                            "What will be shared changed after you checked it. Check it again "
-                            "and confirm."
-                        )
-                    }
-                )
+            require_share_confirmed(req, share_confirmed)
             confirmed = True
         event = JourneyEvent.objects.create(
             request=req, type=type, on=on, entered_by=user, on_behalf_of=on_behalf_of, **fields
@@ -515,20 +520,8 @@ def letter_send(*, request, user, req: Request, base_url: str, share_confirmed: 
                     % {"state": req.get_state_display()}
                 }
             )
-        if req.case.safety_concern and share_confirmed != share_digest(req):
-            raise ValidationError(
-                {
-                    "share_confirmed": _(
-                        "There is a safety concern: check what will be shared with the "
-                        "organisation and confirm it first."
-                    )
-                    if not share_confirmed
-                    else _(
-                        "What will be shared changed after you checked it. Check it again "
-                        "and confirm."
-                    )
-                }
-            )
+        if req.case.safety_concern:
+            require_share_confirmed(req, share_confirmed)
         if req.state == S.DRAFT:
             record_event(
                 request=request,
