@@ -7,8 +7,8 @@ may not import those apps: they sit above it in the layer contract
 them in its ``AppConfig.ready()``; the dependency still points down.
 
 - ``register_case_list_annotation(fn)``: ``fn(cases) -> cases`` annotates the case
-  list's queryset (journeys adds ``needs_attention``, see
-  ``journeys.selectors.with_attention``).
+  list's queryset (none is registered now: "needs attention" is the stored
+  ``CaseAttention``, read by ``case_list_rows``).
 - ``register_case_page_section(fn)``: ``fn(user, case) -> dict`` adds to the case
   page's template context (journeys: ``requests``; budgets: ``spends``; meetings:
   ``minutes``). Each section's reads follow that app's own policy; the case page's

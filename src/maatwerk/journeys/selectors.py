@@ -43,8 +43,6 @@ from .workflow import (
     proposed_level,
 )
 
-INTAKE_ATTENTION_DAYS = 14
-
 
 def visible_requests(user):
     """The requests this user may see, part of the same policy: those of the cases the
@@ -429,16 +427,6 @@ def attention_conditions(today: date) -> dict[str, Q]:
     }
 
 
-def requests_needing_attention(today: date):
-    """Requests that are overdue, carry a condition the household has not agreed to, or
-    were refused without a follow-up (for the case list's "needs attention").
-
-    Not scoped here: it is only ever used as a correlated subquery on cases that
-    already come from ``visible_cases`` (``with_attention``)."""
-    rules = attention_conditions(today)
-    return Request.objects.filter(rules["overdue"] | rules["conditions"] | rules["refusals"])
-
-
 def counter_arguments(reason: str) -> list[dict]:
     """The active counter-arguments for a refusal reason: reference data, no case data,
     so not scoped."""
@@ -546,7 +534,6 @@ __all__ = [
     "queue_sections",
     "request_attachments",
     "request_for",
-    "requests_needing_attention",
     "response_target",
     "share_digest",
     "shared_pieces",
