@@ -31,9 +31,10 @@ demo: migrate
 # another signal to the whole process group, or the server failing to start).
 run: demo
 	@echo "Maatwerk runs on http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
-	@echo "The scheduler runs alongside it; its e-mails are printed here."
+	@echo "The scheduler and the task worker run alongside it; their e-mails are printed here."
 	$(RUN_ENV) $(BIN)/maatwerk scheduler & SCHED=$$!; \
-	trap 'kill $$SCHED 2>/dev/null; wait $$SCHED 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/maatwerk db_worker --no-startup-delay & WORKER=$$!; \
+	trap 'kill $$SCHED $$WORKER 2>/dev/null; wait $$SCHED $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/maatwerk runserver $(HOST):$(PORT)
 
 test: setup

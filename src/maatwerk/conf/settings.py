@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "maatwerk.meetings",
     "maatwerk.budgets",
     "maatwerk.learning",
+    "maatwerk.reports",
     "maatwerk.web",
     "maatwerk.scheduler",
     "maatwerk.demo",
@@ -109,7 +110,14 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "csp",
     "django_zxcvbn_password_validator",  # for its Dutch messages
+    # Work a user starts and waits for (an import, a long report): django.tasks (the
+    # backport) with the database backend; `maatwerk db_worker` runs them
+    # (docs/adr/0009-task-mechanism.md, docs/scheduler.md).
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -64,6 +64,33 @@ class Intervention(models.TextChoices):
     BUDGET_PAYMENT = "budget_payment", _("payment from the maatwerk budget")
 
 
+class CaseIntervention(models.Model):
+    """An intervention used for a case as a whole, beside its requests: mediation, a
+    contact found through the register, the national escalation team … (the exchange
+    format's ``interventions``: docs/exchange.md). An intervention recorded on a
+    request's ``solved`` event (``JourneyEvent.intervention``) counts for its case too;
+    the report counts a case once per intervention, whichever way it was recorded."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interventions")
+    intervention = models.CharField(_("intervention"), max_length=32, choices=Intervention.choices)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["case", "intervention"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "intervention"], name="case_intervention_once")
+        ]
+
+    def __str__(self):
+        return self.get_intervention_display()
+
+
 # Events that only other services record (a spend from the budget, forwarding, closing
 # the case), never the step form of a request.
 SYSTEM_EVENTS = {EventType.SOLVED, EventType.FORWARDED, EventType.KEPT_OPEN}

@@ -88,8 +88,10 @@ def test_every_model_choice_field_checks_its_ids(form_class):
 
 
 # django-otp's devices (functional management resets a lost authenticator app) and
-# django-axes' lockout records (read and deleted, not typed in).
+# django-axes' lockout records (read and deleted, not typed in), and django-tasks'
+# task results (read-only: no add, change or delete).
 THIRD_PARTY_ADMINS = {
+    "django_tasks_database.DBTaskResult",
     "axes.AccessAttempt",
     "axes.AccessFailureLog",
     "axes.AccessLog",
