@@ -79,8 +79,16 @@ def bar_chart(
         parts.append(_bar(row.cell, LABEL_WIDTH + 1, y + 2, 16, bar_area, top, BAR))
         if with_previous and row.previous is not None:
             parts.append(
-                _bar(row.previous, LABEL_WIDTH + 1, y + 20, 7, bar_area, top, BAR_PREVIOUS,
-                     small=True)
+                _bar(
+                    row.previous,
+                    LABEL_WIDTH + 1,
+                    y + 20,
+                    7,
+                    bar_area,
+                    top,
+                    BAR_PREVIOUS,
+                    small=True,
+                )
             )
     if with_previous:
         y = 10 + step * len(rows) + 4
@@ -88,7 +96,8 @@ def bar_chart(
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="12" height="10" fill="{BAR}"/>'
             f'<text x="{LABEL_WIDTH + 16}" y="{y + 9}" font-size="11" fill="{MUTED}" {FONT}>'
             f"{escape(_('this period'))}</text>"
-            f'<rect x="{LABEL_WIDTH + 130}" y="{y + 2}" width="12" height="7" fill="{BAR_PREVIOUS}"/>'
+            f'<rect x="{LABEL_WIDTH + 130}" y="{y + 2}" width="12" height="7" '
+            f'fill="{BAR_PREVIOUS}"/>'
             f'<text x="{LABEL_WIDTH + 146}" y="{y + 9}" font-size="11" fill="{MUTED}" {FONT}>'
             f"{escape(_('previous period'))}</text>"
         )
@@ -96,8 +105,9 @@ def bar_chart(
     return mark_safe("".join(parts))
 
 
-def _bar(cell: Cell, x: int, y: int, height: int, area: int, top: float, colour: str,
-         small: bool = False) -> str:
+def _bar(
+    cell: Cell, x: int, y: int, height: int, area: int, top: float, colour: str, small: bool = False
+) -> str:
     if not cell.shown:
         # Not shown: an open dashed box of a fixed small width, and the mark.
         return (
@@ -126,7 +136,7 @@ def _shade(value: float, top: float) -> tuple[str, str]:
         return "#f7f5fb", INK
     share = min(1.0, value / top)
     light, dark = (247, 245, 251), (59, 31, 110)
-    rgb = tuple(round(l + (d - l) * share) for l, d in zip(light, dark, strict=True))
+    rgb = tuple(round(a + (b - a) * share) for a, b in zip(light, dark, strict=True))
     return "#{:02x}{:02x}{:02x}".format(*rgb), ("#ffffff" if share > 0.5 else INK)
 
 
@@ -144,7 +154,7 @@ def heat_table(
     width = left + size * len(columns) + 110
     height = head + size * len(rows) + 10
     shown = [c.value for c in cells.values() if c.shown]
-    top = float(max(shown + [1]))
+    top = float(max([*shown, 1]))
     words = "; ".join(
         f"{row_label} – {col_label}: {cells[(r, c)].text()}"
         for r, row_label in rows
@@ -197,33 +207,54 @@ def section_charts(section) -> list[SafeString]:
     title = section.title
     if section.key == "domain_pairs" and section.matrix:
         charts.append(
-            heat_table(section.matrix, chart_id=f"chart-{section.key}", title=title,
-                       table_id=section.table_id, triangle=True)
+            heat_table(
+                section.matrix,
+                chart_id=f"chart-{section.key}",
+                title=title,
+                table_id=section.table_id,
+                triangle=True,
+            )
         )
     elif section.key == "approval":
         distribution = (section.matrix or {}).get("distribution") or []
         if distribution:
             charts.append(
-                bar_chart(distribution, chart_id="chart-approval-days",
-                          title=_("Days from the first request to an approved plan"),
-                          table_id="table-approval-days",
-                          with_previous=any(r.previous is not None for r in distribution))
+                bar_chart(
+                    distribution,
+                    chart_id="chart-approval-days",
+                    title=_("Days from the first request to an approved plan"),
+                    table_id="table-approval-days",
+                    with_previous=any(r.previous is not None for r in distribution),
+                )
             )
     elif section.key == "learning_points":
         if section.rows:
             charts.append(
-                bar_chart(section.rows, chart_id=f"chart-{section.key}", title=title,
-                          table_id=section.table_id, with_previous=section.has_previous)
+                bar_chart(
+                    section.rows,
+                    chart_id=f"chart-{section.key}",
+                    title=title,
+                    table_id=section.table_id,
+                    with_previous=section.has_previous,
+                )
             )
         if section.matrix:
             charts.append(
-                heat_table(section.matrix, chart_id="chart-learning-follow-up",
-                           title=_("Follow-up of learning points per addressee"),
-                           table_id="table-learning-follow-up")
+                heat_table(
+                    section.matrix,
+                    chart_id="chart-learning-follow-up",
+                    title=_("Follow-up of learning points per addressee"),
+                    table_id="table-learning-follow-up",
+                )
             )
     elif section.chart == "bars" and section.rows:
         charts.append(
-            bar_chart(section.rows, chart_id=f"chart-{section.key}", title=title,
-                      table_id=section.table_id, with_previous=section.has_previous)
+            bar_chart(
+                section.rows,
+                chart_id=f"chart-{section.key}",
+                title=title,
+                table_id=section.table_id,
+                with_previous=section.has_previous,
+            )
         )
     return [chart for chart in charts if chart]

@@ -222,13 +222,19 @@ def render_xlsx(report: dict) -> bytes:
             sheet.append(line)
         if section.key == "learning_points" and section.matrix:
             sheet.append([])
-            sheet.append([_("Follow-up per addressee")] + [str(l) for _c, l in section.matrix["columns"]])
+            sheet.append(
+                [_("Follow-up per addressee")]
+                + [str(label) for _c, label in section.matrix["columns"]]
+            )
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for code, name in section.matrix["rows"]:
                 sheet.append(
                     [name]
-                    + [_xlsx_value(section.matrix["cells"][(code, c)]) for c, _l in section.matrix["columns"]]
+                    + [
+                        _xlsx_value(section.matrix["cells"][(code, c)])
+                        for c, _l in section.matrix["columns"]
+                    ]
                 )
         sheet.column_dimensions["A"].width = 48
         for letter in "BCDE":

@@ -87,3 +87,6 @@ class Report(models.Model):
             ("view_all_teams", _("Can see the report over all teams and for any team")),
             ("lower_threshold", _("Can lower the disclosure threshold of a report")),
         ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

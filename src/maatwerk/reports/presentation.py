@@ -15,12 +15,20 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # The keys of the report object that are not figures.
-META_KEYS = ("format", "period", "team", "min_cell", "generated_at", "suppressed", "previous", "method")
+META_KEYS = (
+    "format",
+    "period",
+    "team",
+    "min_cell",
+    "generated_at",
+    "suppressed",
+    "previous",
+    "method",
+)
 
 # The mark for a figure that is not shown. A suppressed count below the threshold is
 # "< N"; a figure suppressed to protect another one (secondary suppression), or a
@@ -36,7 +44,7 @@ def below(min_cell: int) -> str:
 
 
 def _choices(enum) -> dict[str, Promise]:
-    return {value: label for value, label in enum.choices}
+    return dict(enum.choices)
 
 
 def life_domain_labels() -> dict[str, str]:
@@ -70,7 +78,11 @@ def label_sets() -> dict[str, dict]:
         "outcomes": outcomes,
         "learning_order": orders,
         "learning_status": _choices(LearningStatus),
-        "problems_start": {**domains, "other": gettext_lazy("other"), "": gettext_lazy("not recorded")},
+        "problems_start": {
+            **domains,
+            "other": gettext_lazy("other"),
+            "": gettext_lazy("not recorded"),
+        },
     }
 
 
@@ -197,9 +209,9 @@ class Figures:
         suppressed = path in self.suppressed
         if value is not None:
             return Cell(value, kind=kind)
-        if suppressed and self.secondary is not None and path not in self.secondary:
-            if kind == "count" and self.min_cell:
-                return Cell(None, below(self.min_cell), suppressed=True, kind=kind)
+        primary = self.secondary is not None and path not in self.secondary
+        if suppressed and primary and kind == "count" and self.min_cell:
+            return Cell(None, below(self.min_cell), suppressed=True, kind=kind)
         return Cell(None, NOT_SHOWN, suppressed=suppressed, kind=kind)
 
 
@@ -384,7 +396,10 @@ def sections(report: dict) -> list[Section]:
             chart="bars",
         )
         start.rows = _dict_rows(
-            current, previous, "problems_start", labels["problems_start"],
+            current,
+            previous,
+            "problems_start",
+            labels["problems_start"],
             order=_sorted_by_value(current, "problems_start"),
         )
         result.append(start)
@@ -399,7 +414,10 @@ def sections(report: dict) -> list[Section]:
         chart="bars",
     )
     bottlenecks.rows = _dict_rows(
-        current, previous, "bottleneck_categories", labels["bottleneck_categories"],
+        current,
+        previous,
+        "bottleneck_categories",
+        labels["bottleneck_categories"],
         order=list(labels["bottleneck_categories"]),
     )
     bottlenecks.rows = [r for r in bottlenecks.rows if current.has(r.path)]
@@ -414,7 +432,10 @@ def sections(report: dict) -> list[Section]:
     interventions.rows = [
         r
         for r in _dict_rows(
-            current, previous, "interventions", labels["interventions"],
+            current,
+            previous,
+            "interventions",
+            labels["interventions"],
             order=list(labels["interventions"]),
         )
         if current.has(r.path)
@@ -459,8 +480,13 @@ def sections(report: dict) -> list[Section]:
             approval.rows.append(_row(current, previous, key, label, path, kind))
     approval.matrix = {
         "distribution": [
-            _row(current, previous, key, _("%(range)s days") % {"range": key},
-                 f"approval_days_distribution.{key}")
+            _row(
+                current,
+                previous,
+                key,
+                _("%(range)s days") % {"range": key},
+                f"approval_days_distribution.{key}",
+            )
             for key in (current.raw("approval_days_distribution") or {})
         ]
     }
@@ -474,8 +500,9 @@ def sections(report: dict) -> list[Section]:
     )
     outcomes.rows = [
         r
-        for r in _dict_rows(current, previous, "outcomes", labels["outcomes"],
-                            order=list(labels["outcomes"]))
+        for r in _dict_rows(
+            current, previous, "outcomes", labels["outcomes"], order=list(labels["outcomes"])
+        )
         if current.has(r.path)
     ]
     result.append(outcomes)
@@ -491,8 +518,13 @@ def sections(report: dict) -> list[Section]:
         chart="bars",
     )
     learning.rows = [
-        _row(current, previous, key, _("order %(order)s: %(label)s") % {"order": key, "label": label},
-             f"learning_points.by_order.{key}")
+        _row(
+            current,
+            previous,
+            key,
+            _("order %(order)s: %(label)s") % {"order": key, "label": label},
+            f"learning_points.by_order.{key}",
+        )
         for key, label in labels["learning_order"].items()
         if current.has(f"learning_points.by_order.{key}")
     ] + [
@@ -503,7 +535,8 @@ def sections(report: dict) -> list[Section]:
     follow_up = current.raw("learning_follow_up") or {}
     if follow_up:
         statuses = [
-            (code, label) for code, label in labels["learning_status"].items()
+            (code, label)
+            for code, label in labels["learning_status"].items()
             if any(code in per for per in follow_up.values())
         ]
         learning.matrix = {
@@ -511,7 +544,8 @@ def sections(report: dict) -> list[Section]:
             "columns": statuses,
             "cells": {
                 (name, code): current.cell(f"learning_follow_up.{name}.{code}")
-                if code in follow_up[name] else Cell(0)
+                if code in follow_up[name]
+                else Cell(0)
                 for name in follow_up
                 for code, _label in statuses
             },
@@ -547,7 +581,12 @@ def sections(report: dict) -> list[Section]:
     for key, label, path, kind in (
         ("spends", _("approved spends"), "budget.spends", "count"),
         ("total", _("total amount"), "budget.total", "money"),
-        ("bridging_total", _("of which bridging (to be paid back)"), "budget.bridging_total", "money"),
+        (
+            "bridging_total",
+            _("of which bridging (to be paid back)"),
+            "budget.bridging_total",
+            "money",
+        ),
     ):
         if current.has(path):
             budget.rows.append(_row(current, previous, key, label, path, kind))
@@ -638,7 +677,8 @@ def method_lines(report: dict) -> list[tuple[str, str]]:
     lines.append(
         (
             _("Not shown"),
-            _("%(count)s figures: %(paths)s") % {"count": len(suppressed), "paths": ", ".join(suppressed)}
+            _("%(count)s figures: %(paths)s")
+            % {"count": len(suppressed), "paths": ", ".join(suppressed)}
             if suppressed
             else _("No figure had to be suppressed."),
         )

@@ -145,7 +145,9 @@ def job_file(request, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=tasks.file_name(job) if job.kind == Job.Kind.REPORT else os.path.basename(job.file.name),
+        filename=tasks.file_name(job)
+        if job.kind == Job.Kind.REPORT
+        else os.path.basename(job.file.name),
         content_type=formats.CONTENT_TYPES.get(fmt, "application/octet-stream"),
     )
     return response

@@ -78,7 +78,7 @@ def test_xlsx_has_a_sheet_per_section_and_the_method(report):
                 assert not isinstance(row[1], (int, float)), row
     budget = {row[5]: row for row in book["Maatwerkbudget"].iter_rows(values_only=True) if row[5]}
     assert budget["budget.total"][1] == 18234.5
-    method = [row for row in book["Methode"].iter_rows(values_only=True)]
+    method = list(book["Methode"].iter_rows(values_only=True))
     text = " ".join(str(cell) for row in method for cell in row if cell)
     assert "drempel 5" in text and "life_domains.addiction" in text
 
@@ -90,8 +90,10 @@ def _numbers_next_to(text: str, label: str) -> list[str]:
 def test_html_is_standalone_with_charts_and_text_alternatives(report):
     html = formats.render(report, "html")
     assert html.startswith("<!DOCTYPE html>")
-    assert "<link" not in html and "src=" not in html and "http://" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', ""
+    assert (
+        "<link" not in html
+        and "src=" not in html
+        and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     )
     assert html.count("<svg") >= 9
     for chart in re.findall(r"<svg[^>]*>", html):
@@ -116,7 +118,7 @@ def test_suppressed_cells_show_a_mark_never_a_number(report):
     assert rows == ["—", "—"]  # life domain and primary domain: both suppressed
     # Every bar of a hidden figure is an open dashed box with its mark, not a length.
     addiction_bar = re.search(r"Verslaving</text>(<rect[^>]*>)", html).group(1)
-    assert 'fill="none"' in addiction_bar and 'stroke-dasharray' in addiction_bar
+    assert 'fill="none"' in addiction_bar and "stroke-dasharray" in addiction_bar
 
 
 def test_a_primary_suppression_is_shown_below_the_threshold_when_the_report_says_so(report):

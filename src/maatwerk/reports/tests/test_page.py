@@ -28,7 +28,9 @@ def private_media(tmp_path, settings):
 
 
 def grant(user, codename):
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="reports", codename=codename))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="reports", codename=codename)
+    )
     # a fresh object: the permission cache of the old one is stale
     return type(user).objects.get(pk=user.pk)
 
@@ -58,7 +60,9 @@ def test_everyone_else_is_refused_and_logged(client, login, make_user, teams, ro
     assert URL not in [item["url"] for item in page.context.get("main_nav") or []]
 
 
-def test_a_year_shows_the_report_with_charts_comparison_and_method(client, login, make_user, fake_figures):
+def test_a_year_shows_the_report_with_charts_comparison_and_method(
+    client, login, make_user, fake_figures
+):
     analyst = make_user("analyst")
     login(analyst)
     page = client.get(URL, YEAR)
@@ -91,7 +95,9 @@ def test_from_and_to_with_dutch_errors(client, login, make_user, fake_figures):
     assert fake_figures[-1]["from"].isoformat() == "2023-04-01"
 
 
-def test_a_coordinator_without_all_teams_chooses_among_their_own(client, login, make_user, teams, fake_figures):
+def test_a_coordinator_without_all_teams_chooses_among_their_own(
+    client, login, make_user, teams, fake_figures
+):
     user = make_user("coordinator", teams=[teams[0]])
     user.groups.first().permissions.remove(
         Permission.objects.get(content_type__app_label="reports", codename="view_all_teams")
@@ -122,7 +128,9 @@ def test_lowering_the_threshold_needs_the_permission(client, login, make_user, f
     page = client.get(URL, {**YEAR, "min_cell": "0"})
     assert "U mag de drempel niet verlagen tot onder 5." in page.content.decode()
     assert not fake_figures
-    response = client.post(reverse("reports:job_start"), {**YEAR, "min_cell": "0", "format": "json"})
+    response = client.post(
+        reverse("reports:job_start"), {**YEAR, "min_cell": "0", "format": "json"}
+    )
     assert response.status_code == 400 and not Job.objects.exists()
     # Raising it is anyone's right.
     client.get(URL, {**YEAR, "min_cell": "10"})
@@ -153,8 +161,12 @@ def test_a_pdf_job_through_the_worker_downloaded_by_its_owner_only(
     assert response.url == reverse("reports:job_detail", args=[job.pk])
     assert job.kind == "report" and job.state == "queued" and job.created_by == coordinator
     assert job.parameters == {
-        "from": "2023-01-01", "to": "2023-12-31", "team": None, "min_cell": 5,
-        "format": "pdf", "language": "nl",
+        "from": "2023-01-01",
+        "to": "2023-12-31",
+        "team": None,
+        "min_cell": 5,
+        "format": "pdf",
+        "language": "nl",
     }
     created = AccessLogEntry.objects.get(actor=coordinator, action="create")
     assert created.object_type == "reports.job" and created.object_id == str(job.pk)
@@ -166,7 +178,9 @@ def test_a_pdf_job_through_the_worker_downloaded_by_its_owner_only(
 
     job.refresh_from_db()
     assert job.state == "done" and job.done == job.total and job.finished_at
-    assert job.result["format"] == "maatwerk-report/1" and job.result["period"]["from"] == "2023-01-01"
+    assert (
+        job.result["format"] == "maatwerk-report/1" and job.result["period"]["from"] == "2023-01-01"
+    )
     done = client.get(response.url)
     assert b'http-equiv="refresh"' not in done.content
     assert reverse("reports:job_file", args=[job.pk]).encode() in done.content
@@ -223,7 +237,9 @@ def test_a_failing_report_marks_the_job_failed(client, login, make_user, monkeyp
     assert "database gone" not in page.content.decode()
 
 
-def test_a_big_period_is_not_computed_in_the_request(client, login, make_user, fake_figures, monkeypatch):
+def test_a_big_period_is_not_computed_in_the_request(
+    client, login, make_user, fake_figures, monkeypatch
+):
     monkeypatch.setattr(reading, "INLINE_MAX_CASES", -1)
     login(make_user("analyst"))
     page = client.get(URL, YEAR)
@@ -237,7 +253,9 @@ def test_a_big_period_is_not_computed_in_the_request(client, login, make_user, f
     assert "<svg" in shown and "Methode" in shown
 
 
-def test_the_page_query_count_is_bounded(client, login, make_user, fake_figures, django_assert_max_num_queries):
+def test_the_page_query_count_is_bounded(
+    client, login, make_user, fake_figures, django_assert_max_num_queries
+):
     login(make_user("analyst"))
     client.get(URL, YEAR)
     with django_assert_max_num_queries(16):
