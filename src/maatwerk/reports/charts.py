@@ -92,14 +92,15 @@ def bar_chart(
             )
     if with_previous:
         y = 10 + step * len(rows) + 4
+        this_period, previous_period = escape(_("This period")), escape(_("Previous period"))
         parts.append(
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="12" height="10" fill="{BAR}"/>'
             f'<text x="{LABEL_WIDTH + 16}" y="{y + 9}" font-size="11" fill="{MUTED}" {FONT}>'
-            f"{escape(_('this period'))}</text>"
+            f"{this_period}</text>"
             f'<rect x="{LABEL_WIDTH + 130}" y="{y + 2}" width="12" height="7" '
             f'fill="{BAR_PREVIOUS}"/>'
             f'<text x="{LABEL_WIDTH + 146}" y="{y + 9}" font-size="11" fill="{MUTED}" {FONT}>'
-            f"{escape(_('previous period'))}</text>"
+            f"{previous_period}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
