@@ -413,9 +413,12 @@ NO_INPUT = {
     "learning:patterns",
     "learning:precedent_create",
     "web:health",
-    # the report's job page (no form) and its file (a download)
+    # the report's job page (no form) and its file (a download); the form that starts
+    # a report job shows only under a report already chosen (the sweep sends it the
+    # period's parameters, year, date_from and date_to, with hostile values)
     "reports:job_detail",
     "reports:job_file",
+    "reports:job_start",
 }
 # Sent to a route whose pages show no form (what a tampering user would try).
 COMMON_PARAMS = ["action", "case", "request", "condition", "version", "for", "member", "page",

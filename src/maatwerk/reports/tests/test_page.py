@@ -267,3 +267,21 @@ def test_english_labels(client, login, make_user, fake_figures):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get(URL, YEAR).content.decode()
     assert "System learning report" in html and "Previous period" in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"year": "2023", "format": "docx"},
+        {"year": "1899", "format": "pdf"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31", "format": "pdf"},
+        {"year": "2023", "format": "pdf", "team": "99999999999999999999"},
+        {"year": "2023", "format": "pdf", "min_cell": "-1"},
+        {"year": "\x00", "format": "pdf"},
+    ],
+)
+def test_a_bad_job_request_is_refused_and_stores_nothing(client, login, make_user, data):
+    login(make_user("analyst"))
+    response = client.post(reverse("reports:job_start"), data)
+    assert response.status_code == 400
+    assert not Job.objects.exists()
