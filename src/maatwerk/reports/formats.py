@@ -110,6 +110,7 @@ def report_context(report: dict) -> dict:
         section.charts = charts.section_charts(section)
     threshold = report.get("min_cell") or 0
     return {
+        "uses_below": _uses_below(sections),
         "report": report,
         "sections": sections,
         "method": presentation.method_lines(report),
@@ -121,6 +122,18 @@ def report_context(report: dict) -> dict:
         "below": presentation.below(threshold) if threshold else "",
         "suppressed_count": len(report.get("suppressed") or ()),
     }
+
+
+def _uses_below(sections) -> bool:
+    """Whether any figure is shown as "< N" (the legend explains only the marks used)."""
+    for section in sections:
+        cells = [c for row in section.rows for c in (row.cell, row.previous) if c is not None]
+        matrix = section.matrix or {}
+        cells += list((matrix.get("cells") or {}).values())
+        cells += [row.cell for row in matrix.get("distribution") or []]
+        if any(cell.mark.startswith("<") for cell in cells):
+            return True
+    return False
 
 
 def report_css() -> str:

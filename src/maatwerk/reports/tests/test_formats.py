@@ -161,3 +161,12 @@ def test_threshold_zero_says_so(report):
 def test_an_unknown_format_is_refused(report):
     with pytest.raises(ValueError):
         formats.render(report, "docx")
+
+
+def test_the_legend_explains_the_marks_used(report):
+    html = formats.render(report, "html")
+    assert "“&lt; 5”" not in html  # the fixture does not say which suppressions were primary
+    report["method"]["secondary"] = ["outcomes.withdrawn"]
+    html = formats.render(report, "html")
+    assert "“&lt; 5”: minder dan 5 casussen, niet getoond." in html
+    assert re.search(r"Verslaving</th><td[^>]*>&lt; 5</td>", html)
