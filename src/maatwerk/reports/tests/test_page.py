@@ -27,6 +27,11 @@ def private_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
 
 
+# The worker closes the connection when it is inside a transaction (autocommit off:
+# close_old_connections), as a test's transaction is: these tests commit for real.
+WORKER = pytest.mark.django_db(transaction=True)
+
+
 def grant(user, codename):
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="reports", codename=codename)
@@ -151,6 +156,7 @@ def test_lowering_it_with_the_permission_is_logged(client, login, make_user, fak
     assert "threshold lowered from 5 to 0" in entry.detail
 
 
+@WORKER
 def test_a_pdf_job_through_the_worker_downloaded_by_its_owner_only(
     client, login, make_user, fake_figures
 ):
@@ -204,6 +210,7 @@ def test_a_pdf_job_through_the_worker_downloaded_by_its_owner_only(
     assert not AccessLogEntry.objects.filter(actor=other, action="export").exists()
 
 
+@WORKER
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "html"])
 def test_the_other_files_through_the_worker(client, login, make_user, fake_figures, fmt):
     login(make_user("analyst"))
@@ -222,6 +229,7 @@ def test_the_other_files_through_the_worker(client, login, make_user, fake_figur
         assert content.startswith(b"<!DOCTYPE html>") and b"<svg" in content
 
 
+@WORKER
 def test_a_failing_report_marks_the_job_failed(client, login, make_user, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
@@ -237,6 +245,7 @@ def test_a_failing_report_marks_the_job_failed(client, login, make_user, monkeyp
     assert "database gone" not in page.content.decode()
 
 
+@WORKER
 def test_a_big_period_is_not_computed_in_the_request(
     client, login, make_user, fake_figures, monkeypatch
 ):
