@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -113,6 +114,14 @@ def current_events():
     return JourneyEvent.objects.filter(corrections__isnull=True)
 
 
+def sent_requests(ids):
+    """The requests that count: those ever submitted. A draft never sent, or withdrawn
+    before it was sent, is no request to an organisation (and is not exported)."""
+    return Request.objects.filter(case__in=ids).filter(
+        Exists(current_events().filter(request=OuterRef("pk"), type=EventType.SUBMITTED))
+    )
+
+
 def period_cases(date_from: date, date_to: date, team=None):
     cases = Case.objects.filter(opened_on__gte=date_from, opened_on__lte=date_to)
     if team is not None:
@@ -146,7 +155,7 @@ def compute(date_from: date, date_to: date, *, team=None) -> dict:
         .order_by(),
     )
     figures["interventions"] = _interventions(ids)
-    figures["requests"] = Request.objects.filter(case__in=ids).count()
+    figures["requests"] = sent_requests(ids).count()
     figures.update(_events(ids))
     approval = _approval(ids)
     figures["plan_approval_days"] = approval["plan_approval_days"]
@@ -163,7 +172,7 @@ def compute(date_from: date, date_to: date, *, team=None) -> dict:
 
 
 def _cases_and_outcomes(cases) -> dict:
-    closed = Q(status=Case.Status.CLOSED)
+    closed = Q(closed_on__isnull=False)  # closed iff it has a closing date (status closed)
     counts = cases.aggregate(
         cases=Count("pk"),
         open=Count("pk", filter=~closed),
@@ -196,6 +205,7 @@ def _interventions(ids) -> dict[str, int]:
     on_steps = (
         current_events()
         .filter(request__case__in=ids)
+        .filter(type=EventType.SOLVED)
         .exclude(intervention="")
         .values_list("request__case_id", "intervention")
     )
@@ -284,6 +294,7 @@ def _approval(ids) -> dict:
             first_submitted=Min("events__on", filter=current & Q(events__type=EventType.SUBMITTED)),
             first_approved=Min("events__on", filter=current & Q(events__type=EventType.APPROVED)),
         )
+        .filter(first_submitted__isnull=False)  # a draft never sent does not count
         .values("case_id", "first_submitted", "first_approved")
     )
     sql, params = per_request.query.sql_with_params()
