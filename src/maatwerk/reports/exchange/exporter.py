@@ -138,7 +138,7 @@ def _batch(cases: list[Case]) -> list[dict]:
                 solved[req.case_id].append(e.intervention)
     spends = defaultdict(list)
     booked = list(
-        Spend.objects.filter(case_id__in=ids, state=Spend.State.BOOKED).order_by("on", "id")
+        Spend.objects.filter(case_id__in=ids, state=Spend.State.BOOKED).order_by("id")
     )
     reversed_ = dict(
         LedgerEntry.objects.filter(spend__in=[s.pk for s in booked], kind=LedgerEntry.Kind.REVERSAL)
