@@ -282,6 +282,7 @@ class _Store:
             budget = (
                 Budget.objects.select_for_update()
                 .filter(team=team, year=year, professional__isnull=True)
+                .order_by("pk")  # no join to the ordering's tables: FOR UPDATE of the row
                 .first()
             )
             if budget is None:
