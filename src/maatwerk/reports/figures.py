@@ -201,12 +201,17 @@ def _interventions(ids) -> dict[str, int]:
     """Cases using each intervention: recorded for the case (CaseIntervention) or on a
     journey step of one of its requests (a ``solved`` step's intervention), counted once
     per case. One query: the two sets UNIONed, then grouped."""
-    recorded = CaseIntervention.objects.filter(case__in=ids).values_list("case_id", "intervention")
+    recorded = (
+        CaseIntervention.objects.filter(case__in=ids)
+        .order_by()
+        .values_list("case_id", "intervention")
+    )
     on_steps = (
         current_events()
         .filter(request__case__in=ids)
         .filter(type=EventType.SOLVED)
         .exclude(intervention="")
+        .order_by()
         .values_list("request__case_id", "intervention")
     )
     union = recorded.union(on_steps)  # UNION drops the duplicates: once per case
