@@ -1,6 +1,6 @@
 """The report object (``services.build_report``) in the formats people take away:
 
-- ``json``: the object itself, keys sorted, UTF-8, two-space indents — what
+- ``json``: the object itself, keys in the report's order, UTF-8, two-space indents — what
   ``maatwerk report --format json`` prints and the reference check compares;
 - ``csv``: one row per figure; columns ``section;key;value;suppressed;previous``
   (semicolons and a byte-order mark, so Excel opens it in Dutch; docs/report-page.md);
@@ -52,7 +52,9 @@ def render(report: dict, fmt: str) -> str | bytes:
 
 
 def render_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """UTF-8 JSON, keys in the report's order, two-space indent, a final newline (as
+    the figures wrote it: what ``maatwerk report --format json`` prints)."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
 # --- CSV ----------------------------------------------------------------------------
