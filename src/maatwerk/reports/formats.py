@@ -111,6 +111,7 @@ def report_context(report: dict) -> dict:
     for section in sections:
         section.charts = charts.section_charts(section)
     threshold = report.get("min_cell") or 0
+    threshold = threshold if threshold > 1 else 0  # 1 suppresses nothing: off
     return {
         "uses_below": _uses_below(sections),
         "report": report,
@@ -205,7 +206,7 @@ def render_xlsx(report: dict) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([_("Period"), f"{context['period_from']} – {context['period_to']}"])
     summary.append([_("Team"), context["team_name"]])
-    summary.append([_("Threshold"), context["threshold"]])
+    summary.append([_("Threshold"), report.get("min_cell")])
     summary.append([_("Generated at"), str(report.get("generated_at", ""))])
     summary.append([])
     summary.append([_("Legend"), _legend(context)])
@@ -282,6 +283,7 @@ def _legend(context) -> str:
 
 def legend(report: dict) -> str:
     threshold = report.get("min_cell") or 0
+    threshold = threshold if threshold > 1 else 0
     return _legend(
         {"threshold": threshold, "below": presentation.below(threshold) if threshold else ""}
     )

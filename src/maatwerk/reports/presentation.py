@@ -633,7 +633,7 @@ def method_lines(report: dict) -> list[tuple[str, str]]:
         ),
         (_("Team"), team_name(report)),
     ]
-    if threshold:
+    if threshold and threshold > 1:
         lines.append(
             (
                 _("Disclosure control"),
@@ -645,6 +645,18 @@ def method_lines(report: dict) -> list[tuple[str, str]]:
                 % {"below": threshold - 1, "threshold": threshold},
             )
         )
+        lines.append(
+            (
+                _("Secondary suppression"),
+                _(
+                    "Where a total minus the shown parts would reveal a suppressed count, the "
+                    "next-smallest part is not shown either."
+                ),
+            )
+        )
+        secondary = method.get("secondary_suppression")
+        if isinstance(secondary, str) and secondary and secondary != "off":
+            lines.append((_("The rule as applied"), secondary))
     else:
         lines.append(
             (
@@ -652,27 +664,15 @@ def method_lines(report: dict) -> list[tuple[str, str]]:
                 _("Switched off (threshold 0): every count is shown. Not for publication."),
             )
         )
-    secondary = method.get("secondary_suppression")
-    lines.append(
-        (
-            _("Secondary suppression"),
-            str(secondary)
-            if secondary
-            else _(
-                "Where a total minus the shown parts would reveal a suppressed count, the "
-                "next-smallest part is not shown either."
-            ),
-        )
-    )
+    population = method.get("population")
+    if isinstance(population, str) and population:
+        lines.append((_("Population"), population))
     sources = method.get("sources") or []
     if sources:
-        lines.append((_("Data sources"), ", ".join(str(s) for s in sources)))
-    for key in sorted(method):
-        if key in ("threshold", "secondary_suppression", "sources", "secondary"):
-            continue
-        value = method[key]
-        if isinstance(value, (str, int, float)):
-            lines.append((key.replace("_", " "), str(value)))
+        lines.append((_("Data sources"), "; ".join(str(s) for s in sources)))
+    definitions = method.get("definitions")
+    if isinstance(definitions, str) and definitions:
+        lines.append((_("Definitions"), definitions))
     suppressed = report.get("suppressed") or []
     lines.append(
         (

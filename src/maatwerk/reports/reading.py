@@ -36,8 +36,8 @@ def reportable_teams(user):
     """The teams ``user`` may ask a report for: every team with
     ``reports.view_all_teams``, else their own teams."""
     if user.has_perm("reports.view_all_teams"):
-        return Team.objects.order_by("name")
-    return user.teams.order_by("name")
+        return Team.objects.select_related("organisation").order_by("name")
+    return user.teams.select_related("organisation").order_by("name")
 
 
 def may_report_all_teams(user) -> bool:
