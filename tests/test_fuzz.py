@@ -40,6 +40,7 @@ from maatwerk.learning.models import Precedent
 from maatwerk.learning.services import learning_point_create
 from maatwerk.meetings.models import Meeting
 from maatwerk.notices.models import Notice
+from maatwerk.reports.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,27 @@ def _world():
         drafted_by=users["coordinator"],
     )
     notice = Notice.objects.filter(recipient=professional).order_by("pk").first()
+    report_job = Job.objects.create(
+        kind=Job.Kind.REPORT,
+        created_by=users["analyst"],
+        state=Job.State.DONE,
+        parameters={
+            "from": "2023-01-01",
+            "to": "2023-12-31",
+            "team": None,
+            "min_cell": 5,
+            "format": "page",
+            "language": "nl",
+        },
+        result={
+            "format": "maatwerk-report/1",
+            "period": {"from": "2023-01-01", "to": "2023-12-31"},
+            "min_cell": 5,
+            "cases": 0,
+            "suppressed": [],
+            "previous": None,
+        },
+    )
     action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
@@ -213,6 +235,7 @@ def _world():
         "attachment": attachment.pk,
         "learning_point": point.pk,
         "precedent": precedent.pk,
+        "report_job": report_job.pk,
         "notice": notice.pk if notice else 1,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
     }
@@ -276,6 +299,10 @@ ROUTES = {
     "budgets:spend_reverse": (_spend, ("budget_holder",)),
     "budgets:spend_settle": (_spend, ("budget_holder",)),
     "audit:log_search": (_none, ("privacy_officer",)),
+    "reports:report": (_none, ("coordinator", "analyst")),
+    "reports:job_start": (_none, ("analyst",)),
+    "reports:job_detail": (lambda w: {"pk": w["report_job"]}, ("analyst", "coordinator")),
+    "reports:job_file": (lambda w: {"pk": w["report_job"]}, ("analyst",)),
     "audit:log_export": (lambda w: {"fmt": "csv"}, ("privacy_officer",)),
     "web:health": (_none, (None,)),
     "cases:my_actions": (_none, PROFESSIONAL),
@@ -386,6 +413,12 @@ NO_INPUT = {
     "learning:patterns",
     "learning:precedent_create",
     "web:health",
+    # the report's job page (no form) and its file (a download); the form that starts
+    # a report job shows only under a report already chosen (the sweep sends it the
+    # period's parameters, year, date_from and date_to, with hostile values)
+    "reports:job_detail",
+    "reports:job_file",
+    "reports:job_start",
 }
 # Sent to a route whose pages show no form (what a tampering user would try).
 COMMON_PARAMS = ["action", "case", "request", "condition", "version", "for", "member", "page",

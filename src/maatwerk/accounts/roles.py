@@ -48,6 +48,10 @@ LEARNING = [
     "learning.view_precedent",
 ]
 
+# The system learning report (docs/report-page.md). ``reports.lower_threshold`` is
+# granted to no role: functional management gives it to a user by hand.
+REPORTS = ["reports.view_report", "reports.view_all_teams"]
+
 
 @dataclass(frozen=True)
 class RoleDefinition:
@@ -120,6 +124,9 @@ ROLES: list[RoleDefinition] = [
             "learning.view_patterns",
             "learning.add_precedent",
             "learning.publish_precedent",
+            # The report page (docs/report-page.md): aggregated, disclosure-controlled
+            # figures over all teams, as with every team's budget figures.
+            *REPORTS,
             "cases.view_case",
             "cases.view_escalated_case",
             "cases.break_glass",
@@ -154,7 +161,7 @@ ROLES: list[RoleDefinition] = [
         "voorbeelden, nooit een casusdossier.",
         "Sees aggregated, disclosure-controlled figures and published precedents only, "
         "never a case file.",
-        [*REGISTER_VIEW, "learning.view_patterns", "learning.view_precedent"],
+        [*REGISTER_VIEW, "learning.view_patterns", "learning.view_precedent", *REPORTS],
     ),
     RoleDefinition(
         "privacy_officer",

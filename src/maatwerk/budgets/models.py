@@ -148,7 +148,7 @@ class Spend(models.Model):
     )
     description = models.CharField(
         _("description"),
-        max_length=300,
+        max_length=500,
         help_text=_("What is paid, for example “rent arrears March”. No names."),
     )
     payee_category = models.CharField(_("payee"), max_length=32, choices=PayeeCategory.choices)

@@ -38,7 +38,7 @@ class Household(models.Model):
     children = models.PositiveSmallIntegerField(
         _("children"), default=0, validators=[MaxValueValidator(30)]
     )
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("household")

@@ -33,19 +33,30 @@ def next_number(scope: str, *, highest_used: Callable[[], int]) -> int:
 
     The first time a scope is used, its counter starts after ``highest_used()``: the
     highest number the existing data already has, so existing numbering continues."""
+    return next_numbers(scope, 1, highest_used=highest_used)[0]
+
+
+def next_numbers(scope: str, count: int, *, highest_used: Callable[[], int]) -> range:
+    """``count`` consecutive numbers of ``scope`` at once (an import numbers many rows
+    in one statement), under the same lock and rules as ``next_number``. ``count=0``
+    takes only the scope's lock (an import that must lock before its first log row,
+    not knowing yet whether it needs numbers)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside the transaction that uses the number")
     counters = ReferenceCounter.objects.filter(scope=scope)
     for _attempt in range(3):
-        if counters.update(value=models.F("value") + 1):
-            return counters.values_list("value", flat=True).get()
-        number = highest_used() + 1
+        if counters.update(value=models.F("value") + count):
+            last = counters.values_list("value", flat=True).get()
+            return range(last - count + 1, last + 1)
+        first = highest_used() + 1
         try:
             with transaction.atomic():  # a savepoint: the outer transaction goes on
-                ReferenceCounter.objects.create(scope=scope, value=number)
+                ReferenceCounter.objects.create(scope=scope, value=first + count - 1)
         except IntegrityError:
             # Another transaction created the counter at the same moment (and has
             # committed, or the insert would still wait): count on from its value.
             continue
-        return number
+        return range(first, first + count)
     raise RuntimeError(f"could not take the next number of {scope}")

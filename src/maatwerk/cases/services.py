@@ -169,13 +169,20 @@ def emergency_access_review(*, request, user, access: EmergencyAccess, note: str
     return review
 
 
+PSEUDONYM_DIGITS = (4, 4, 4, 4, 5, 5, 6, 6, 8)
+
+
+def _pseudonym(digits: int) -> str:
+    return f"HH-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
+
+
 def _create_household(**fields) -> Household:
     """A household with a new random pseudonym. A pseudonym that is taken — also by a
     household created at the same moment, which the unique index finds and a check
     beforehand would not see — is drawn again (in a savepoint, so the caller's
     transaction goes on)."""
-    for digits in (4, 4, 4, 4, 5, 5, 6, 6, 8):
-        candidate = f"HH-{secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)}"
+    for digits in PSEUDONYM_DIGITS:
+        candidate = _pseudonym(digits)
         try:
             with transaction.atomic():
                 return Household.objects.create(pseudonym=candidate, **fields)
@@ -183,6 +190,37 @@ def _create_household(**fields) -> Household:
             if not Household.objects.filter(pseudonym=candidate).exists():
                 raise  # not the pseudonym
     raise RuntimeError("could not find a free pseudonym")
+
+
+def new_pseudonyms(count: int) -> list[str]:
+    """``count`` different random pseudonyms, none of them taken now, drawn as
+    ``_create_household`` draws one (for households created in bulk, e.g. an import).
+    A pseudonym taken meanwhile by a household created at the same moment makes the
+    caller's insert fail on the unique index (nothing is stored); that is as rare as
+    ``_create_household``'s retry."""
+    chosen: set[str] = set()
+    wanted = count
+    for digits in PSEUDONYM_DIGITS:
+        if wanted <= 0:
+            break
+        # A digit count whose range is nearly full is skipped, as retries would be.
+        if 9 * 10 ** (digits - 1) < 4 * (wanted + len(chosen)):
+            continue
+        candidates = {_pseudonym(digits) for _ in range(wanted)} - chosen
+        taken = set(
+            Household.objects.filter(pseudonym__in=candidates).values_list("pseudonym", flat=True)
+        )
+        fresh = candidates - taken
+        chosen |= fresh
+        wanted = count - len(chosen)
+    while wanted > 0:  # the widest range: draw until every one is free
+        candidates = {_pseudonym(PSEUDONYM_DIGITS[-1]) for _ in range(wanted)} - chosen
+        taken = set(
+            Household.objects.filter(pseudonym__in=candidates).values_list("pseudonym", flat=True)
+        )
+        chosen |= candidates - taken
+        wanted = count - len(chosen)
+    return list(chosen)
 
 
 def new_reference(source: str, year: int) -> str:

@@ -113,7 +113,7 @@ class Request(models.Model):
         FORWARDED = "forwarded", _("forwarded to another organisation")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
-    reference = models.CharField(_("reference"), max_length=16)
+    reference = models.CharField(_("reference"), max_length=64)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -130,7 +130,7 @@ class Request(models.Model):
         blank=True,
         related_name="+",
     )
-    rule_text = models.CharField(_("rule (in words)"), max_length=300, blank=True)
+    rule_text = models.CharField(_("rule (in words)"), max_length=500, blank=True)
     legal_ground = models.ForeignKey(
         LegalGround,
         verbose_name=_("exception ground"),

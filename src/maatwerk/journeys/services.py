@@ -20,7 +20,6 @@ from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 from maatwerk.core.uploads import detect_type, matches_name
 
-from .calendar import add_working_days
 from .letters import Letter, letter_for, letter_pdf
 from .models import (
     Attachment,
@@ -37,8 +36,8 @@ from .workflow import (
     CONDITION_ANSWER_STATES,
     FORWARDABLE_STATES,
     NOT_FOR_CLOSED_CASES,
-    RESTARTS_CLOCK,
     TRANSITIONS,
+    step_changes,
 )
 
 S = Request.State
@@ -217,25 +216,14 @@ def record_event(
         event = JourneyEvent.objects.create(
             request=req, type=type, on=on, entered_by=user, on_behalf_of=on_behalf_of, **fields
         )
-        _allowed, target = TRANSITIONS[type]
-        changes = {}
-        if target:
-            changes["state"] = target
-            if target != S.WAITING:
-                changes["overdue"] = False  # only a request waiting for an answer is late
-        if type in RESTARTS_CLOCK:
-            # The target of the level the request is at after this step: after an
-            # escalation the level escalated to (the national escalation team has its
-            # own), otherwise the organisation's.
-            level = fields["level"] if type == EventType.ESCALATED else req.escalation_level
-            days = response_target(req.organisation, level)
-            changes["due_on"] = add_working_days(on, days)
-            changes["due_days"] = days
-            changes["overdue"] = False
-        if type == EventType.SUBMITTED and req.first_submitted_on is None:
-            changes["first_submitted_on"] = on
-        if type == EventType.ESCALATED:
-            changes["escalation_level"] = fields["level"]
+        changes = step_changes(
+            type,
+            on,
+            first_submitted_on=req.first_submitted_on,
+            escalation_level=req.escalation_level,
+            level=fields.get("level"),
+            target_days=lambda level: response_target(req.organisation, level),
+        )
         if changes:
             Request.objects.filter(pk=req.pk).update(**changes)
         if type == EventType.SUBMITTED and req.case.status in (

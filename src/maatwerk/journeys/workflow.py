@@ -8,11 +8,12 @@ defined once (``is_overdue`` for one request, ``overdue_q`` for a queryset), and
 work queue, the inbox, the request page, the timeline and the scheduled job all use it.
 """
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db.models import Q
 
-from .calendar import last_working_day, overdue_from
+from .calendar import add_working_days, last_working_day, overdue_from
 from .models import EventType, Request
 
 S = Request.State
@@ -103,3 +104,71 @@ def overdue_q(today: date) -> Q:
     """``is_overdue`` as a filter: due before the last working day up to today is the
     same as "overdue from the next working day after the due date"."""
     return Q(state=S.WAITING) & (Q(overdue=True) | Q(due_on__lt=last_working_day(today)))
+
+
+def step_changes(
+    type: str,
+    on: date,
+    *,
+    first_submitted_on: date | None,
+    escalation_level: int,
+    level: int | None = None,
+    target_days: Callable[[int], int],
+) -> dict:
+    """What one journey event changes on its request row (ADR 0003: the row is a cache
+    of the events): the state it leads to, the due date when it restarts the clock,
+    the first submission and the escalation level. ``target_days(level)`` is the
+    response target at a level (``selectors.response_target``). The one definition,
+    used by ``services.record_event`` (one event, after ``TRANSITIONS`` allowed it)
+    and by ``replay`` (a whole imported journey)."""
+    _allowed, target = TRANSITIONS[type]
+    changes: dict = {}
+    if target:
+        changes["state"] = target
+        if target != S.WAITING:
+            changes["overdue"] = False  # only a request waiting for an answer is late
+    if type in RESTARTS_CLOCK:
+        # The target of the level the request is at after this step: after an
+        # escalation the level escalated to (the national escalation team has its
+        # own), otherwise the organisation's.
+        at_level = level if type == EventType.ESCALATED else escalation_level
+        days = target_days(at_level)
+        try:
+            changes["due_on"] = add_working_days(on, days)
+        except OverflowError:  # a date at the end of the calendar (an imported one)
+            changes["due_on"] = None
+        changes["due_days"] = days
+        changes["overdue"] = False
+    if type == EventType.SUBMITTED and first_submitted_on is None:
+        changes["first_submitted_on"] = on
+    if type == EventType.ESCALATED:
+        changes["escalation_level"] = level
+    return changes
+
+
+def replay(events: Iterable[tuple[str, date, int | None]], *, target_days) -> dict:
+    """The request row's cached fields after a whole journey of ``(type, on, level)``
+    events in their order, for requests whose history is written at once (an import
+    of ``maatwerk-case/1``). Each event's changes are those of ``step_changes``, as
+    ``record_event`` applies them; unlike ``record_event`` nothing is refused: the
+    events are history that happened elsewhere, not a step a form offers now."""
+    row = {
+        "state": S.DRAFT,
+        "first_submitted_on": None,
+        "escalation_level": 0,
+        "due_on": None,
+        "due_days": None,
+        "overdue": False,
+    }
+    for type, on, level in events:
+        row.update(
+            step_changes(
+                type,
+                on,
+                first_submitted_on=row["first_submitted_on"],
+                escalation_level=row["escalation_level"],
+                level=level,
+                target_days=target_days,
+            )
+        )
+    return row

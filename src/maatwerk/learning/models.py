@@ -29,10 +29,10 @@ class Bottleneck(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="bottlenecks")
     category = models.CharField(_("category"), max_length=32, choices=BottleneckCategory.choices)
-    text = models.TextField(_("what blocked the case"), max_length=1000)
+    text = models.TextField(_("what blocked the case"), max_length=5000)
     regulation = models.CharField(
         _("regulation involved"),
-        max_length=200,
+        max_length=500,
         blank=True,
         help_text=_("For example kostendelersnorm or fraudeschuld."),
     )
@@ -124,7 +124,7 @@ class LearningPoint(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), choices=Order.choices)
-    text = models.TextField(_("what should change"), max_length=2000)
+    text = models.TextField(_("what should change"), max_length=5000)
     addressee = models.ForeignKey(
         Organisation,
         verbose_name=_("addressee"),

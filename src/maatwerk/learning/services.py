@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from maatwerk.audit import events
 from maatwerk.audit.models import Action
 from maatwerk.cases.models import Case, HouseholdIdentity, MemberIdentity
-from maatwerk.cases.numbering import next_number
+from maatwerk.cases.numbering import next_number, next_numbers
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.core.errors import ConflictError
 from maatwerk.core.personal_data import find_personal_data
@@ -159,6 +159,26 @@ def _yearly_reference(model, code: str, scope: str, today: date) -> str:
 
 def _next_reference(today: date) -> str:
     return _yearly_reference(LearningPoint, "LP", "learning-point", today)
+
+
+def next_references(count: int, today: date) -> list[str]:
+    """``count`` learning-point references at once (``LP-<year>-<n>``), from the same
+    counter as ``learning_point_create``, inside the caller's transaction: for points
+    created in bulk (the import of ``maatwerk-case/1``). ``count=0`` takes only the
+    counter's lock (before the transaction's first access-log row, ``cases.numbering``)."""
+    prefix = f"LP-{today.year}-"
+
+    def highest_used() -> int:
+        last = (
+            LearningPoint.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        return int(last.removeprefix(prefix)) if last else 0
+
+    numbers = next_numbers(f"learning-point:{today.year}", count, highest_used=highest_used)
+    return [f"{prefix}{n:05d}" for n in numbers]
 
 
 def learning_point_create(

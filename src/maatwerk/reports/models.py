@@ -67,3 +67,26 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
+class Report(models.Model):
+    """No table: the holder of the report page's permissions (docs/report-page.md).
+
+    ``view_report``: the report page and its downloads (aggregated, disclosure-
+    controlled figures); ``view_all_teams``: over all teams and for any team (without
+    it, only for one's own teams); ``lower_threshold``: a threshold below
+    ``MAATWERK_DISCLOSURE_THRESHOLD`` (granted to no role: functional management gives
+    it to one analyst or administrator by hand; every use is logged)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        verbose_name = _("report")
+        permissions = [
+            ("view_report", _("Can see the system learning report")),
+            ("view_all_teams", _("Can see the report over all teams and for any team")),
+            ("lower_threshold", _("Can lower the disclosure threshold of a report")),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

@@ -23,6 +23,7 @@ NAV_ITEMS = [
     NavItem(_("Learning points"), "learning:point_list", "learning.view_learningpoint"),
     NavItem(_("Precedents"), "learning:precedent_search", "learning.view_precedent"),
     NavItem(_("Patterns"), "learning:patterns", "learning.view_patterns"),
+    NavItem(_("Report"), "reports:report", "reports.view_report"),
     NavItem(_("Maatwerkregister"), "register:organisation_list", "register.view_organisation"),
     NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),
     NavItem(_("Access log"), "audit:log_search", "audit.view_accesslogentry"),
@@ -67,6 +68,7 @@ START_LINKS = {
         NavItem(_("Escalated cases"), "cases:case_list", "cases.view_escalated_case"),
         NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
         NavItem(_("Budgets of all teams"), "budgets:overview", "budgets.view_all_budgets"),
+        NavItem(_("System learning report"), "reports:report", "reports.view_report"),
         NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),
         NavItem(
             _("Search the Maatwerkregister"),
@@ -80,6 +82,7 @@ START_LINKS = {
         NavItem(_("Open receivables"), "budgets:receivables", "budgets.settle_spend"),
     ],
     "analyst": [
+        NavItem(_("System learning report"), "reports:report", "reports.view_report"),
         NavItem(
             _("Search the Maatwerkregister"),
             "register:organisation_list",
@@ -111,7 +114,6 @@ START_LINKS = {
 # looks for it in vain.
 NOT_YET = {
     "analyst": [
-        _("Aggregated, disclosure-controlled figures and the annual report are still to come."),
         _("Published precedents are still to come."),
     ],
     "privacy_officer": [_("Data-subject requests and retention are still to come.")],

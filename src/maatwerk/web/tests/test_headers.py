@@ -164,6 +164,7 @@ NOT_A_PAGE = {
     "cases/templates/cases/plan_print.html",
     "audit/templates/audit/inzage_print.html",
     "journeys/templates/journeys/letter_print.html",  # a PDF (WeasyPrint), like the plan
+    "reports/templates/reports/report_document.html",  # the report's PDF and HTML file
 }
 INLINE = re.compile(
     r"""\sstyle\s*=|<style(?![^>]*\snonce=)|<script(?![^>]*\ssrc=)|\son[a-z]+\s*=\s*["']""",

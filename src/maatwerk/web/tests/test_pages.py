@@ -79,6 +79,16 @@ def test_navigation_follows_permissions(client, make_user, login):
     login(make_user("admin"), verified=True)
     labels = [item["url"] for item in client.get("/").context["main_nav"]]
     assert labels == ["/", "/cases/", "/register/", "/cases/emergency/", "/beheer/"]
+    client.logout()
+    login(make_user("analyst"))
+    labels = [item["url"] for item in client.get("/").context["main_nav"]]
+    assert labels == [
+        "/",
+        "/learning/precedents/",
+        "/learning/patterns/",
+        "/reports/",
+        "/register/",
+    ]
 
 
 def test_page_has_skip_link_and_landmarks(client, make_user, login):
