@@ -111,7 +111,14 @@ def _table(keys: Iterable[str], rows: Iterable[tuple]) -> dict[str, int]:
 def current_events():
     """Journey events as they stand: an event superseded by a correction (a later event
     whose ``corrects`` points at it) is not counted; the correction is."""
-    return JourneyEvent.objects.filter(corrections__isnull=True)
+    return JourneyEvent.objects.exclude(pk__in=corrected_events())
+
+
+def corrected_events():
+    """The ids of the events some correction supersedes: a NOT IN over the few
+    corrections (read from the index on ``corrects``) is cheaper than joining every
+    event to its corrections."""
+    return JourneyEvent.objects.filter(corrects__isnull=False).order_by().values("corrects_id")
 
 
 def sent_requests(ids):
@@ -292,7 +299,7 @@ def _approval(ids) -> dict:
     those and the number of requests without an approval (GROUP BY case), then a
     histogram of (days, within two months), from which n, median, mean, the share and
     the buckets follow in Python."""
-    current = Q(events__corrections__isnull=True)
+    current = ~Q(events__pk__in=corrected_events())
     per_request = (
         Request.objects.filter(case__in=ids)
         .annotate(
