@@ -463,14 +463,13 @@ def _budget(ids) -> dict:
 def _problems_start(ids) -> dict[str, int]:
     """Where the household says its problems start (the household's own current
     perspective, for cases entered in the app: imported cases do not have it)."""
-    latest = (
-        Perspective.objects.filter(case=OuterRef("case"), member="")
-        .order_by("-version")
-        .values("pk")[:1]
+    later = Perspective.objects.filter(
+        case=OuterRef("case"), member="", version__gt=OuterRef("version")
     )
     rows = (
-        Perspective.objects.filter(case__in=ids, member="", pk=Subquery(latest))
+        Perspective.objects.filter(case__in=ids, member="")
         .exclude(problems_start_domain=None)
+        .filter(~Exists(later))  # the current version: no later one (unique index)
         .values_list("problems_start_domain__code")
         .annotate(n=Count("case", distinct=True))
         .order_by()

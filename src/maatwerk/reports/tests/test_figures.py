@@ -348,3 +348,20 @@ def test_the_command_writes_a_file_and_logs_a_lowered_threshold(tmp_path):
     assert "lowered" in err.getvalue()
     entry = AccessLogEntry.objects.filter(object_type="reports.report").get()
     assert "threshold 0 (lowered from 5)" in entry.detail
+
+
+def test_problems_start_counts_the_households_current_perspective():
+    from django.utils import timezone
+
+    from maatwerk.testing.cases import make_cases, make_sensitive_case
+    from maatwerk.testing.factories import TeamFactory
+
+    team = TeamFactory()
+    owner = UserFactory(roles=["professional"], teams=[team])
+    make_sensitive_case(team, owner)  # version 2 names safety
+    make_cases(team, owner, 2, start=500)  # no domain named: not counted
+    today = timezone.localdate()
+    got = figures.compute(today - timedelta(days=1), today)
+    assert got["cases"] == 3
+    assert got["problems_start"]["safety"] == 1
+    assert sum(got["problems_start"].values()) == 1
