@@ -44,7 +44,6 @@ from maatwerk.journeys.models import (
 )
 from maatwerk.learning.models import Bottleneck, BottleneckCategory, LearningPoint, LearningStatus
 from maatwerk.learning.patterns import approved_exceptions
-from maatwerk.register.models import LifeDomain
 
 # The codes of maatwerk-case/1: every table keyed by an enum has every code, 0 included.
 LIFE_DOMAINS = (
@@ -483,10 +482,3 @@ def _exceptions_by_rule(cases) -> dict[str, int]:
     rows = approved_exceptions(cases).values_list("rule").annotate(n=Count("pk")).order_by()
     table = {(rule or NO_RULE): n for rule, n in rows}
     return dict(sorted(table.items(), key=lambda item: (-item[1], item[0])))
-
-
-def domain_codes() -> list[str]:
-    """The life-domain codes the report lists (the exchange format's, and any added in
-    the register)."""
-    extra = LifeDomain.objects.exclude(code__in=LIFE_DOMAINS).values_list("code", flat=True)
-    return [*LIFE_DOMAINS, *extra]
