@@ -137,9 +137,7 @@ def _batch(cases: list[Case]) -> list[dict]:
             if e.type == EventType.SOLVED and e.intervention:
                 solved[req.case_id].append(e.intervention)
     spends = defaultdict(list)
-    booked = list(
-        Spend.objects.filter(case_id__in=ids, state=Spend.State.BOOKED).order_by("id")
-    )
+    booked = list(Spend.objects.filter(case_id__in=ids, state=Spend.State.BOOKED).order_by("id"))
     reversed_ = dict(
         LedgerEntry.objects.filter(spend__in=[s.pk for s in booked], kind=LedgerEntry.Kind.REVERSAL)
         .values("spend_id")

@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from maatwerk.accounts.models import Team
 from maatwerk.audit.models import Action, ProcessingActivity
@@ -142,7 +142,9 @@ def validate_file(path, *, progress: Progress = _no_progress, result: ImportResu
                         Problem(
                             number,
                             "ref",
-                            N_("The ref %(ref)s of %(source)s is already on line %(first)s."),
+                            gettext_noop(
+                                "The ref %(ref)s of %(source)s is already on line %(first)s."
+                            ),
                             {"ref": key[1], "source": key[0], "first": seen[key]},
                         )
                     )
