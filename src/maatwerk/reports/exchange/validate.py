@@ -285,7 +285,18 @@ def _schema_problem(error, line: int) -> list[Problem]:
     return [Problem(line, path, gettext_noop("Not valid: %(error)s."), {"error": error.message})]
 
 
+@cache
+def _fast():
+    from .fastcheck import compile_schema
+
+    return compile_schema(schema())
+
+
 def schema_problems(record: dict, line: int) -> list[Problem]:
+    """The schema's problems of one record: none when the compiled check passes it
+    (``fastcheck``), otherwise ``jsonschema``'s errors, each as a Problem."""
+    if _fast()(record):
+        return []
     problems = []
     for error in _validator().iter_errors(record):
         problems.extend(_schema_problem(error, line))
@@ -346,17 +357,20 @@ def _dates(record: dict, line: int):
     for s, spend in enumerate(_list(record.get("budget_spends"))):
         candidates.append((f"budget_spends[{s}].on", _dict(spend).get("on")))
     for path, value in candidates:
-        if (
-            isinstance(value, str)
-            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-            and _date(value) is None
-        ):
-            yield Problem(
-                line,
-                path,
-                gettext_noop("%(value)s is not a day of the calendar."),
-                {"value": value},
-            )
+        if not isinstance(value, str) or _date(value) is not None:
+            continue
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            if re.search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value):  # "…\n" passes the pattern
+                yield Problem(
+                    line,
+                    path,
+                    gettext_noop("%(value)s is not a date in the form YYYY-MM-DD."),
+                    {"value": _shown(value)},
+                )
+            continue
+        yield Problem(
+            line, path, gettext_noop("%(value)s is not a day of the calendar."), {"value": value}
+        )
 
 
 # Which event fields go with which event types (the specification's table).
@@ -524,7 +538,19 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
             previous = (e, on)
     for s, spend in enumerate(_list(record.get("budget_spends"))):
         amount = _dict(spend).get("amount")
-        if isinstance(amount, str) and re.fullmatch(r"[0-9]+\.[0-9]{2}", amount):
+        if isinstance(amount, str) and re.search(r"^[0-9]+\.[0-9]{2}$", amount):
+            if not re.fullmatch(r"[0-9]+\.[0-9]{2}", amount):  # "450.00\n" passes the pattern
+                problems.append(
+                    Problem(
+                        line,
+                        f"budget_spends[{s}].amount",
+                        gettext_noop(
+                            "%(value)s is not an amount in euros with two decimals, like “450.00”."
+                        ),
+                        {"value": _shown(amount)},
+                    )
+                )
+                continue
             value = Decimal(amount)
             if value <= 0:
                 problems.append(
