@@ -40,6 +40,7 @@ from maatwerk.learning.models import Precedent
 from maatwerk.learning.services import learning_point_create
 from maatwerk.meetings.models import Meeting
 from maatwerk.notices.models import Notice
+from maatwerk.reports.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,18 @@ def _world():
         drafted_by=users["coordinator"],
     )
     notice = Notice.objects.filter(recipient=professional).order_by("pk").first()
+    import_job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        created_by=users["coordinator"],
+        team=users["coordinator"].teams.first(),
+        state=Job.State.DONE,
+        result={
+            "lines": 1, "valid": 0, "imported": 0, "duplicates": [], "bad_lines": [1],
+            "problem_count": 1, "refused": True, "teams": {},
+            "problems": [{"line": 1, "path": "", "reason": "The line is not valid JSON.",
+                          "message": "The line is not valid JSON.", "params": {}}],
+        },
+    )  # fmt: skip
     action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
@@ -215,6 +228,7 @@ def _world():
         "precedent": precedent.pk,
         "notice": notice.pk if notice else 1,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
+        "import_job": import_job.pk,
     }
 
 
@@ -302,6 +316,9 @@ ROUTES = {
     "learning:precedent_search": (_none, PROFESSIONAL),
     "learning:precedent_detail": (lambda w: {"pk": w["precedent"]}, ("coordinator",)),
     "learning:precedent_create": (lambda w: {"case_pk": w["case"]}, ("coordinator",)),
+    "reports:exchange": (_none, ("coordinator",)),
+    "reports:exchange_job": (lambda w: {"pk": w["import_job"]}, ("coordinator",)),
+    "reports:exchange_export": (_none, ("coordinator",)),
 }
 
 
