@@ -217,6 +217,18 @@ def _world():
             "previous": None,
         },
     )
+    import_job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        created_by=users["coordinator"],
+        team=users["coordinator"].teams.first(),
+        state=Job.State.DONE,
+        result={
+            "lines": 1, "valid": 0, "imported": 0, "duplicates": [], "bad_lines": [1],
+            "problem_count": 1, "refused": True, "teams": {},
+            "problems": [{"line": 1, "path": "", "reason": "The line is not valid JSON.",
+                          "message": "The line is not valid JSON.", "params": {}}],
+        },
+    )  # fmt: skip
     action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
@@ -238,6 +250,7 @@ def _world():
         "report_job": report_job.pk,
         "notice": notice.pk if notice else 1,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
+        "import_job": import_job.pk,
     }
 
 
@@ -329,6 +342,9 @@ ROUTES = {
     "learning:precedent_search": (_none, PROFESSIONAL),
     "learning:precedent_detail": (lambda w: {"pk": w["precedent"]}, ("coordinator",)),
     "learning:precedent_create": (lambda w: {"case_pk": w["case"]}, ("coordinator",)),
+    "reports:exchange": (_none, ("coordinator",)),
+    "reports:exchange_job": (lambda w: {"pk": w["import_job"]}, ("coordinator",)),
+    "reports:exchange_export": (_none, ("coordinator",)),
 }
 
 

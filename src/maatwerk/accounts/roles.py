@@ -134,6 +134,8 @@ ROLES: list[RoleDefinition] = [
             "budgets.view_budget",
             "budgets.view_all_budgets",
             "budgets.settle_spend",
+            # maatwerk-case/1 import and export for their own teams (docs/exchange.md).
+            "reports.exchange_cases",
         ],
     ),
     RoleDefinition(

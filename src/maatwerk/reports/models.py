@@ -58,6 +58,12 @@ class Job(models.Model):
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="job_user_newest")]
+        permissions = [
+            (
+                "exchange_cases",
+                _("Can import and export the cases of one's own teams (maatwerk-case/1)"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"

@@ -99,6 +99,7 @@ def build_report(
     }
     report.update(figs.compute(date_from, date_to, team=team))
     span = previous_period(date_from, date_to) if previous else None
+    report["previous"] = None
     if span is not None:
         before = figs.compute(*span, team=team)
         report["previous"] = (

@@ -25,10 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from maatwerk.accounts.models import Team
 from maatwerk.audit.models import Action, ProcessingActivity
@@ -142,7 +142,9 @@ def validate_file(path, *, progress: Progress = _no_progress, result: ImportResu
                         Problem(
                             number,
                             "ref",
-                            N_("The ref %(ref)s of %(source)s is already on line %(first)s."),
+                            gettext_noop(
+                                "The ref %(ref)s of %(source)s is already on line %(first)s."
+                            ),
                             {"ref": key[1], "source": key[0], "first": seen[key]},
                         )
                     )
@@ -204,6 +206,60 @@ def import_file(
         store.log()
         progress("importing", done, result.valid)
     return result
+
+
+# Exactly these classes (not their subclasses: an encrypted text field converts).
+PLAIN_FIELDS = {
+    models.AutoField, models.BigAutoField, models.BooleanField, models.CharField,
+    models.DateField, models.DateTimeField, models.DecimalField, models.ForeignKey,
+    models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
+    models.SmallIntegerField, models.TextField, models.SlugField,
+}  # fmt: skip
+
+
+def _insert(model, objs: list) -> list:
+    """``bulk_create``, and on PostgreSQL the same rows by ``COPY`` with ids taken from
+    the table's sequence first (the rows keep their order, so ids ascend in file order):
+    several times faster for the tens of thousands of rows of an import. Only for the
+    plain columns of the models below (no field here converts its value on save)."""
+    if not objs:
+        return objs
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+        stamped = [
+            f for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+        ]
+        columns = ", ".join(quote(f.column) for f in fields)
+        # Plain values go as they are; any other field (a file) through its own
+        # conversion to the database value.
+        convert = [None if type(f) in PLAIN_FIELDS else f for f in fields]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                for field in stamped:
+                    field.pre_save(obj, True)
+                copy.write_row(
+                    [
+                        getattr(obj, f.attname)
+                        if c is None
+                        else c.get_db_prep_save(getattr(obj, f.attname), connection)
+                        for f, c in zip(fields, convert, strict=True)
+                    ]
+                )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+    return objs
 
 
 def _organisation_type(name: str, types: dict[str, str]) -> str:
@@ -330,7 +386,8 @@ class _Store:
         for team in teams:
             result.teams[team.name] = result.teams.get(team.name, 0) + 1
 
-        households = Household.objects.bulk_create(
+        households = _insert(
+            Household,
             [
                 Household(
                     pseudonym=pseudonym,
@@ -340,9 +397,10 @@ class _Store:
                     municipality=r["household"].get("municipality") or "",
                 )
                 for pseudonym, r in zip(new_pseudonyms(len(records)), records, strict=True)
-            ]
+            ],
         )
-        cases = Case.objects.bulk_create(
+        cases = _insert(
+            Case,
             [
                 Case(
                     reference=r["ref"],
@@ -365,17 +423,19 @@ class _Store:
                     safety_concern=r["safety_concern"],
                 )
                 for r, household, team in zip(records, households, teams, strict=True)
-            ]
+            ],
         )
         through = Case.life_domains.through
-        through.objects.bulk_create(
+        _insert(
+            through,
             [
                 through(case_id=case.pk, lifedomain_id=self.domains[code])
                 for r, case in zip(records, cases, strict=True)
                 for code in r["life_domains"]
-            ]
+            ],
         )
-        Perspective.objects.bulk_create(
+        _insert(
+            Perspective,
             [
                 Perspective(
                     case=case,
@@ -388,7 +448,7 @@ class _Store:
                     recorded_by=self.user,
                 )
                 for r, case in zip(records, cases, strict=True)
-            ]
+            ],
         )
         case_events = []
         for r, case in zip(records, cases, strict=True):
@@ -411,7 +471,7 @@ class _Store:
                         summary=str(r["outcome"]),
                     )
                 )
-        CaseEvent.objects.bulk_create(case_events)
+        _insert(CaseEvent, case_events)
 
         # Requests, with the row's cache derived from the events (journeys.workflow).
         requests, request_events = [], []
@@ -437,8 +497,9 @@ class _Store:
                     )
                 )
                 request_events.append(req["events"])
-        requests = Request.objects.bulk_create(requests)
-        JourneyEvent.objects.bulk_create(
+        requests = _insert(Request, requests)
+        _insert(
+            JourneyEvent,
             [
                 JourneyEvent(
                     request=request,
@@ -453,10 +514,11 @@ class _Store:
                 )
                 for request, events in zip(requests, request_events, strict=True)
                 for e in events
-            ]
+            ],
         )
 
-        Bottleneck.objects.bulk_create(
+        _insert(
+            Bottleneck,
             [
                 Bottleneck(
                     case=case,
@@ -467,9 +529,10 @@ class _Store:
                 )
                 for r, case in zip(records, cases, strict=True)
                 for b in r["bottlenecks"]
-            ]
+            ],
         )
-        CaseIntervention.objects.bulk_create(
+        _insert(
+            CaseIntervention,
             [
                 CaseIntervention(
                     case=case,
@@ -479,7 +542,7 @@ class _Store:
                 )
                 for r, case in zip(records, cases, strict=True)
                 for code in r["interventions"]
-            ]
+            ],
         )
         self._learning_points(records, cases)
         self._spends(records, cases)
@@ -522,15 +585,17 @@ class _Store:
                     created_by=self.user,
                 )
             )
-        points = LearningPoint.objects.bulk_create(points)
+        points = _insert(LearningPoint, points)
         through = LearningPoint.cases.through
-        through.objects.bulk_create(
+        _insert(
+            through,
             [
                 through(learningpoint_id=point.pk, case_id=case.pk)
                 for point, (case, _lp) in zip(points, pairs, strict=True)
-            ]
+            ],
         )
-        LearningStep.objects.bulk_create(
+        _insert(
+            LearningStep,
             [
                 LearningStep(
                     learning_point=point,
@@ -539,7 +604,7 @@ class _Store:
                     entered_by=self.user,
                 )
                 for point in points
-            ]
+            ],
         )
 
     def _spends(self, records, cases) -> None:
@@ -566,8 +631,9 @@ class _Store:
                 )
         if not spends:
             return
-        spends = Spend.objects.bulk_create(spends)
-        LedgerEntry.objects.bulk_create(
+        spends = _insert(Spend, spends)
+        _insert(
+            LedgerEntry,
             [
                 LedgerEntry(
                     budget_id=spend.budget_id,
@@ -580,7 +646,7 @@ class _Store:
                     entered_by=self.user,
                 )
                 for spend in spends
-            ]
+            ],
         )
 
     def log(self) -> None:

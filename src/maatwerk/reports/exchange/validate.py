@@ -21,8 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 FORMAT = "maatwerk-case/1"
 SCHEMA_PATH = Path(__file__).with_name("maatwerk-case-1.schema.json")
@@ -98,7 +97,7 @@ def parse(raw: bytes, line: int) -> tuple[dict | None, list[Problem]]:
             Problem(
                 line,
                 "",
-                N_("The line is not UTF-8 (byte %(byte)s at position %(position)s)."),
+                gettext_noop("The line is not UTF-8 (byte %(byte)s at position %(position)s)."),
                 {"byte": f"0x{raw[exc.start]:02x}", "position": exc.start + 1},
             )
         ]
@@ -108,24 +107,26 @@ def parse(raw: bytes, line: int) -> tuple[dict | None, list[Problem]]:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except _DuplicateKey as exc:
         return None, [
-            Problem(line, "", N_("The field “%(field)s” appears twice."), {"field": str(exc)})
+            Problem(
+                line, "", gettext_noop("The field “%(field)s” appears twice."), {"field": str(exc)}
+            )
         ]
     except ValueError as exc:  # json.JSONDecodeError, NaN/Infinity, a too deep nesting
         column = getattr(exc, "colno", None)
         if column is None:
-            return None, [Problem(line, "", N_("The line is not valid JSON."))]
+            return None, [Problem(line, "", gettext_noop("The line is not valid JSON."))]
         return None, [
             Problem(
                 line,
                 "",
-                N_("The line is not valid JSON (%(error)s at column %(column)s)."),
+                gettext_noop("The line is not valid JSON (%(error)s at column %(column)s)."),
                 {"error": exc.msg, "column": column},
             )
         ]
     except RecursionError:
-        return None, [Problem(line, "", N_("The line is not valid JSON."))]
+        return None, [Problem(line, "", gettext_noop("The line is not valid JSON."))]
     if not isinstance(value, dict):
-        return None, [Problem(line, "", N_("The line is not a JSON object ({…})."))]
+        return None, [Problem(line, "", gettext_noop("The line is not a JSON object ({…})."))]
     return value, []
 
 
@@ -171,11 +172,16 @@ def _schema_problem(error, line: int) -> list[Problem]:
     instance = error.instance
     if kind == "required":
         missing = [name for name in value if name not in instance]
-        return [Problem(line, _join(path, name), N_("This field is required.")) for name in missing]
+        return [
+            Problem(line, _join(path, name), gettext_noop("This field is required."))
+            for name in missing
+        ]
     if kind == "additionalProperties":
         known = set(error.schema.get("properties", {}))
         return [
-            Problem(line, _join(path, name), N_("Unknown field: not part of maatwerk-case/1."))
+            Problem(
+                line, _join(path, name), gettext_noop("Unknown field: not part of maatwerk-case/1.")
+            )
             for name in sorted(set(instance) - known)
         ]
     if kind == "const":
@@ -184,18 +190,20 @@ def _schema_problem(error, line: int) -> list[Problem]:
                 Problem(
                     line,
                     path,
-                    N_("Unknown format %(value)s: only “maatwerk-case/1” is understood."),
+                    gettext_noop("Unknown format %(value)s: only “maatwerk-case/1” is understood."),
                     {"value": _shown(instance)},
                 )
             ]
-        return [Problem(line, path, N_("Must be %(expected)s."), {"expected": _shown(value)})]
+        return [
+            Problem(line, path, gettext_noop("Must be %(expected)s."), {"expected": _shown(value)})
+        ]
     if kind == "enum":
         choices = ", ".join("null" if v is None else str(v) for v in value)
         return [
             Problem(
                 line,
                 path,
-                N_("%(value)s is not one of the allowed values (%(choices)s)."),
+                gettext_noop("%(value)s is not one of the allowed values (%(choices)s)."),
                 {"value": _shown(instance), "choices": choices},
             )
         ]
@@ -205,7 +213,7 @@ def _schema_problem(error, line: int) -> list[Problem]:
             Problem(
                 line,
                 path,
-                N_("Must be %(expected)s, not %(value)s."),
+                gettext_noop("Must be %(expected)s, not %(value)s."),
                 {"expected": " or ".join(names), "value": _shown(instance)},
             )
         ]
@@ -215,7 +223,7 @@ def _schema_problem(error, line: int) -> list[Problem]:
                 Problem(
                     line,
                     path,
-                    N_("%(value)s is not a date in the form YYYY-MM-DD."),
+                    gettext_noop("%(value)s is not a date in the form YYYY-MM-DD."),
                     {"value": _shown(instance)},
                 )
             ]
@@ -224,47 +232,71 @@ def _schema_problem(error, line: int) -> list[Problem]:
                 Problem(
                     line,
                     path,
-                    N_("%(value)s is not an amount in euros with two decimals, like “450.00”."),
+                    gettext_noop(
+                        "%(value)s is not an amount in euros with two decimals, like “450.00”."
+                    ),
                     {"value": _shown(instance)},
                 )
             ]
         return [
-            Problem(line, path, N_("%(value)s has the wrong form."), {"value": _shown(instance)})
+            Problem(
+                line,
+                path,
+                gettext_noop("%(value)s has the wrong form."),
+                {"value": _shown(instance)},
+            )
         ]
     if kind == "anyOf" and DATE_FIELDS.search(path):
         return [
             Problem(
                 line,
                 path,
-                N_("%(value)s is not a date in the form YYYY-MM-DD or null."),
+                gettext_noop("%(value)s is not a date in the form YYYY-MM-DD or null."),
                 {"value": _shown(instance)},
             )
         ]
     if kind == "minLength":
         if value == 1:
-            return [Problem(line, path, N_("Must not be empty."))]
-        return [Problem(line, path, N_("Must be at least %(count)s characters."), {"count": value})]
+            return [Problem(line, path, gettext_noop("Must not be empty."))]
+        return [
+            Problem(
+                line, path, gettext_noop("Must be at least %(count)s characters."), {"count": value}
+            )
+        ]
     if kind == "maxLength":
         return [
             Problem(
                 line,
                 path,
-                N_("Too long: at most %(count)s characters, this has %(length)s."),
+                gettext_noop("Too long: at most %(count)s characters, this has %(length)s."),
                 {"count": value, "length": len(instance)},
             )
         ]
     if kind == "minimum":
-        return [Problem(line, path, N_("Must be at least %(count)s."), {"count": value})]
+        return [Problem(line, path, gettext_noop("Must be at least %(count)s."), {"count": value})]
     if kind == "maximum":
-        return [Problem(line, path, N_("Must be at most %(count)s."), {"count": value})]
+        return [Problem(line, path, gettext_noop("Must be at most %(count)s."), {"count": value})]
     if kind == "minItems":
-        return [Problem(line, path, N_("Needs at least %(count)s item(s)."), {"count": value})]
+        return [
+            Problem(line, path, gettext_noop("Needs at least %(count)s item(s)."), {"count": value})
+        ]
     if kind == "uniqueItems":
-        return [Problem(line, path, N_("The list holds the same value twice."))]
-    return [Problem(line, path, N_("Not valid: %(error)s."), {"error": error.message})]
+        return [Problem(line, path, gettext_noop("The list holds the same value twice."))]
+    return [Problem(line, path, gettext_noop("Not valid: %(error)s."), {"error": error.message})]
+
+
+@cache
+def _fast():
+    from .fastcheck import compile_schema
+
+    return compile_schema(schema())
 
 
 def schema_problems(record: dict, line: int) -> list[Problem]:
+    """The schema's problems of one record: none when the compiled check passes it
+    (``fastcheck``), otherwise ``jsonschema``'s errors, each as a Problem."""
+    if _fast()(record):
+        return []
     problems = []
     for error in _validator().iter_errors(record):
         problems.extend(_schema_problem(error, line))
@@ -325,14 +357,20 @@ def _dates(record: dict, line: int):
     for s, spend in enumerate(_list(record.get("budget_spends"))):
         candidates.append((f"budget_spends[{s}].on", _dict(spend).get("on")))
     for path, value in candidates:
-        if (
-            isinstance(value, str)
-            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-            and _date(value) is None
-        ):
-            yield Problem(
-                line, path, N_("%(value)s is not a day of the calendar."), {"value": value}
-            )
+        if not isinstance(value, str) or _date(value) is not None:
+            continue
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            if re.search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value):  # "…\n" passes the pattern
+                yield Problem(
+                    line,
+                    path,
+                    gettext_noop("%(value)s is not a date in the form YYYY-MM-DD."),
+                    {"value": _shown(value)},
+                )
+            continue
+        yield Problem(
+            line, path, gettext_noop("%(value)s is not a day of the calendar."), {"value": value}
+        )
 
 
 # Which event fields go with which event types (the specification's table).
@@ -344,32 +382,36 @@ def _event_problems(event: dict, path: str, line: int):
     if not isinstance(kind, str):
         return
     if kind == "refused" and "reason" not in event:
-        yield Problem(line, f"{path}.reason", N_("A “refused” event needs a reason."))
+        yield Problem(line, f"{path}.reason", gettext_noop("A “refused” event needs a reason."))
     if "reason" in event and kind not in REASON_TYPES:
         yield Problem(
             line,
             f"{path}.reason",
-            N_("A reason goes only with “refused” or “redirected”, not with “%(type)s”."),
+            gettext_noop("A reason goes only with “refused” or “redirected”, not with “%(type)s”."),
             {"type": kind},
         )
     if kind == "escalated" and "level" not in event:
-        yield Problem(line, f"{path}.level", N_("An “escalated” event needs a level (1–4)."))
+        yield Problem(
+            line, f"{path}.level", gettext_noop("An “escalated” event needs a level (1–4).")
+        )
     if kind == "condition_added" and "text" not in event:
         yield Problem(
-            line, f"{path}.text", N_("A “condition_added” event needs the condition as text.")
+            line,
+            f"{path}.text",
+            gettext_noop("A “condition_added” event needs the condition as text."),
         )
     if "household_agrees" in event and kind != "condition_added":
         yield Problem(
             line,
             f"{path}.household_agrees",
-            N_("household_agrees goes only with “condition_added”, not with “%(type)s”."),
+            gettext_noop("household_agrees goes only with “condition_added”, not with “%(type)s”."),
             {"type": kind},
         )
     if "to" in event and kind != "redirected":
         yield Problem(
             line,
             f"{path}.to",
-            N_("“to” goes only with “redirected”, not with “%(type)s”."),
+            gettext_noop("“to” goes only with “redirected”, not with “%(type)s”."),
             {"type": kind},
         )
 
@@ -384,7 +426,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
             Problem(
                 line,
                 path_of(parts),
-                N_("Contains a NUL character (\\u0000), which cannot be stored."),
+                gettext_noop("Contains a NUL character (\\u0000), which cannot be stored."),
             )
         )
     opened, closed = _date(record.get("opened_on")), _date(record.get("closed_on"))
@@ -393,18 +435,24 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
             Problem(
                 line,
                 "closed_on",
-                N_("The closing date %(closed)s is before the opening date %(opened)s."),
+                gettext_noop("The closing date %(closed)s is before the opening date %(opened)s."),
                 {"closed": record["closed_on"], "opened": record["opened_on"]},
             )
         )
     if "closed_on" in record and "outcome" in record:
         if record["closed_on"] is None and record["outcome"] is not None:
             problems.append(
-                Problem(line, "outcome", N_("An open case (closed_on null) has no outcome: null."))
+                Problem(
+                    line,
+                    "outcome",
+                    gettext_noop("An open case (closed_on null) has no outcome: null."),
+                )
             )
         elif record["closed_on"] is not None and record["outcome"] is None:
             problems.append(
-                Problem(line, "outcome", N_("A closed case (closed_on set) needs an outcome."))
+                Problem(
+                    line, "outcome", gettext_noop("A closed case (closed_on set) needs an outcome.")
+                )
             )
     domains = _list(record.get("life_domains"))
     primary = record.get("primary_domain")
@@ -413,7 +461,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
             Problem(
                 line,
                 "primary_domain",
-                N_("The primary domain %(domain)s is not among the life domains."),
+                gettext_noop("The primary domain %(domain)s is not among the life domains."),
                 {"domain": primary},
             )
         )
@@ -425,7 +473,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
                 Problem(
                     line,
                     f"household.{name}",
-                    N_("Too large to store: at most %(count)s."),
+                    gettext_noop("Too large to store: at most %(count)s."),
                     {"count": MAX_SMALL_INTEGER},
                 )
             )
@@ -440,7 +488,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
                     Problem(
                         line,
                         f"{path}.ref",
-                        N_(
+                        gettext_noop(
                             "The request ref %(ref)s is used twice in this case "
                             "(also requests[%(index)s])."
                         ),
@@ -459,7 +507,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
                 Problem(
                     line,
                     f"{path}.events[0].type",
-                    N_("The first event of a request must be “submitted”, not %(type)s."),
+                    gettext_noop("The first event of a request must be “submitted”, not %(type)s."),
                     {"type": _shown(events[0].get("type"))},
                 )
             )
@@ -476,7 +524,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
                     Problem(
                         line,
                         f"{path}.events[{e}].on",
-                        N_(
+                        gettext_noop(
                             "Events must be in date order: %(on)s comes after "
                             "%(previous)s (events[%(index)s])."
                         ),
@@ -490,12 +538,26 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
             previous = (e, on)
     for s, spend in enumerate(_list(record.get("budget_spends"))):
         amount = _dict(spend).get("amount")
-        if isinstance(amount, str) and re.fullmatch(r"[0-9]+\.[0-9]{2}", amount):
+        if isinstance(amount, str) and re.search(r"^[0-9]+\.[0-9]{2}$", amount):
+            if not re.fullmatch(r"[0-9]+\.[0-9]{2}", amount):  # "450.00\n" passes the pattern
+                problems.append(
+                    Problem(
+                        line,
+                        f"budget_spends[{s}].amount",
+                        gettext_noop(
+                            "%(value)s is not an amount in euros with two decimals, like “450.00”."
+                        ),
+                        {"value": _shown(amount)},
+                    )
+                )
+                continue
             value = Decimal(amount)
             if value <= 0:
                 problems.append(
                     Problem(
-                        line, f"budget_spends[{s}].amount", N_("The amount must be more than 0.00.")
+                        line,
+                        f"budget_spends[{s}].amount",
+                        gettext_noop("The amount must be more than 0.00."),
                     )
                 )
             elif value > MAX_AMOUNT:
@@ -503,7 +565,7 @@ def rule_problems(record: dict, line: int) -> list[Problem]:
                     Problem(
                         line,
                         f"budget_spends[{s}].amount",
-                        N_("Too large to store: at most %(count)s."),
+                        gettext_noop("Too large to store: at most %(count)s."),
                         {"count": str(MAX_AMOUNT)},
                     )
                 )

@@ -222,7 +222,13 @@ def test_every_bad_line_is_named(tmp_path):
 def test_reasons_are_translated_for_the_page():
     from django.utils import translation
 
-    problem = validate.Problem(4, "closed_on", validate.N_("This field is required."))
+    problem = validate.Problem(4, "closed_on", validate.gettext_noop("This field is required."))
     assert problem.reason == "This field is required."
     with translation.override("nl"):
-        assert problem.text() != "" and isinstance(problem.text(), str)
+        assert problem.text() == "Dit veld is verplicht."
+    with translation.override("nl"):
+        dutch = validate.Problem(
+            1, "primary_domain", "The primary domain %(domain)s is not among the life domains.",
+            {"domain": "justice"},
+        ).text()  # fmt: skip
+    assert dutch == "Het belangrijkste leefgebied justice is niet een van de leefgebieden."
