@@ -410,6 +410,7 @@ NO_INPUT = {
     "budgets:receivables",
     "budgets:spend_detail",
     "budgets:receipt",
+    "reports:exchange_job",
     # a link or button on a page whose state the demo does not have (no spend awaits
     # approval, the export form is on the log page after a search)
     "budgets:approvals",

@@ -262,6 +262,11 @@ def _insert(model, objs: list) -> list:
     return objs
 
 
+def _int(value):
+    """A JSON integer may be written 2.0 (JSON Schema counts it as an integer)."""
+    return None if value is None else int(value)
+
+
 def _organisation_type(name: str, types: dict[str, str]) -> str:
     if name in types:
         return types[name]
@@ -479,7 +484,8 @@ class _Store:
             for req in r["requests"]:
                 organisation = self.organisations[req["organisation"]]
                 events = [
-                    (e["type"], date.fromisoformat(e["on"]), e.get("level")) for e in req["events"]
+                    (e["type"], date.fromisoformat(e["on"]), _int(e.get("level")))
+                    for e in req["events"]
                 ]
                 row = replay(
                     events, target_days=lambda level, o=organisation: self._target(o, level)
@@ -507,7 +513,7 @@ class _Store:
                     on=date.fromisoformat(e["on"]),
                     reason=e.get("reason") or "",
                     text=e.get("text") or "",
-                    level=e.get("level"),
+                    level=_int(e.get("level")),
                     redirected_to=e.get("to") or "",
                     household_agrees=e.get("household_agrees"),
                     entered_by=self.user,
@@ -576,7 +582,7 @@ class _Store:
             points.append(
                 LearningPoint(
                     reference=reference,
-                    order=lp["order"],
+                    order=int(lp["order"]),
                     text=lp["text"],
                     addressee=addressee,
                     addressee_name="" if addressee else (lp.get("addressee") or ""),

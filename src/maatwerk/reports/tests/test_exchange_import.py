@@ -317,3 +317,13 @@ def test_round_trip_of_hand_entered_cases(tmp_path, django_user_model):
         ]
     assert canonical(_round_trip(tmp_path, first_export)) == canonical(first_export)
     assert Organisation.objects.get(name="UWV").type == "national_agency"
+
+
+def test_integers_written_as_floats(tmp_path):
+    item = example()
+    item["household"]["adults"] = 1.0
+    item["requests"][0]["events"][4]["level"] = 2.0
+    item["learning_points"][0]["order"] = 2.0
+    result = import_file(write(tmp_path / "floats.jsonl", [item]))
+    assert result.imported == 1
+    assert canonical(export_all()) == canonical([example()])
