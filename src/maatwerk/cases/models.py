@@ -705,13 +705,14 @@ class EmergencyAccessNotice(models.Model):
 
 class CaseSearchText(models.Model):
     """What the case search looks in, per case, kept up to date by the services that
-    write it (``cases.search.refresh``): the current words of every voice, the current
-    version of every plan (not its safety text), and what the apps above contribute
-    (journeys: the requests and the organisations asked). On PostgreSQL ``document``
-    holds the Dutch ``tsvector`` of all of it, under a GIN index (migration
-    ``0009_case_search_text``); on SQLite it stays empty and the search falls back to
-    LIKE (docs/cases.md#finding-a-case). A copy of case data: it is deleted with its
-    case and never shown as it is."""
+    write it (``cases.search.refresh``): the Dutch stems (``core.textsearch``, each
+    between spaces) of the current words of every voice, the current version of every
+    plan (not its safety text), and what the apps above contribute (journeys: the
+    requests and the organisations asked). On PostgreSQL ``document`` holds the
+    ``tsvector`` of those stems (``simple`` configuration), under a GIN index
+    (migration ``0009_case_search_text``); on SQLite it stays empty and the stems are
+    matched with LIKE (docs/cases.md#finding-a-case). Derived from case data: it is
+    deleted with its case and never shown."""
 
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, primary_key=True, related_name="search_text"
