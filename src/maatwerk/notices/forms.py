@@ -6,7 +6,6 @@ from maatwerk.core import forms as core_forms
 from .kinds import KINDS, OWNS_CASES
 from .models import Delivery, Kind
 
-
 # The kinds a case owner's team members may also want ("Also for my team's cases").
 TEAM_KINDS = [kind for kind, info in KINDS.items() if info.for_perms == OWNS_CASES]
 

@@ -94,7 +94,8 @@ KINDS: dict[str, KindInfo] = {
     ),
     Kind.APPROVED: KindInfo(
         _(
-            "%(organisation)s approved request %(reference)s of household %(household)s on %(date)s."
+            "%(organisation)s approved request %(reference)s of household %(household)s "
+            "on %(date)s."
         ),
         for_perms=OWNS_CASES,
     ),

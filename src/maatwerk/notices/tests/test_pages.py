@@ -209,7 +209,7 @@ def test_a_kind_of_another_role_cannot_be_chosen(client, login, make_user):
     form ignores the field, the service refuses it with a Dutch error."""
     owner = make_user("professional")
     login(owner)
-    data = {kind: "email" for kind in CASE_OWNER_KINDS}
+    data = dict.fromkeys(CASE_OWNER_KINDS, "email")
     data[Kind.NEW_REQUEST] = "off"
     assert client.post(PREFERENCES, data).status_code == 302
     assert not Preference.objects.filter(kind=Kind.NEW_REQUEST).exists()
