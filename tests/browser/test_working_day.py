@@ -201,9 +201,11 @@ def test_the_working_day_from_request_to_closing(browser, site, demo, demo_passw
     assert "Due jobs ran" in counts
     after = set(Notice.objects.filter(case=case).values_list("pk", "mail_state"))
     assert {pk for pk, _state in after} == {pk for pk, _state in before}  # no new notice
-    assert not Notice.objects.filter(case=case, mail_state=MailState.SENT).exclude(
-        pk__in=[pk for pk, state in before if state == MailState.SENT]
-    ).exists()  # and none of the earlier ones e-mailed now
+    assert (
+        not Notice.objects.filter(case=case, mail_state=MailState.SENT)
+        .exclude(pk__in=[pk for pk, state in before if state == MailState.SENT])
+        .exists()
+    )  # and none of the earlier ones e-mailed now
     about_the_case = [m for m in mail.outbox if pseudonym in m.subject + m.body]
     assert about_the_case == []
     assert not Request.objects.filter(case=case, overdue=True).exists()

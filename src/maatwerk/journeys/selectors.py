@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.audience import digest, shared_perspective
-from maatwerk.cases.models import Case, Perspective
+from maatwerk.cases.models import Case, Perspective, PlanDocument
 from maatwerk.cases.selectors import plan_actions_to_do, visible_cases
 from maatwerk.register.models import EscalationStep
 
@@ -254,6 +254,17 @@ def request_attachments(req: Request, *, whole_case: bool) -> list[Attachment]:
     if not whole_case:
         attachments = attachments.filter(shared_with_organisation=True)
     return list(attachments.order_by("id"))
+
+
+def shared_plan_documents(req: Request) -> list[PlanDocument]:
+    """The documents of the case's plans shared with the organisations the case asks,
+    for the decision maker of a request the caller got through the policy (the decide
+    page's ``_request_to_decide``): a request of the case to their organisation."""
+    return list(
+        PlanDocument.objects.filter(plan__case_id=req.case_id, shared_with_organisations=True)
+        .select_related("plan")
+        .order_by("id")
+    )
 
 
 def attachment_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
@@ -553,6 +564,7 @@ __all__ = [
     "response_target",
     "share_digest",
     "shared_pieces",
+    "shared_plan_documents",
     "shared_view",
     "visible_requests",
     "with_request_attention",
