@@ -80,6 +80,10 @@ START_LINKS = {
         NavItem(_("Open receivables"), "budgets:receivables", "budgets.settle_spend"),
     ],
     "analyst": [
+        NavItem(_("Precedents"), "learning:precedent_search", "learning.view_precedent"),
+        NavItem(
+            _("Patterns in the learning points"), "learning:patterns", "learning.view_patterns"
+        ),
         NavItem(
             _("Search the Maatwerkregister"),
             "register:organisation_list",
@@ -112,7 +116,6 @@ START_LINKS = {
 NOT_YET = {
     "analyst": [
         _("Aggregated, disclosure-controlled figures and the annual report are still to come."),
-        _("Published precedents are still to come."),
     ],
     "privacy_officer": [_("Data-subject requests and retention are still to come.")],
 }
