@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from maatwerk.accounts.models import User
 from maatwerk.budgets.models import Budget, Spend
+from maatwerk.cases.documents import plan_document_add
 from maatwerk.cases.models import Case, EmergencyAccess, Plan, PlanAction
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.cases.services import emergency_access_open
@@ -195,6 +196,29 @@ def _world():
         outcome="solved",
         drafted_by=users["coordinator"],
     )
+    plan = Plan.objects.filter(case=case).order_by("pk").first()
+    document = plan_document_add(
+        request=None,
+        user=professional,
+        plan=plan,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 fuzz", content_type="application/pdf"),
+        kind=AttachmentKind.values[0],
+    )
+    inbox_case_plan = Plan.objects.filter(case=inbox.case).order_by("pk").first()
+    shared = (
+        plan_document_add(
+            request=None,
+            user=inbox.case.owner,
+            plan=inbox_case_plan,
+            upload=SimpleUploadedFile("d.pdf", b"%PDF-1.4 fuzz", content_type="application/pdf"),
+            kind=AttachmentKind.values[0],
+            share=True,
+            household_agreed=True,
+            confirmed=True,
+        )
+        if inbox_case_plan is not None
+        else document
+    )
     notice = Notice.objects.filter(recipient=professional).order_by("pk").first()
     report_job = Job.objects.create(
         kind=Job.Kind.REPORT,
@@ -245,6 +269,8 @@ def _world():
         "emergency": EmergencyAccess.objects.order_by("pk").first().pk,
         "slug": "uwv",
         "attachment": attachment.pk,
+        "document": document.pk,
+        "shared_document": shared.pk,
         "learning_point": point.pk,
         "precedent": precedent.pk,
         "report_job": report_job.pk,
@@ -328,6 +354,15 @@ ROUTES = {
     "journeys:letter_pdf": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
     "journeys:letter_text": (lambda w: {"pk": w["request"]}, PROFESSIONAL),
     "journeys:attachment": (lambda w: {"pk": w["attachment"]}, PROFESSIONAL),
+    "cases:plan_documents": (lambda w: {"pk": w["case"], "plan_id": w["plan"]}, PROFESSIONAL),
+    "cases:plan_document": (
+        lambda w: {"pk": w["case"], "plan_id": w["plan"], "doc_id": w["document"]},
+        PROFESSIONAL,
+    ),
+    "journeys:plan_document": (
+        lambda w: {"pk": w["inbox"], "doc_id": w["shared_document"]},
+        ("decision_maker",),
+    ),
     "journeys:notifications_moved": (_none, PROFESSIONAL),
     "notices:list": (_none, PROFESSIONAL),
     "notices:preferences": (_none, PROFESSIONAL),
@@ -422,6 +457,8 @@ NO_INPUT = {
     # old notifications address (a redirect), the health check, and the patterns page
     # (no form: its links go to the exceptions register)
     "journeys:attachment",
+    "cases:plan_document",
+    "journeys:plan_document",
     "journeys:letter",
     "journeys:letter_pdf",
     "journeys:letter_text",

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.models import AppendOnlyModel
+from maatwerk.core.storage import PrivateStorage
 from maatwerk.register.models import LifeDomain, Organisation
 
 from .fields import EncryptedDateField, EncryptedTextField
@@ -703,15 +704,69 @@ class EmergencyAccessNotice(models.Model):
         return f"{self.access_id} → {self.recipient_id}"
 
 
+class AttachmentKind(models.TextChoices):
+    """The kinds of document attached to a request (``journeys.Attachment``) or a plan."""
+
+    DECISION_LETTER = "decision_letter", _("decision letter")
+    BANK_STATEMENT = "bank_statement", _("bank statement")
+    LETTER = "letter", _("letter or e-mail")
+    OVERVIEW = "overview", _("overview of debts or costs")
+    STATEMENT = "statement", _("statement or declaration")
+    OTHER = "other", _("other document")
+
+
+# Under MEDIA_ROOT/plan_documents, random names, no URL: served only by the
+# access-checked views (cases:plan_document, journeys:plan_document).
+plan_document_files = PrivateStorage("plan_documents", "cases:plan_document")
+
+
+def plan_document_storage():
+    return plan_document_files
+
+
+class PlanDocument(models.Model):
+    """A document that belongs to a plan (a bank statement behind the budget, a
+    decision letter the plan builds on), stored like the receipts and the request
+    attachments. Only the case team sees it, until it is shared with the organisations
+    the case asks (with the household's agreement): then the decision makers of the
+    organisations that have a request of the case see it on their decide page."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=32, choices=AttachmentKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), storage=plan_document_storage, upload_to="%Y/%m/", max_length=300
+    )
+    content_type = models.CharField(_("file type"), max_length=16)  # pdf, png, jpeg
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    shared_with_organisations = models.BooleanField(
+        _("shared with the organisations asked"), default=False
+    )
+    shared_on = models.DateField(_("shared on"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan document")
+        verbose_name_plural = _("plan documents")
+        ordering = ["plan", "id"]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.kind}"
+
+
 class CaseSearchText(models.Model):
     """What the case search looks in, per case, kept up to date by the services that
-    write it (``cases.search.refresh``): the current words of every voice, the current
-    version of every plan (not its safety text), and what the apps above contribute
-    (journeys: the requests and the organisations asked). On PostgreSQL ``document``
-    holds the Dutch ``tsvector`` of all of it, under a GIN index (migration
-    ``0009_case_search_text``); on SQLite it stays empty and the search falls back to
-    LIKE (docs/cases.md#finding-a-case). A copy of case data: it is deleted with its
-    case and never shown as it is."""
+    write it (``cases.search.refresh``): the Dutch stems (``core.textsearch``, each
+    between spaces) of the current words of every voice, the current version of every
+    plan (not its safety text), and what the apps above contribute (journeys: the
+    requests and the organisations asked). On PostgreSQL ``document`` holds the
+    ``tsvector`` of those stems (``simple`` configuration), under a GIN index
+    (migration ``0009_case_search_text``); on SQLite it stays empty and the stems are
+    matched with LIKE (docs/cases.md#finding-a-case). Derived from case data: it is
+    deleted with its case and never shown."""
 
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, primary_key=True, related_name="search_text"

@@ -12,11 +12,15 @@ One search box finds a case by
 
 The words are searched in ``CaseSearchText``, one row per case that the services keep
 up to date (``refresh``; the apps above add their part through
-``cases.extensions.register_search_text``). On PostgreSQL that is Dutch full-text
-search: the row's stored ``tsvector`` (``document``, GIN index) against
-``websearch_to_tsquery('dutch', …)``, so "schulden" also finds "schuld" and common
-words are ignored. On SQLite every word must appear (``LIKE``, no stemming) in one of
-the texts.
+``cases.extensions.register_search_text``). It is the same Dutch full-text search as
+the precedents' (``maatwerk.core.textsearch``, docs/adr/0008): the row stores the
+Snowball Dutch **stems** of each text, computed in Python, so "schulden" finds
+"schuld" and "uitkeringen" "uitkering", and Dutch stop words are ignored, with the
+same answers on both databases. PostgreSQL matches the stems with a GIN-indexed
+``tsvector`` of the ``simple`` configuration (``document``; the stems are stems
+already) against ``to_tsquery('simple', 'schuld & uitker')``; SQLite with ``LIKE '%
+schuld %'`` on the stored stems (each stem between spaces). Every stem of the query
+must be found (in any of the texts).
 
 The words are matched only in the cases the user reaches through the policy
 (``workable_cases``: own teams, escalated for coordinators), never in a case seen only
@@ -32,15 +36,18 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.textsearch import query_terms, stem_text
+
 from .extensions import search_text_parts
 from .models import Case, CaseSearchText, Perspective, PlanVersion
 
-CONFIG = "dutch"
+# The stems are computed in Python (core.textsearch); PostgreSQL keeps them as they are.
+CONFIG = "simple"
 MAX_QUERY = 100
 BATCH = 500
 TEXT_FIELDS = ("perspective", "plan", "requests", "organisations")
@@ -69,10 +76,16 @@ def normalise(text: str) -> str:
     return " ".join((text or "").split())[:MAX_QUERY]
 
 
-def words(text: str) -> list[str]:
-    """The words of a query (for SQLite's LIKE and for the reasons); at least two
-    characters each."""
-    return [w for w in re.findall(r"\w+", normalise(text).lower()) if len(w) >= 2]
+def terms(text: str) -> list[str]:
+    """The distinct Dutch stems of a query (``core.textsearch.query_terms``)."""
+    return query_terms(normalise(text))
+
+
+def stored(*texts: str) -> str:
+    """What the search table keeps of texts: their stems, each between spaces (so that
+    ``LIKE '% stem %'`` finds whole stems only)."""
+    stems = stem_text(*texts)
+    return f" {stems} " if stems else ""
 
 
 def is_identifier(text: str) -> bool:
@@ -162,12 +175,10 @@ def _refresh_batch(ids: list[int]) -> int:
         rows.append(
             CaseSearchText(
                 case_id=case_id,
-                perspective=perspectives.get(case_id, ""),
-                plan=plans.get(case_id, ""),
-                requests="\n".join(t for t in more.get("requests", []) if t),
-                organisations="\n".join(
-                    t for t in [deciding.get(case_id, ""), *more.get("organisations", [])] if t
-                ),
+                perspective=stored(perspectives.get(case_id, "")),
+                plan=stored(plans.get(case_id, "")),
+                requests=stored(*more.get("requests", [])),
+                organisations=stored(deciding.get(case_id, ""), *more.get("organisations", [])),
             )
         )
     CaseSearchText.objects.bulk_create(
@@ -188,19 +199,21 @@ def _refresh_batch(ids: list[int]) -> int:
 # --- Searching --------------------------------------------------------------------------
 
 
-def _text_matches(text: str) -> QuerySet[CaseSearchText]:
+def _text_matches(stems: list[str]) -> QuerySet[CaseSearchText]:
+    """The search rows holding every stem (in any of their texts). The stems are
+    ``[a-z0-9]+`` (``core.textsearch``): nothing of the query is syntax."""
+    if not stems:
+        return CaseSearchText.objects.none()
     if full_text():
         return CaseSearchText.objects.filter(
-            document=SearchQuery(text, config=CONFIG, search_type="websearch")
+            document=SearchQuery(" & ".join(stems), config=CONFIG, search_type="raw")
         )
     condition = Q()
-    for word in words(text):
+    for stem in stems:
         any_field = Q()
         for name in TEXT_FIELDS:
-            any_field |= Q(**{f"{name}__icontains": word})
+            any_field |= Q(**{f"{name}__contains": f" {stem} "})
         condition &= any_field
-    if not condition:
-        return CaseSearchText.objects.none()
     return CaseSearchText.objects.filter(condition)
 
 
@@ -217,8 +230,8 @@ def search_filter(cases: QuerySet[Case], text: str, *, text_scope: QuerySet[Case
         | Q(reference__icontains=text)
         | Q(household__municipality__icontains=text)
     )
-    if words(text) or full_text():
-        in_texts = _text_matches(text).filter(case__in=text_scope.values("pk"))
+    if stems := terms(text):
+        in_texts = _text_matches(stems).filter(case__in=text_scope.values("pk"))
         found |= Q(pk__in=in_texts.values("case_id"))
     return cases.filter(found)
 
@@ -241,38 +254,23 @@ class Matched:
         return [str(LABELS[name]) for name in self.fields]
 
 
-def _any_word_query(text: str):
-    query = None
-    for word in words(text):
-        part = SearchQuery(word, config=CONFIG)
-        query = part if query is None else query | part
-    return query
-
-
 def match_reasons(rows: list[Case], text: str, *, text_scope: QuerySet[Case]) -> None:
     """Say, for each case on the shown page, why the query found it: sets
     ``case.matched`` (a ``Matched``: the fields that hold the query or one of its
-    words). One query for the page, whatever the number of cases."""
+    stems). One query for the page, whatever the number of cases; the same answer on
+    both databases (the stored stems are compared in Python)."""
     text = normalise(text)
     if not text or not rows:
         return
     lowered = text.lower()
-    ids = [case.pk for case in rows]
-    texts = CaseSearchText.objects.filter(case_id__in=ids, case__in=text_scope.values("pk"))
+    stems = set(terms(text))
     by_case: dict[int, set[str]] = {}
-    query = _any_word_query(text) if full_text() else None
-    if full_text() and query is not None:
-        flags = {
-            f"m_{name}": SearchVectorExact(SearchVector(name, config=CONFIG), query)
-            for name in TEXT_FIELDS
-        }
-        for row in texts.annotate(**flags).values("case_id", *flags):
-            by_case[row["case_id"]] = {name for name in TEXT_FIELDS if row[f"m_{name}"]}
-    elif not full_text():
-        wanted = words(text)
+    if stems:
+        ids = [case.pk for case in rows]
+        texts = CaseSearchText.objects.filter(case_id__in=ids, case__in=text_scope.values("pk"))
         for row in texts.values("case_id", *TEXT_FIELDS):
             by_case[row["case_id"]] = {
-                name for name in TEXT_FIELDS if any(w in row[name].lower() for w in wanted)
+                name for name in TEXT_FIELDS if stems & set(row[name].split())
             }
     for case in rows:
         fields = []

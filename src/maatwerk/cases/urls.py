@@ -22,5 +22,15 @@ urlpatterns = [
         plans.action_done,
         name="action_done",
     ),
+    path(
+        "<int:pk>/plans/<int:plan_id>/documents/",
+        plans.plan_documents_page,
+        name="plan_documents",
+    ),
+    path(
+        "<int:pk>/plans/<int:plan_id>/documents/<int:doc_id>/",
+        plans.plan_document_download,
+        name="plan_document",
+    ),
     path("actions/", cases.my_actions, name="my_actions"),
 ]

@@ -1,6 +1,9 @@
 """What an uploaded file really is, from its content (not its name): the magic bytes,
 and for images a parse by Pillow (already installed, for WeasyPrint)."""
 
+from pathlib import Path
+
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 PDF = "pdf"
@@ -34,3 +37,25 @@ def matches_name(kind: str | None, name: str) -> bool:
     """Whether the content's type fits the file name's extension."""
     name = name.lower()
     return kind is not None and any(name.endswith(ext) for ext in EXTENSIONS[kind])
+
+
+# Documents attached to a request or a plan (a decision letter, a bank statement).
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
+
+
+def document_problem(upload) -> str | None:
+    """Why an uploaded file cannot be an attached document (in Dutch, through gettext),
+    or None: a PDF, JPG or PNG by its content, not only its name, of at most 10 MB."""
+    if upload is None:
+        return _("Choose the file to attach.")
+    name = (upload.name or "").lower()
+    if Path(name).suffix not in DOCUMENT_EXTENSIONS:
+        return _("An attachment must be a PDF, JPG or PNG file.")
+    if upload.size > DOCUMENT_MAX_BYTES:
+        return _("An attachment may be at most 10 MB.")
+    if not upload.size or not matches_name(detect_type(upload), name):
+        return _(
+            "This file is not a real PDF, JPG or PNG file (its content does not match its name)."
+        )
+    return None

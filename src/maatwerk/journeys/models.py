@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.cases import models as cases_models
 from maatwerk.cases.models import Case
 from maatwerk.core.models import AppendOnlyModel
 from maatwerk.core.storage import PrivateStorage
@@ -296,13 +297,8 @@ def attachment_storage():
     return attachment_files
 
 
-class AttachmentKind(models.TextChoices):
-    DECISION_LETTER = "decision_letter", _("decision letter")
-    BANK_STATEMENT = "bank_statement", _("bank statement")
-    LETTER = "letter", _("letter or e-mail")
-    OVERVIEW = "overview", _("overview of debts or costs")
-    STATEMENT = "statement", _("statement or declaration")
-    OTHER = "other", _("other document")
+# The kinds of document are the cases app's (a plan has documents too).
+AttachmentKind = cases_models.AttachmentKind
 
 
 class Attachment(models.Model):

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import NO_SUCH_OBJECT, NOT_VISIBLE, Refused
 from maatwerk.audit.labels import ids_as_ints
 from maatwerk.cases.audience import digest, shared_perspective
-from maatwerk.cases.models import Case, Perspective
-from maatwerk.cases.selectors import visible_cases
+from maatwerk.cases.models import Case, Perspective, PlanDocument
+from maatwerk.cases.selectors import plan_actions_to_do, visible_cases
 from maatwerk.register.models import EscalationStep
 
 from .models import (
@@ -254,6 +254,17 @@ def request_attachments(req: Request, *, whole_case: bool) -> list[Attachment]:
     if not whole_case:
         attachments = attachments.filter(shared_with_organisation=True)
     return list(attachments.order_by("id"))
+
+
+def shared_plan_documents(req: Request) -> list[PlanDocument]:
+    """The documents of the case's plans shared with the organisations the case asks,
+    for the decision maker of a request the caller got through the policy (the decide
+    page's ``_request_to_decide``): a request of the case to their organisation."""
+    return list(
+        PlanDocument.objects.filter(plan__case_id=req.case_id, shared_with_organisations=True)
+        .select_related("plan")
+        .order_by("id")
+    )
 
 
 def attachment_refused(pk, *, detail: str = NOT_VISIBLE) -> Refused:
@@ -504,6 +515,21 @@ def queue_sections(user, *, scope: str, today: date) -> tuple[dict, dict]:
     return sections, totals
 
 
+def queue_actions(user, *, scope: str, today: date) -> tuple[list, dict]:
+    """The plan actions of the work queue: the open actions given to the user ("mine")
+    or of the user's teams' cases ("team"), past their date first (the same list as
+    "Actions to do", ``cases.selectors.plan_actions_to_do``), at most
+    QUEUE_SECTION_SIZE rows, and their totals. Two queries whatever the number."""
+    actions = plan_actions_to_do(user, scope=scope)
+    totals = actions.aggregate(
+        actions=Count("pk"), actions_late=Count("pk", filter=Q(due_on__lt=today))
+    )
+    rows = list(actions[:QUEUE_SECTION_SIZE])
+    for row in rows:
+        row.late = row.due_on is not None and row.due_on < today
+    return rows, totals
+
+
 def inbox_requests(user) -> QuerySet[Request]:
     """The submitted requests addressed to the user's organisation, within what the
     access policy lets the user see."""
@@ -531,12 +557,14 @@ __all__ = [
     "may_forward",
     "may_see_case_of",
     "next_step",
+    "queue_actions",
     "queue_sections",
     "request_attachments",
     "request_for",
     "response_target",
     "share_digest",
     "shared_pieces",
+    "shared_plan_documents",
     "shared_view",
     "visible_requests",
     "with_request_attention",

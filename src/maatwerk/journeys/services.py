@@ -18,7 +18,12 @@ from maatwerk.cases import search
 from maatwerk.cases.attention import refresh_attention
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
-from maatwerk.core.uploads import detect_type, matches_name
+from maatwerk.core.uploads import (
+    DOCUMENT_EXTENSIONS,
+    DOCUMENT_MAX_BYTES,
+    detect_type,
+    document_problem,
+)
 
 from .letters import Letter, letter_for, letter_pdf
 from .models import (
@@ -320,25 +325,10 @@ def request_forward(
 
 # --- Attachments ---------------------------------------------------------------------
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
-
-
-def attachment_problem(upload) -> str | None:
-    """Why an uploaded file cannot be an attachment (in Dutch, through gettext), or None:
-    a PDF, JPG or PNG by its content, not only its name, of at most 10 MB."""
-    if upload is None:
-        return _("Choose the file to attach.")
-    name = (upload.name or "").lower()
-    if Path(name).suffix not in ATTACHMENT_EXTENSIONS:
-        return _("An attachment must be a PDF, JPG or PNG file.")
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        return _("An attachment may be at most 10 MB.")
-    if not upload.size or not matches_name(detect_type(upload), name):
-        return _(
-            "This file is not a real PDF, JPG or PNG file (its content does not match its name)."
-        )
-    return None
+# One check for every attached document (core.uploads): requests and plans alike.
+ATTACHMENT_MAX_BYTES = DOCUMENT_MAX_BYTES
+ATTACHMENT_EXTENSIONS = DOCUMENT_EXTENSIONS
+attachment_problem = document_problem
 
 
 def _sharing_problems(req: Request, *, household_agreed: bool, confirmed: bool) -> dict:

@@ -19,6 +19,7 @@ urlpatterns = [
     # The decision maker's side: the inbox and deciding.
     path("inbox/", decide.inbox, name="inbox"),
     path("inbox/<int:pk>/", decide.decide, name="decide"),
+    path("inbox/<int:pk>/plan-documents/<int:doc_id>/", decide.plan_document, name="plan_document"),
     # The notifications moved to their own app (maatwerk.notices): old links still work.
     path(
         "notifications/",

@@ -28,11 +28,20 @@ class KindInfo:
     # False: delivered by its producer (the overdue notice's own e-mails); the user
     # cannot change it.
     configurable: bool = True
+    # The permissions of the roles that get this kind (any of them): the preferences
+    # page offers a user only the kinds of their role(s).
+    for_perms: tuple = ()
 
     @property
     def required(self) -> bool:
         return Delivery.OFF not in self.choices
 
+
+# Who gets which kind (docs/notices.md, "Who gets what"), as the permission of the role.
+DECIDES = ("journeys.decide_request",)  # the decision makers of an organisation
+OWNS_CASES = ("cases.change_case",)  # the case owner and the team
+SPENDS = ("cases.change_case", "budgets.add_spend")  # who asked for a spend, the owner
+COORDINATES = ("cases.view_escalated_case",)  # the coordinators
 
 KINDS: dict[str, KindInfo] = {
     Kind.NEW_REQUEST: KindInfo(
@@ -41,12 +50,14 @@ KINDS: dict[str, KindInfo] = {
             "the answer is due on %(due)s."
         ),
         choices=REQUIRED,
+        for_perms=DECIDES,
     ),
     Kind.INFORMATION_PROVIDED: KindInfo(
         _(
             "The information asked for request %(reference)s of household %(household)s "
             "was provided on %(date)s."
-        )
+        ),
+        for_perms=DECIDES,
     ),
     Kind.ESCALATED: KindInfo(
         _(
@@ -54,47 +65,61 @@ KINDS: dict[str, KindInfo] = {
             "%(level)s at %(organisation)s on %(date)s."
         ),
         choices=REQUIRED,
+        for_perms=DECIDES,
     ),
     Kind.REFUSED: KindInfo(
-        _("%(organisation)s refused request %(reference)s of household %(household)s on %(date)s.")
+        _("%(organisation)s refused request %(reference)s of household %(household)s on %(date)s."),
+        for_perms=OWNS_CASES,
     ),
     Kind.INFORMATION_REQUESTED: KindInfo(
         _(
             "%(organisation)s asked for information on request %(reference)s of household "
             "%(household)s on %(date)s."
-        )
+        ),
+        for_perms=OWNS_CASES,
     ),
     Kind.CONDITION_ADDED: KindInfo(
         _(
             "%(organisation)s added a condition to request %(reference)s of household "
             "%(household)s on %(date)s."
-        )
+        ),
+        for_perms=OWNS_CASES,
     ),
     Kind.REDIRECTED: KindInfo(
         _(
             "%(organisation)s redirected request %(reference)s of household %(household)s "
             "on %(date)s."
-        )
+        ),
+        for_perms=OWNS_CASES,
     ),
     Kind.APPROVED: KindInfo(
-        _("%(organisation)s approved request %(reference)s of household %(household)s on %(date)s.")
+        _(
+            "%(organisation)s approved request %(reference)s of household %(household)s "
+            "on %(date)s."
+        ),
+        for_perms=OWNS_CASES,
     ),
     Kind.SPEND_APPROVED: KindInfo(
-        _("Spend %(reference)s for household %(household)s was approved on %(date)s.")
+        _("Spend %(reference)s for household %(household)s was approved on %(date)s."),
+        for_perms=SPENDS,
     ),
     Kind.SPEND_REFUSED: KindInfo(
-        _("Spend %(reference)s for household %(household)s was refused on %(date)s.")
+        _("Spend %(reference)s for household %(household)s was refused on %(date)s."),
+        for_perms=SPENDS,
     ),
     Kind.MEETING_PLANNED: KindInfo(
-        _("Household %(household)s is on the agenda of the doorbraaktafel of %(date)s.")
+        _("Household %(household)s is on the agenda of the doorbraaktafel of %(date)s."),
+        for_perms=OWNS_CASES,
     ),
     Kind.LEARNING_POINT: KindInfo(
         _("A learning point was linked to the case of household %(household)s on %(date)s."),
         default=Delivery.APP,
+        for_perms=OWNS_CASES,
     ),
     Kind.PRECEDENT: KindInfo(
         _("A precedent was linked to the case of household %(household)s on %(date)s."),
         default=Delivery.APP,
+        for_perms=OWNS_CASES,
     ),
     Kind.NATIONAL_LEVEL: KindInfo(
         _(
@@ -102,6 +127,7 @@ KINDS: dict[str, KindInfo] = {
             "the national escalation level on %(date)s."
         ),
         choices=REQUIRED,
+        for_perms=COORDINATES,
     ),
     Kind.OVERDUE: KindInfo(
         _(
@@ -112,8 +138,14 @@ KINDS: dict[str, KindInfo] = {
         default=Delivery.APP,
         choices=(Delivery.APP,),
         configurable=False,
+        for_perms=OWNS_CASES + DECIDES,
     ),
 }
+
+
+def for_user(user) -> list[str]:
+    """The kinds a user may get, by their role(s): those the preferences page offers."""
+    return [kind for kind, info in KINDS.items() if any(user.has_perm(p) for p in info.for_perms)]
 
 
 def effective_delivery(kind: str, chosen: str | None) -> str:

@@ -132,12 +132,16 @@ def mark_all_read(*, user) -> int:
 
 def preferences_save(*, user, choices: dict[str, str], team_cases: bool) -> None:
     """Store the user's choice per kind. A kind the law or the role requires cannot be
-    switched off (nor kept in the app only): that is a field error, nothing stored."""
+    switched off (nor kept in the app only), and a kind the user's role does not get
+    cannot be chosen: those are field errors, and nothing is stored."""
     errors = {}
+    offered = kinds.for_user(user)
     for kind, delivery in choices.items():
         info = kinds.KINDS.get(kind)
         if info is None or not info.configurable:
             errors[kind] = _("This notification cannot be changed.")
+        elif kind not in offered:
+            errors[kind] = _("Your role does not get this notification.")
         elif delivery not in info.choices:
             errors[kind] = _(
                 "This notification is required for your role: choose e-mail or the daily digest."

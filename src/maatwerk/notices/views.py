@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from maatwerk.audit import events
 from maatwerk.web.forms import add_service_errors
 
-from . import selectors, services
+from . import kinds, selectors, services
 from .forms import PreferencesForm
 
 PAGE_SIZE = 25
@@ -78,6 +78,7 @@ def preferences(request):
     form = PreferencesForm(
         request.POST or None,
         current=current,
+        offered=kinds.for_user(request.user),
         initial={"team_cases": selectors.wants_team_cases(request.user)},
     )
     if request.method == "POST" and form.is_valid():
@@ -85,7 +86,7 @@ def preferences(request):
             services.preferences_save(
                 user=request.user,
                 choices=form.choices(),
-                team_cases=form.cleaned_data["team_cases"],
+                team_cases=form.wants_team_cases(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -8,3 +8,7 @@ class WebConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the system checks)
+        from .extensions import register_start_section
+        from .start import _accounts
+
+        register_start_section(_accounts)

@@ -83,6 +83,10 @@ START_LINKS = {
     ],
     "analyst": [
         NavItem(_("System learning report"), "reports:report", "reports.view_report"),
+        NavItem(_("Precedents"), "learning:precedent_search", "learning.view_precedent"),
+        NavItem(
+            _("Patterns in the learning points"), "learning:patterns", "learning.view_patterns"
+        ),
         NavItem(
             _("Search the Maatwerkregister"),
             "register:organisation_list",
@@ -113,9 +117,6 @@ START_LINKS = {
 # What a role's start page says it cannot show yet (still to be built), so that nobody
 # looks for it in vain.
 NOT_YET = {
-    "analyst": [
-        _("Published precedents are still to come."),
-    ],
     "privacy_officer": [_("Data-subject requests and retention are still to come.")],
 }
 

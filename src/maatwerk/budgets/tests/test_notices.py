@@ -52,3 +52,40 @@ def test_a_refused_spend_reaches_the_requester(
 def test_a_spend_below_the_threshold_needs_no_decision_and_no_notice(make_spend):
     make_spend("100")
     assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [Kind.SPEND_APPROVED, Kind.SPEND_REFUSED])
+def test_a_spend_notice_once_and_not_after_the_access_is_gone(
+    kind, make_spend, approve, rf_request, budget_holder2, professional
+):
+    professional.email = "owner@example.org"
+    professional.save()
+    spend = make_spend("300")
+    if kind == Kind.SPEND_APPROVED:
+        approve(spend)
+    else:
+        services.spend_refuse(
+            request=rf_request(budget_holder2), user=budget_holder2, spend=spend, reason="Nee"
+        )
+    notice = Notice.objects.get(kind=kind)  # requester and owner are one: exactly once
+    assert notice.recipient == professional
+    professional.teams.clear()  # moved to another team: no longer sees the spend
+    assert list(notices_for(professional)) == []
+    mail.outbox.clear()
+    run_due_jobs()
+    assert mail.outbox == []
+    notice.refresh_from_db()
+    assert notice.mail_state == "dropped"
+
+
+def test_no_spend_notice_for_a_closed_case(make_spend, approve, case):
+    from maatwerk.cases.models import Case
+
+    spend = make_spend("300")
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+    spend.case.refresh_from_db()
+    try:
+        approve(spend)
+    except Exception as error:  # a closed case may refuse the decision altogether
+        assert "ValidationError" in type(error).__name__
+    assert not Notice.objects.exists()

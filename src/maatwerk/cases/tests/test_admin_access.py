@@ -26,6 +26,7 @@ from maatwerk.cases.models import (
     Perspective,
     Plan,
     PlanAction,
+    PlanDocument,
     PlanVersion,
 )
 from maatwerk.cases.selectors import visible_cases
@@ -46,6 +47,7 @@ CONTENT_MODELS = [
     PlanAction,
     Agreement,
     HouseholdIdentity,
+    PlanDocument,
     Request,
     JourneyEvent,
     Spend,
@@ -160,6 +162,19 @@ def every_url() -> list[str]:
         for pattern in resolver.url_patterns:
             arguments = sorted(pattern.pattern.converters)
             name = f"{resolver.namespace}:{pattern.name}"
+            if "doc_id" in arguments:
+                # A plan's documents (the demo has none: an id that does not exist is
+                # refused the same way), for the team and for a request's decision maker.
+                documents = list(PlanDocument.objects.values_list("pk", flat=True)) or [1]
+                for doc_id in documents:
+                    if "plan_id" in arguments:
+                        for plan in Plan.objects.all():
+                            kwargs = {"pk": plan.case_id, "plan_id": plan.pk, "doc_id": doc_id}
+                            urls.append(reverse(name, kwargs=kwargs))
+                    else:
+                        for pk in Request.objects.values_list("pk", flat=True):
+                            urls.append(reverse(name, kwargs={"pk": pk, "doc_id": doc_id}))
+                continue
             if "action_id" in arguments:
                 for action in PlanAction.objects.select_related("version__plan"):
                     plan = action.version.plan

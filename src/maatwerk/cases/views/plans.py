@@ -8,11 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from maatwerk.audit.access import permission_required
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
 from maatwerk.core.errors import ConflictError
 from maatwerk.core.numbers import parse_id
 from maatwerk.web.forms import add_service_errors
 
+from .. import documents
 from ..audience import Reader, default_audience, plan_for_audience, plan_readers
+from ..forms.documents import DocumentForm, DocumentShareForm
 from ..forms.plans import (
     ActionDoneForm,
     ActionFormSet,
@@ -42,7 +46,7 @@ from ..plans import (
     plan_state,
     sentences,
 )
-from ..selectors import case_for, current_perspectives, hidden_case
+from ..selectors import case_for, case_refused, current_perspectives, hidden_case, may_work_on
 from ..services import case_frame
 
 
@@ -413,3 +417,112 @@ def plan_pdf_view(request, pk, plan_id):
     filename = f"plan-{case.household.pseudonym}-v{state.version.number}-{suffix}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Documents of a plan (cases.documents) -----------------------------------------------
+
+
+def _document_rows(case, plan, may_work, bound=None):
+    rows = []
+    for document in documents.plan_documents(plan):
+        form = None
+        if may_work:
+            if bound and bound[0] == document.pk:
+                form = bound[1]
+            else:
+                form = DocumentShareForm(
+                    initial={"share": "no" if document.shared_with_organisations else "yes"},
+                    safety_concern=case.safety_concern,
+                    prefix=f"document-{document.pk}",
+                )
+        rows.append({"document": document, "form": form})
+    return rows
+
+
+@permission_required("cases.view_case", hide=hidden_case("pk"))
+def plan_documents_page(request, pk, plan_id):
+    """The documents of a plan: the list (downloads), and for the case team attaching
+    one and sharing it with the organisations the case asks."""
+    case = case_for(request.user, pk)
+    plan = _plan_for(case, plan_id)
+    may_work = request.user.has_perm("cases.change_case") and may_work_on(request.user, case)
+    attach_form = DocumentForm(safety_concern=case.safety_concern) if may_work else None
+    bound = None
+    if request.method == "POST":
+        if not may_work:
+            raise case_refused(case.pk, detail="documents: not the case team")
+        action = request.POST.get("action")
+        if action == "attach":
+            attach_form = DocumentForm(
+                request.POST, request.FILES, safety_concern=case.safety_concern
+            )
+            if attach_form.is_valid():
+                try:
+                    documents.plan_document_add(
+                        request=request, user=request.user, plan=plan,
+                        **attach_form.service_fields(),
+                    )  # fmt: skip
+                except ValidationError as error:
+                    add_service_errors(attach_form, error)
+                else:
+                    messages.success(request, _("The document has been attached."))
+                    return redirect("cases:plan_documents", pk=case.pk, plan_id=plan.pk)
+        elif action == "share":
+            document_pk = parse_id(request.POST.get("document"))
+            document = (
+                plan.documents.filter(pk=document_pk).first() if document_pk is not None else None
+            )
+            if document is None:
+                messages.error(request, _("This document does not belong to this plan."))
+                return redirect("cases:plan_documents", pk=case.pk, plan_id=plan.pk)
+            form = DocumentShareForm(
+                request.POST,
+                safety_concern=case.safety_concern,
+                prefix=f"document-{document.pk}",
+            )
+            if form.is_valid():
+                try:
+                    documents.plan_document_set_shared(
+                        request=request,
+                        user=request.user,
+                        document=document,
+                        share=form.cleaned_data["share"],
+                        household_agreed=form.cleaned_data["household_agreed"],
+                        confirmed=form.cleaned_data.get("confirm_share", False),
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("The sharing of the document has been changed."))
+                    return redirect("cases:plan_documents", pk=case.pk, plan_id=plan.pk)
+            bound = (document.pk, form)
+    with transaction.atomic():
+        rows = _document_rows(case, plan, may_work, bound)
+        voices = case_frame(request, case, detail=f"plan {plan.pk}: documents ({len(rows)})")
+    return render(
+        request,
+        "cases/plan_documents.html",
+        {
+            "case": case,
+            "plan": plan,
+            "rows": rows,
+            "attach_form": attach_form,
+            "voices": voices,
+        },
+    )
+
+
+@permission_required("cases.view_case", hide=documents.hidden_plan_document("doc_id"))
+def plan_document_download(request, pk, plan_id, doc_id):
+    """One document of a plan, for whoever may see the case; every download is logged
+    (an export of case data)."""
+    document = documents.plan_document_for(request.user, pk, plan_id, doc_id)
+    log_access(
+        action=Action.EXPORT,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=document,
+        household=document.plan.case.household.pseudonym,
+        detail=f"plan {plan_id}: document ({document.kind})",
+    )
+    return documents.serve(document, f"plan-{plan_id}")

@@ -7,12 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.cases.forms.documents import DocumentForm, DocumentShareForm
 from maatwerk.core import forms as core_forms
 from maatwerk.core.dates import date_problem
 from maatwerk.core.widgets import DateInput
 from maatwerk.register.models import LegalGround, Organisation, Regulation
 
-from ..models import SYSTEM_EVENTS, AttachmentKind, EventType, RefusalReason, Request
+from ..models import SYSTEM_EVENTS, EventType, RefusalReason, Request
 from ..workflow import TRANSITIONS
 
 # The household's answer to a condition: a tri-state in the model (None: not asked).
@@ -264,88 +265,19 @@ class ConfirmShareForm(core_forms.Form):
     )
 
 
-class AttachmentForm(core_forms.Form):
-    """A document for a request. The file is checked again by the service
-    (``services.attachment_problem``: PDF, JPG or PNG by its content, at most 10 MB)."""
+class AttachmentForm(DocumentForm):
+    """A document for a request (the fields: ``cases.forms.documents.DocumentForm``)."""
 
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("A PDF, JPG or PNG file of at most 10 MB."),
-        error_messages={
-            "required": _("Choose the file to attach."),
-            "invalid": _("The file could not be read; try again."),
-            "empty": _("The file is empty."),
-            "max_length": _("The file name is too long (at most 200 characters)."),
-        },
-        max_length=200,
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind of document"),
-        choices=[("", _("Choose the kind")), *AttachmentKind.choices],
-        error_messages={
-            "required": _("Choose the kind of document."),
-            "invalid_choice": _("Choose the kind of document from the list."),
-        },
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        help_text=_("For example “decision of 3 March on the benefit”. No names, please."),
-        max_length=200,
-        required=False,
-    )
-    share = forms.BooleanField(
-        label=_("Share this document with the organisation"),
-        help_text=_("Only then its decision makers see it; otherwise only your team does."),
-        required=False,
-    )
-    household_agreed = forms.BooleanField(
-        label=_("The household agreed that the organisation sees this document"),
-        required=False,
+    share_label = _("Share this document with the organisation")
+    share_help = _("Only then its decision makers see it; otherwise only your team does.")
+    agreed_label = _("The household agreed that the organisation sees this document")
+    confirm_label = _(
+        "There is a safety concern: I checked that this document may go to the organisation."
     )
 
-    def __init__(self, *args, safety_concern=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].widget.attrs.pop("required", None)
-        if safety_concern:
-            self.fields["confirm_share"] = forms.BooleanField(
-                label=_(
-                    "There is a safety concern: I checked that this document may go to the "
-                    "organisation."
-                ),
-                required=False,
-            )
 
-    def service_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "upload": data["file"],
-            "kind": data["kind"],
-            "description": data["description"].strip(),
-            "share": data["share"],
-            "household_agreed": data["household_agreed"],
-            "confirmed": data.get("confirm_share", False),
-        }
+class AttachmentShareForm(DocumentShareForm):
+    """Share a request's attachment with the organisation, or stop sharing it."""
 
-
-class AttachmentShareForm(core_forms.Form):
-    """Share an attachment with the organisation (with the household's agreement), or
-    stop sharing it."""
-
-    share = forms.TypedChoiceField(
-        choices=[("yes", "yes"), ("no", "no")],
-        coerce=lambda value: value == "yes",
-        widget=forms.HiddenInput,
-        error_messages={"required": _("Say whether to share the document.")},
-    )
-    household_agreed = forms.BooleanField(
-        label=_("The household agreed that the organisation sees this document"),
-        required=False,
-    )
-
-    def __init__(self, *args, safety_concern=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if safety_concern:
-            self.fields["confirm_share"] = forms.BooleanField(
-                label=_("There is a safety concern: I checked that it may go to the organisation."),
-                required=False,
-            )
+    agreed_label = AttachmentForm.agreed_label
+    confirm_label = _("There is a safety concern: I checked that it may go to the organisation.")

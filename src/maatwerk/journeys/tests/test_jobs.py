@@ -518,3 +518,21 @@ def test_two_schedulers_at_the_same_time_send_each_notice_once(make_user):
     assert len(mail.outbox) == 40
     assert Notification.objects.count() == 20
     assert AccessLogEntry.objects.filter(actor_username="scheduler").count() == 20
+
+
+def test_the_overdue_notice_goes_when_the_access_goes(world, clock):
+    """The overdue notice, like every kind: shown only while the recipient may see the
+    request (the case owner who moved team, the decision maker who changed organisation
+    lose it); a closed case is never chased (test_closing.py)."""
+    from maatwerk.notices.selectors import notices_for
+
+    clock(date(2027, 3, 30))
+    run_due_jobs()
+    owner_notice = Notice.objects.get(kind=Kind.OVERDUE, recipient=world.owner)
+    assert list(notices_for(world.owner)) == [owner_notice]
+    assert Notice.objects.filter(kind=Kind.OVERDUE, recipient=world.decider).count() == 1
+    world.owner.teams.clear()
+    world.decider.organisation = world.other_decider.organisation
+    world.decider.save()
+    assert list(notices_for(world.owner)) == []
+    assert [n for n in notices_for(world.decider) if n.kind == Kind.OVERDUE] == []

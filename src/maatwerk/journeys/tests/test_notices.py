@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from maatwerk.cases.models import Case
 from maatwerk.journeys.services import record_event, request_create
@@ -204,6 +205,91 @@ def test_no_notices_for_a_closed_case(world):
     world.req.case.refresh_from_db()
     step(world, "information_provided", user=world.owner)
     assert not notices(Kind.INFORMATION_PROVIDED).exists()  # nor any new one
+
+
+# --- Every kind: who, once, not after the access is gone, not for a closed case -----------
+
+
+def _leave_team(world, user):
+    user.teams.clear()  # moved to another team: no longer sees the case
+
+
+def _leave_organisation(world, user):
+    user.organisation = world.elsewhere.organisation
+    user.save()
+
+
+def _lose_role(world, user):
+    user.groups.clear()  # no longer a coordinator
+
+
+# kind: (steps before it, the step that makes it: type, by whom ("owner"/"decider"),
+# fields; who gets it; how that person loses the access)
+EVERY_KIND = {
+    Kind.NEW_REQUEST: ([], ("submitted", "owner", {}), "decider", _leave_organisation),
+    Kind.INFORMATION_PROVIDED: (
+        [("submitted", "owner", {}), ("information_requested", "decider", {"text": "Loon"})],
+        ("information_provided", "owner", {}),
+        "decider",
+        _leave_organisation,
+    ),
+    Kind.ESCALATED: (
+        [("submitted", "owner", {})],
+        ("escalated", "owner", {"level": 2}),
+        "decider",
+        _leave_organisation,
+    ),
+    Kind.NATIONAL_LEVEL: (
+        [("submitted", "owner", {})],
+        ("escalated", "owner", {"level": 4}),
+        "coordinator",
+        _lose_role,
+    ),
+    **{
+        kind: ([("submitted", "owner", {})], (type, "decider", fields), "owner", _leave_team)
+        for type, kind, fields in OWNER_STEPS
+    },
+}
+
+
+def _do(world, type, by, fields):
+    return step(world, type, user=getattr(world, by), **fields)
+
+
+@pytest.mark.parametrize("kind", sorted(EVERY_KIND))
+def test_every_kind_reaches_its_person_once_and_never_after_the_access_is_gone(world, kind):
+    before, (type, by, fields), who, revoke = EVERY_KIND[kind]
+    for earlier in before:
+        _do(world, *earlier)
+    run_due_jobs()
+    _do(world, type, by, fields)
+    person = getattr(world, who)
+    made = notices(kind)
+    assert set(made.values_list("recipient", flat=True)) == {person.pk}
+    assert made.count() == 1  # exactly once
+    assert [n.kind for n in notices_for(person) if n.kind == kind] == [kind]
+    revoke(world, person)
+    person = person.__class__.objects.get(pk=person.pk)  # as the next request loads them
+    assert [n for n in notices_for(person) if n.kind == kind] == []
+    mail.outbox.clear()
+    run_due_jobs()
+    assert person.email not in e_mailed()
+    assert made.get().mail_state == MailState.DROPPED
+
+
+@pytest.mark.parametrize("kind", sorted(EVERY_KIND))
+def test_every_kind_stays_away_for_a_closed_case(world, kind):
+    before, (type, by, fields), _who, _revoke = EVERY_KIND[kind]
+    for earlier in before:
+        _do(world, *earlier)
+    Case.objects.filter(pk=world.case.pk).update(status=Case.Status.CLOSED)
+    world.req.case.refresh_from_db()
+    try:
+        _do(world, type, by, fields)
+    except ValidationError:
+        # Sending and escalating are refused for a closed case altogether.
+        assert type in ("submitted", "escalated")
+    assert not notices(kind).exists()
 
 
 # --- Preferences ---------------------------------------------------------------------------

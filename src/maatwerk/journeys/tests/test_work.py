@@ -10,7 +10,13 @@ from django.utils import timezone, translation
 
 from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Case
-from maatwerk.cases.plans import GoalInput, PlanContent, plan_save_version
+from maatwerk.cases.plans import (
+    ActionInput,
+    GoalInput,
+    PlanContent,
+    plan_action_done,
+    plan_save_version,
+)
 from maatwerk.journeys.calendar import add_working_days
 from maatwerk.journeys.models import CounterArgument, EventType, JourneyEvent, Request
 from maatwerk.journeys.services import record_event, request_create
@@ -612,10 +618,81 @@ def test_work_queue_query_count_is_constant(
             (runs[scope].after, {"overdue": 50, "conditions": 50, "refusals": 50, "waiting": 100}),
         ):
             assert run.result.status_code == 200
-            assert run.result.context["totals"] == expected
+            totals = run.result.context["totals"]
+            assert {name: totals[name] for name in expected} == expected
     response = client.get(reverse("journeys:queue"))
     assert len(response.context["sections"]["waiting"]) == 25
     assert "25" in response.content.decode() and "100" in response.content.decode()
+
+
+def plan_with_actions(case, user, actions):
+    return plan_save_version(
+        request=None,
+        user=user,
+        case=case,
+        content=PlanContent(title="Rust", goals=[GoalInput(text="Rust")], actions=actions),
+        plan=None,
+        based_on=0,
+    )
+
+
+def test_the_work_queue_lists_the_plan_actions(client, login, professional, colleague, teams):
+    """Plan actions are work: the queue lists the open ones given to me (past their date
+    first), my teams' with "team", never those done or of a closed case."""
+    login(professional)
+    mine, theirs, closed = open_cases(teams[0], professional, 3)
+    version = plan_with_actions(
+        mine,
+        professional,
+        [
+            ActionInput(what="Aanvraag bijzondere bijstand", due_on=ago(-5), owner=professional),
+            ActionInput(what="Bellen met Ymere", due_on=ago(3), owner=professional),
+            ActionInput(what="Al gedaan", due_on=ago(9), owner=professional),
+        ],
+    )
+    plan_with_actions(theirs, professional, [ActionInput(what="Huisbezoek", owner=colleague)])
+    plan_with_actions(closed, professional, [ActionInput(what="Dicht", owner=professional)])
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CLOSED)
+    done = version.actions.get(what="Al gedaan")
+    plan_action_done(request=None, user=professional, action=done, done_on=today())
+
+    response = client.get(reverse("journeys:queue"))
+    rows = response.context["actions"]
+    assert [row.what for row in rows] == ["Bellen met Ymere", "Aanvraag bijzondere bijstand"]
+    assert [row.late for row in rows] == [True, False]
+    totals = response.context["totals"]
+    assert (totals["actions"], totals["actions_late"]) == (2, 1)
+    content = response.content.decode()
+    assert 'data-testid="queue-action"' in content and "Bellen met Ymere" in content
+    assert reverse("cases:action_done", args=[mine.pk, version.plan_id, rows[0].pk]) in content
+
+    team = client.get(reverse("journeys:queue"), {"scope": "team"}).context["actions"]
+    assert {row.what for row in team} == {
+        "Bellen met Ymere",
+        "Aanvraag bijzondere bijstand",
+        "Huisbezoek",
+    }
+    log = AccessLogEntry.objects.filter(action=Action.SEARCH, object_type="journeys.request")
+    assert log.latest("id").detail == "work queue; scope=team; actions shown=3"
+
+
+def test_the_work_queue_actions_need_constant_queries(
+    client, login, professional, teams, assert_constant_queries
+):
+    login(professional)
+
+    def grow(count):
+        for case in open_cases(teams[0], professional, count):
+            plan_with_actions(
+                case, professional, [ActionInput(what="Bellen", due_on=ago(1), owner=professional)]
+            )
+
+    grow(2)
+    runs = assert_constant_queries(
+        lambda: client.get(reverse("journeys:queue")), grow=lambda: grow(8)
+    )
+    assert runs.before.result.context["totals"]["actions"] == 2
+    assert runs.after.result.context["totals"]["actions"] == 10
 
 
 @pytest.mark.parametrize("value", ["²", "99999999999999999999", "١", "-1", ""])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from maatwerk.audit.access import permission_required
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.cases import documents
 from maatwerk.web.forms import add_service_errors
 
 from ..forms.decide import DECISION_FORMS, InboxFilterForm
@@ -30,6 +31,7 @@ from ..selectors import (
     request_attachments,
     request_for,
     request_refused,
+    shared_plan_documents,
     shared_view,
 )
 from ..services import record_event
@@ -124,6 +126,7 @@ def decide(request, pk):
     with transaction.atomic():
         view = shared_view(req)
         attachments = request_attachments(req, whole_case=False)
+        plan_documents = shared_plan_documents(req)
         log_access(
             action=Action.READ,
             processing_activity=ProcessingActivity.CASE_WORK,
@@ -143,5 +146,28 @@ def decide(request, pk):
             "decisions": decisions,
             "failed": posted is not None,
             "attachments": attachments,
+            "plan_documents": plan_documents,
         },
     )
+
+
+@permission_required("journeys.decide_request", hide=hidden_request("pk"))
+def plan_document(request, pk, doc_id):
+    """A document of the case's plan, for the decision maker of a request of the case
+    to their organisation, only when it is shared with the organisations the case asks;
+    every download is logged (an export of case data), a refusal is a logged 404."""
+    req = _request_to_decide(request.user, pk)
+    document = next((d for d in shared_plan_documents(req) if d.pk == doc_id), None)
+    if document is None:
+        raise documents.plan_document_refused(
+            doc_id, detail=f"not a document shared with the organisations of request {req.pk}"
+        )
+    log_access(
+        action=Action.EXPORT,
+        processing_activity=ProcessingActivity.CASE_WORK,
+        request=request,
+        obj=document,
+        household=req.case.household.pseudonym,
+        detail=f"{req.reference}: plan document ({document.kind}), shared",
+    )
+    return documents.serve(document, req.reference)

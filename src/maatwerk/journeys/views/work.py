@@ -50,6 +50,7 @@ from ..selectors import (
     may_forward,
     may_see_case_of,
     next_step,
+    queue_actions,
     queue_sections,
     request_attachments,
     request_for,
@@ -662,12 +663,14 @@ def queue(request):
     today = timezone.localdate()
     with transaction.atomic():
         sections, totals = queue_sections(request.user, scope=scope, today=today)
+        actions, action_totals = queue_actions(request.user, scope=scope, today=today)
+        totals.update(action_totals)
         log_access(
             action=Action.SEARCH,
             processing_activity=ProcessingActivity.CASE_WORK,
             request=request,
             object_type=Request._meta.label_lower,
-            detail=f"work queue; scope={scope}",
+            detail=f"work queue; scope={scope}; actions shown={len(actions)}",
         )
     return render(
         request,
@@ -676,6 +679,7 @@ def queue(request):
             "form": form,
             "scope": scope,
             "sections": sections,
+            "actions": actions,
             "totals": totals,
             "section_size": QUEUE_SECTION_SIZE,
             "follow_up_days": settings.REFUSAL_FOLLOW_UP_DAYS,

@@ -54,3 +54,29 @@ def test_the_owner_who_plans_it_is_not_told_the_team_by_preference(
     assert list(Notice.objects.values_list("recipient", flat=True)) == [colleague.pk]
     colleague.teams.clear()  # gone from the team: the notice goes too
     assert list(notices_for(colleague)) == []
+
+
+def test_the_table_notice_goes_when_the_access_goes_and_not_for_a_closed_case(
+    make_user, teams, colleague
+):
+    from maatwerk.cases.models import Case
+
+    owner = make_user("professional", teams=[teams[0]], email="owner@example.org")
+    case = make_case(teams[0], owner)
+    meeting = plan(colleague, teams[0], [case])
+    assert Notice.objects.filter(kind=Kind.MEETING_PLANNED).count() == 1
+    owner.teams.clear()
+    assert list(notices_for(owner)) == []
+    mail.outbox.clear()
+    run_due_jobs()
+    assert "owner@example.org" not in [m.to[0] for m in mail.outbox]
+    # A closed case put on the agenda: no notice.
+    owner.teams.add(teams[0])
+    closed = make_case(teams[0], owner)
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CLOSED)
+    closed.refresh_from_db()
+    try:
+        agenda_add(request=None, user=colleague, meeting=meeting, case=closed)
+    except Exception as error:  # a closed case may be refused for the agenda altogether
+        assert "ValidationError" in type(error).__name__
+    assert Notice.objects.filter(kind=Kind.MEETING_PLANNED, case=closed).count() == 0

@@ -4,6 +4,7 @@ preferences page (Dutch field errors; required notices cannot be switched off)."
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from maatwerk.audit.models import AccessLogEntry
 from maatwerk.notices.models import Kind, Notice, Preference, Profile
@@ -166,3 +167,78 @@ def test_the_pages_need_a_login(client):
     for url in (LIST, PREFERENCES):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# The kinds each role is offered on the preferences page (docs/notices.md).
+CASE_OWNER_KINDS = {
+    Kind.REFUSED,
+    Kind.INFORMATION_REQUESTED,
+    Kind.CONDITION_ADDED,
+    Kind.REDIRECTED,
+    Kind.APPROVED,
+    Kind.SPEND_APPROVED,
+    Kind.SPEND_REFUSED,
+    Kind.MEETING_PLANNED,
+    Kind.LEARNING_POINT,
+    Kind.PRECEDENT,
+}
+OFFERED = {
+    "professional": CASE_OWNER_KINDS | {"team_cases"},
+    "decision_maker": {Kind.NEW_REQUEST, Kind.INFORMATION_PROVIDED, Kind.ESCALATED},
+    "coordinator": {Kind.NATIONAL_LEVEL},
+    "budget_holder": set(),
+    "privacy_officer": set(),
+    "admin": set(),
+    "analyst": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(OFFERED))
+def test_the_preferences_page_offers_only_the_kinds_of_the_role(client, login, make_user, role):
+    user = make_user(role)
+    login(user, verified=True)
+    response = client.get(PREFERENCES)
+    assert response.status_code == 200
+    assert set(response.context["form"].fields) == OFFERED[role]
+    if not OFFERED[role]:
+        assert 'data-testid="no-preferences"' in response.content.decode()
+
+
+def test_a_kind_of_another_role_cannot_be_chosen(client, login, make_user):
+    """A tampered form, or a direct call, cannot set a kind the role does not get: the
+    form ignores the field, the service refuses it with a Dutch error."""
+    owner = make_user("professional")
+    login(owner)
+    data = dict.fromkeys(CASE_OWNER_KINDS, "email")
+    data[Kind.NEW_REQUEST] = "off"
+    assert client.post(PREFERENCES, data).status_code == 302
+    assert not Preference.objects.filter(kind=Kind.NEW_REQUEST).exists()
+    from django.core.exceptions import ValidationError
+
+    from maatwerk.notices.services import preferences_save
+
+    with translation.override("nl"), pytest.raises(ValidationError) as error:
+        preferences_save(user=owner, choices={Kind.NATIONAL_LEVEL: "off"}, team_cases=False)
+    assert error.value.message_dict[Kind.NATIONAL_LEVEL] == ["Uw rol krijgt deze melding niet."]
+    decider = make_user("decision_maker")
+    with pytest.raises(ValidationError):
+        preferences_save(
+            user=decider, choices={Kind.INFORMATION_PROVIDED: "off", Kind.ESCALATED: "off"},
+            team_cases=False,
+        )  # fmt: skip
+    assert not Preference.objects.filter(user=decider).exists()
+
+
+def test_the_coordinator_cannot_switch_off_the_national_level(client, login, make_user):
+    coordinator = make_user("coordinator")
+    login(coordinator)
+    form = client.get(PREFERENCES).context["form"]
+    offered = [value for value, _label in form.fields[Kind.NATIONAL_LEVEL].widget.choices]
+    assert offered == ["email", "digest"]
+    response = client.post(PREFERENCES, {Kind.NATIONAL_LEVEL: "off"})
+    assert response.status_code == 200
+    assert response.context["form"].errors[Kind.NATIONAL_LEVEL] == [
+        "Deze melding is verplicht voor uw rol: kies e-mail of het dagelijkse overzicht."
+    ]
+    assert not Preference.objects.exists()
+    assert client.post(PREFERENCES, {Kind.NATIONAL_LEVEL: "digest"}).status_code == 302

@@ -20,7 +20,7 @@ EXPECTED = {
     "budget_holder": ["start-awaiting-spend"],
     "budget_holder2": ["start-awaiting-spend"],
     "privacy_officer": ["emergency-access-[0-9]+"],
-    "admin": ["start-role-admin"],
+    "admin": ["start-accounts", "start-account"],
     "analyst": ["start-role-analyst"],
 }
 
@@ -38,3 +38,33 @@ def test_every_demo_login_has_real_work_on_the_start_page(client, login, demo, u
     assert "straks" not in content
     for testid in EXPECTED[username]:
         assert re.search(f'data-testid="{testid}"', content), (username, testid)
+
+
+def test_the_analyst_finds_the_precedents_and_patterns(client, login, demo):
+    login(User.objects.get(username="analyst"))
+    content = client.get("/").content.decode()
+    assert 'href="/learning/precedents/"' in content and 'href="/learning/patterns/"' in content
+    assert "Gepubliceerde voorbeelden komen nog." not in content
+
+
+def test_the_admin_sees_the_accounts_to_look_at(
+    client, login, demo, make_user, assert_constant_queries
+):
+    from maatwerk.accounts.models import User as Account
+
+    admin = Account.objects.get(username="admin")
+    login(admin, verified=True)
+    make_user()  # an active account without a role
+    response = client.get("/")
+    section = next(
+        s for s in response.context["sections"] if s["template"].endswith("accounts.html")
+    )
+    assert section["totals"]["without_role"] == 1
+    assert "admin" not in section["shown"]["never_logged_in"]  # the admin just logged in
+    assert section["totals"]["never_logged_in"] >= 8  # the other demo logins
+
+    def grow():
+        for _ in range(5):
+            make_user()
+
+    assert_constant_queries(lambda: client.get("/"), grow=grow)
