@@ -25,7 +25,14 @@ from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.core.textsearch import fts5_match, query_terms, tsquery
 from maatwerk.journeys.models import Request
 
-from .models import Bottleneck, ClosingAnalysis, LearningPoint, LearningStep, Precedent
+from .models import (
+    Bottleneck,
+    ClosingAnalysis,
+    LearningPoint,
+    LearningStep,
+    Precedent,
+    PrecedentLink,
+)
 
 NATIONAL_LEVEL = 4
 CASES_SHOWN = 50
@@ -158,8 +165,20 @@ def case_learning_section(user, case: Case) -> dict:
     )
     analysis = ClosingAnalysis.objects.filter(case=case).select_related("completed_by").first()
     similar = similar_precedents(case) if user.has_perm("learning.view_precedent") else []
+    links = (
+        list(
+            PrecedentLink.objects.filter(case=case, precedent__status=Precedent.Status.PUBLISHED)
+            .select_related("precedent", "linked_by")
+            .order_by("-created_at", "-id")
+        )
+        if user.has_perm("learning.view_precedent")
+        else []
+    )
+    linked = {link.precedent_id for link in links}
     return {
-        "similar_precedents": similar,
+        "similar_precedents": [p for p in similar if p.pk not in linked],
+        "precedent_links": links,
+        "may_link_precedents": bool(similar) and may_link_precedents(user, case),
         "learning_section_template": "learning/_case_section.html",
         "bottlenecks": bottlenecks,
         "case_learning_points": points,
@@ -279,12 +298,19 @@ def _matching(
             [match],
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s "
+    # The best-ranked matches among ``base`` (published, the facets chosen): ranking
+    # over the whole FTS table and filtering afterwards would leave pages short.
+    # ``base_sql`` is Django's own compiled SQL, its values bound parameters.
+    base_sql, base_params = base.values("pk").query.sql_with_params()
+    ranking = " ".join(
+        [
+            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s",
+            f"AND rowid IN ({base_sql})",
             "ORDER BY bm25(learning_precedent_fts, 10.0, 4.0, 1.0) LIMIT %s",
-            [match, RANKED_CANDIDATES],
-        )
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranking, [match, *base_params, RANKED_CANDIDATES])
         ranked = [row[0] for row in cursor.fetchall()]
     return matched, ranked
 
@@ -384,15 +410,28 @@ def search_precedents(user, query: str = "", *, filters: dict | None = None, pag
     )
 
 
-def similar_precedents(case: Case, *, limit: int = 5, reason: str = "") -> list[Precedent]:
+def similar_precedents(
+    case: Case, *, limit: int = 5, req: Request | None = None, reason: str = ""
+) -> list[Precedent]:
     """The published precedents that best match a case: its life domains, the
-    organisations and rules of its requests, a refusal reason and the words of what is
-    needed, ranked like a search (the domains and the rule weigh most)."""
-    requests = list(Request.objects.filter(case=case).select_related("organisation", "regulation"))
+    organisations and rules of its requests (of ``req`` only, when given: the refused
+    request) and the words of what is needed, ranked like a search (the domains and the
+    rule weigh most). ``reason``: only precedents that met that refusal on the way.
+
+    Starts from ``Precedent.objects`` on purpose: published precedents are readable by
+    every role that has ``learning.view_precedent`` (the callers check it), and the
+    case comes from the caller's policy (``case_for``)."""
+    requests = (
+        [req]
+        if req is not None
+        else list(Request.objects.filter(case=case).select_related("organisation", "regulation"))
+    )
     words = [domain.name_nl for domain in case.life_domains.all()]
-    words += [req.organisation.name for req in requests]
-    words += [req.regulation.name for req in requests if req.regulation_id]
-    words += [req.rule_text for req in requests if req.rule_text]
+    words += [r.organisation.name for r in requests]
+    words += [r.regulation.name for r in requests if r.regulation_id]
+    words += [r.rule_text for r in requests if r.rule_text]
+    if req is not None:
+        words.append(req.subject)
     words.append(case.needed[:500])
     terms = query_terms(" ".join(words))
     base = Precedent.objects.filter(status=Precedent.Status.PUBLISHED).exclude(source_case=case)
@@ -405,7 +444,67 @@ def similar_precedents(case: Case, *, limit: int = 5, reason: str = "") -> list[
     if not terms:
         return []
     matched, ranked = _matching(base, terms)
+    matched = matched.select_related("regulation", "legal_ground")
     if ranked is None:
-        return list(matched.order_by("-rank", "-published_at")[:limit])
+        return list(matched.order_by("-rank", "-published_at", "-id")[:limit])
     position = {pk: i for i, pk in enumerate(ranked)}
-    return sorted(matched.filter(pk__in=ranked[: limit * 4]), key=lambda p: position[p.pk])[:limit]
+    return sorted(matched.filter(pk__in=ranked[:limit]), key=lambda p: position[p.pk])
+
+
+def refusal_precedents(user, req: Request, event, *, limit: int = 5) -> list[Precedent]:
+    """Next to a refusal: first the similar precedents that met the same refusal on
+    the way (and were solved anyway), then other similar ones, at most ``limit``."""
+    if not user.has_perm("learning.view_precedent"):
+        return []
+    case = req.case
+    found = (
+        similar_precedents(case, req=req, reason=event.reason, limit=limit) if event.reason else []
+    )
+    for precedent in found:
+        precedent.same_refusal = True
+    if len(found) < limit:
+        seen = {p.pk for p in found}
+        more = similar_precedents(case, req=req, limit=limit + len(found))
+        found += [p for p in more if p.pk not in seen][: limit - len(found)]
+    return found
+
+
+def refusal_section(user, req: Request, event) -> dict | None:
+    """The request page's section next to a refusal (journeys.extensions): the
+    similar precedents, each a link, and whether the user may link one to the case."""
+    if not user.has_perm("learning.view_precedent"):
+        return None
+    precedents = refusal_precedents(user, req, event)
+    linked = set(
+        PrecedentLink.objects.filter(case=req.case_id).values_list("precedent_id", flat=True)
+    )
+    return {
+        "template": "learning/_refusal_precedents.html",
+        "precedents": precedents,
+        "linked": linked,
+        "case": req.case,
+        "may_link": bool(precedents) and may_link_precedents(user, req.case),
+        "reason": event.get_reason_display() if event.reason else "",
+    }
+
+
+def may_link_precedents(user, case: Case) -> bool:
+    return (
+        case.status != Case.Status.CLOSED
+        and user.has_perm("learning.add_precedentlink")
+        and user.has_perm("learning.view_precedent")
+        and workable_cases(user).filter(pk=case.pk).exists()
+    )
+
+
+def linkable_cases(user, *, limit: int = 50) -> QuerySet[Case]:
+    """The open cases a user may link a precedent to, from the precedent's page: the
+    ones the user works on, at most ``limit``."""
+    if not user.has_perm("learning.add_precedentlink"):
+        return Case.objects.none()
+    return (
+        workable_cases(user)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("household")
+        .order_by("household__pseudonym", "id")[:limit]
+    )
