@@ -400,16 +400,26 @@ def _index(precedent: Precedent) -> None:
 
 
 def precedent_stems(precedent: Precedent) -> tuple[str, str, str]:
-    """The stems of the precedent's texts by weight: A the rule and the life domains,
-    B the title, the exception ground and the organisations, D the situation, what was
-    asked and what worked."""
-    domains = [d.name_nl + " " + d.name_en for d in precedent.life_domains.all()]
-    organisations = [o.name for o in precedent.organisations.all()]
-    rule = precedent.regulation.name if precedent.regulation_id else ""
-    ground = precedent.legal_ground.title if precedent.legal_ground_id else ""
-    a = stem_text(rule, precedent.regulation_text, *domains)
-    b = stem_text(precedent.title, ground, *organisations)
-    d = stem_text(precedent.situation, precedent.asked, precedent.what_worked)
+    """The stems of the precedent's texts by weight (``stems_by_weight``)."""
+    return stems_by_weight(
+        rule=precedent.regulation.name if precedent.regulation_id else "",
+        regulation_text=precedent.regulation_text,
+        domains=[d.name_nl + " " + d.name_en for d in precedent.life_domains.all()],
+        title=precedent.title,
+        ground=precedent.legal_ground.title if precedent.legal_ground_id else "",
+        organisations=[o.name for o in precedent.organisations.all()],
+        body=(precedent.situation, precedent.asked, precedent.what_worked),
+    )
+
+
+def stems_by_weight(
+    *, rule, regulation_text, domains, title, ground, organisations, body
+) -> tuple[str, str, str]:
+    """A: the rule and the life domains; B: the title, the exception ground and the
+    organisations; D: the situation, what was asked and what worked (ADR 0008)."""
+    a = stem_text(rule, regulation_text, *domains)
+    b = stem_text(title, ground, *organisations)
+    d = stem_text(*body)
     return a, b, d
 
 

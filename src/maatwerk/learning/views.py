@@ -424,7 +424,7 @@ def precedent_detail(request, pk):
     if precedent.status == Precedent.Status.PUBLISHED and request.user.has_perm(
         "learning.add_precedentlink"
     ):
-        cases = linkable_cases(request.user).exclude(precedent_links__precedent=precedent)
+        cases = linkable_cases(request.user, precedent)
         link_form = LinkToCaseForm(cases=cases)
     if may_edit:
         initial = {name: getattr(precedent, name) for name in PRECEDENT_FIELDS}
