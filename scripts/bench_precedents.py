@@ -407,10 +407,8 @@ def write(section: str, path: Path) -> None:
     intro, subsections = parts[0], [p.rstrip("\n") for p in parts[1:]]
     subsections = [s for s in subsections if s.split("\n", 1)[0] != title] + [section]
     subsections.sort(key=lambda s: s.split("\n", 1)[0])
-    ours = intro.rstrip("\n") + "\n\n" + "\n\n".join(subsections) + "\n"
-    path.write_text(
-        head + KEPT_MARKER + before + HEADING + "\n" + ours + ("\n" + rest if rest else "")
-    )
+    ours = "\n\n" + intro.strip("\n") + "\n\n" + "\n\n".join(subsections) + "\n"
+    path.write_text(head + KEPT_MARKER + before + HEADING + ours + ("\n" + rest if rest else ""))
 
 
 def main() -> int:

@@ -302,6 +302,7 @@ ROUTES = {
     "learning:precedent_search": (_none, PROFESSIONAL),
     "learning:precedent_detail": (lambda w: {"pk": w["precedent"]}, ("coordinator",)),
     "learning:precedent_create": (lambda w: {"case_pk": w["case"]}, ("coordinator",)),
+    "learning:precedent_link": (lambda w: {"case_pk": w["case"]}, PROFESSIONAL),
 }
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,10 @@ from maatwerk.journeys.models import Request
 from maatwerk.register.models import LegalGround, Regulation
 
 from .models import (
+    ANSWER_STATUSES,
     Bottleneck,
     ClosingAnalysis,
+    LearningNotice,
     LearningPoint,
     LearningStep,
     Precedent,
@@ -188,6 +190,29 @@ def case_learning_section(user, case: Case) -> dict:
         "analysis_due": analysis is None
         and Case.objects.filter(pk=case.pk).filter(analysis_due_q()).exists(),
     }
+
+
+def follow_up_round(year: int) -> QuerySet[LearningPoint]:
+    """The learning points asked "what did you do with it?" in the yearly follow-up
+    round of ``year`` (the ``LearningNotice`` rows ``jobs.yearly_follow_up`` wrote),
+    each annotated with ``asked_at`` and ``answered``: whether the addressee answered
+    (acknowledged, in progress, implemented, rejected) after it was asked. Their
+    ``status`` is the answer as it stands. This is what the report's follow-up counts
+    aggregate; not scoped, because it is read for counts only (the report's
+    disclosure control applies), never shown as rows."""
+    asked = LearningNotice.objects.filter(
+        learning_point=OuterRef("pk"), kind=LearningNotice.Kind.FOLLOW_UP, key=str(year)
+    )
+    answers = LearningStep.objects.filter(
+        learning_point=OuterRef("pk"),
+        status__in=ANSWER_STATUSES,
+        created_at__gte=OuterRef("asked_at"),
+    )
+    return (
+        LearningPoint.objects.annotate(asked_at=Subquery(asked.values("created_at")[:1]))
+        .filter(asked_at__isnull=False)
+        .annotate(answered=Exists(answers))
+    )
 
 
 def regulation_suggestions(prefix: str = "", limit: int = 20) -> list[str]:
