@@ -85,6 +85,7 @@ START_LINKS = {
             "register:organisation_list",
             "register.view_organisation",
         ),
+        NavItem(_("Search the precedents"), "learning:precedent_search", "learning.view_precedent"),
     ],
     "privacy_officer": [
         NavItem(_("Search the access log"), "audit:log_search", "audit.view_accesslogentry"),
@@ -112,7 +113,6 @@ START_LINKS = {
 NOT_YET = {
     "analyst": [
         _("Aggregated, disclosure-controlled figures and the annual report are still to come."),
-        _("Published precedents are still to come."),
     ],
     "privacy_officer": [_("Data-subject requests and retention are still to come.")],
 }
