@@ -731,7 +731,15 @@ def write_report(run: dict, out: Path) -> None:
     for key in runs:
         parts += [render_run(runs[key]), ""]
     parts += ["## The starting point (issue 17)", "", STARTING_TABLE, ""]
-    out.with_suffix(".md").write_text("\n".join(parts))
+    # What other scripts wrote below the marker (scripts/bench_precedents.py) is kept.
+    md = out.with_suffix(".md")
+    old = md.read_text() if md.exists() else ""
+    if KEPT_MARKER in old:
+        parts += [KEPT_MARKER + old.split(KEPT_MARKER, 1)[1].rstrip("\n"), ""]
+    md.write_text("\n".join(parts))
+
+
+KEPT_MARKER = "<!-- kept by make bench: hand-written and other scripts' sections below -->"
 
 
 # --- the run ---------------------------------------------------------------------------

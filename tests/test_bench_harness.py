@@ -94,3 +94,21 @@ def test_errors_slow_pages_and_growing_memory_miss_the_targets(bench):
     assert missed[
         "memory of a worker flat under load (RSS growth < 10% after the first round)"
     ] == ("largest growth +50%")
+
+
+def test_the_precedent_benchmark_writes_its_own_section_and_keeps_the_rest(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "bench_precedents", SCRIPT.parent / "bench_precedents.py"
+    )
+    precedents = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(precedents)
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n\n## 10,000 cases\n\ngenerated\n")
+    precedents.write("### SQLite 3, 10 precedents\n\nfirst", report)
+    precedents.write("### PostgreSQL 15, 10 precedents\n\npg", report)
+    precedents.write("### SQLite 3, 10 precedents\n\nsecond", report)
+    text = report.read_text()
+    assert text.startswith("# Benchmarks\n\n## 10,000 cases\n\ngenerated\n")
+    assert text.count(precedents.KEPT_MARKER) == 1 and text.count(precedents.HEADING) == 1
+    assert "second" in text and "first" not in text and "pg" in text
+    assert text.index("### PostgreSQL") < text.index("### SQLite")

@@ -380,6 +380,7 @@ ROUTES = {
     "reports:exchange": (_none, ("coordinator",)),
     "reports:exchange_job": (lambda w: {"pk": w["import_job"]}, ("coordinator",)),
     "reports:exchange_export": (_none, ("coordinator",)),
+    "learning:precedent_link": (lambda w: {"case_pk": w["case"]}, PROFESSIONAL),
 }
 
 

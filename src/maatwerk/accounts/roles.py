@@ -46,6 +46,8 @@ LEARNING = [
     "learning.view_learningpoint",
     "learning.add_learningpoint",
     "learning.view_precedent",
+    # Link a published precedent to a case one works on ("solved like this before").
+    "learning.add_precedentlink",
 ]
 
 # The system learning report (docs/report-page.md). ``reports.lower_threshold`` is

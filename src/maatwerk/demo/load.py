@@ -11,6 +11,7 @@ from .cases import create_demo_cases
 from .emergency import create_demo_emergency_access
 from .journeys import create_demo_journeys
 from .meetings import create_demo_meetings
+from .precedents import create_demo_precedents
 from .users import DemoLogin, create_demo_users
 
 __all__ = ["DemoLogin", "create_demo_data"]
@@ -26,6 +27,7 @@ def create_demo_data() -> list[DemoLogin]:
     create_demo_budgets()
     create_demo_meetings()
     create_demo_emergency_access()
+    create_demo_precedents()
     # Some demo rows are written with their history's dates, not through the services:
     # the stored "needs attention" of every case, computed once at the end.
     refresh_attention()

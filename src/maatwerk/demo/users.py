@@ -26,6 +26,9 @@ USERS = [
     ("professional2", "Pieter", "Professional", "Gemeente Utrecht", 1, ["professional"]),
     ("decision_maker", "Dewi", "Beslisser", "UWV", None, ["decision_maker"]),
     ("coordinator", "Coen", "Regievoerder", "Landelijk Maatwerkloket", None, ["coordinator"]),
+    # The second pair of eyes: a precedent is published by a coordinator who did not
+    # write it (docs/learning.md).
+    ("coordinator2", "Cato", "Regievoerder", "Landelijk Maatwerkloket", None, ["coordinator"]),
     ("budget_holder", "Bea", "Budgethouder", "Gemeente Zaanstad", 0, ["budget_holder"]),
     ("budget_holder2", "Bram", "Budgethouder", "Gemeente Utrecht", 1, ["budget_holder"]),
     ("analyst", "Ali", "Analist", "Landelijk Maatwerkloket", None, ["analyst"]),

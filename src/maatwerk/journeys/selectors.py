@@ -453,21 +453,6 @@ def counter_arguments(reason: str) -> list[dict]:
     ]
 
 
-def earlier_approvals(req: Request) -> dict:
-    """How often the same organisation, or any organisation for the same rule, granted
-    an approval before — counted across all cases, so no case data is shown.
-
-    Not scoped on purpose: it returns counts only, never a row of another case."""
-    approved = Request.objects.filter(state=Request.State.APPROVED).exclude(pk=req.pk)
-    counts = approved.aggregate(
-        same_organisation=Count("pk", filter=Q(organisation_id=req.organisation_id)),
-        same_rule=Count("pk", filter=Q(regulation_id=req.regulation_id))
-        if req.regulation_id
-        else Count("pk", filter=Q(pk__in=[])),
-    )
-    return counts
-
-
 # --- The work queue and the decision maker's inbox -------------------------------
 
 QUEUE_SECTION_SIZE = 25
@@ -551,7 +536,6 @@ __all__ = [
     "attention_conditions",
     "counter_arguments",
     "due_basis",
-    "earlier_approvals",
     "inbox_requests",
     "journey_lanes",
     "may_forward",

@@ -165,3 +165,14 @@ class PrecedentForm(core_forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+
+
+class LinkToCaseForm(core_forms.Form):
+    """On a precedent's page: link it to one of the open cases the user works on."""
+
+    case = core_forms.ModelChoiceField(label=_("Link to your case"), queryset=Case.objects.none())
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda case: str(case)

@@ -354,3 +354,28 @@ class Precedent(models.Model):
     @property
     def rule_label(self) -> str:
         return self.regulation.name if self.regulation_id else self.regulation_text
+
+
+class PrecedentLink(models.Model):
+    """A published precedent linked to an open case: "this is how it was solved
+    before", chosen by someone who works on the case (from the case page, the refusal
+    on a request, or the precedent's own page). The case owner, and by preference the
+    team, hear of it (notice kind ``precedent``)."""
+
+    precedent = models.ForeignKey(Precedent, on_delete=models.CASCADE, related_name="links")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="precedent_links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("precedent linked to a case")
+        verbose_name_plural = _("precedents linked to cases")
+        ordering = ["case", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["precedent", "case"], name="precedent_link_once")
+        ]
+
+    def __str__(self):
+        return f"{self.precedent_id} → {self.case_id}"

@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,18 @@ from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.core.textsearch import fts5_match, query_terms, tsquery
 from maatwerk.journeys.models import Request
+from maatwerk.register.models import LegalGround, Regulation
 
-from .models import Bottleneck, ClosingAnalysis, LearningPoint, LearningStep, Precedent
+from .models import (
+    ANSWER_STATUSES,
+    Bottleneck,
+    ClosingAnalysis,
+    LearningNotice,
+    LearningPoint,
+    LearningStep,
+    Precedent,
+    PrecedentLink,
+)
 
 NATIONAL_LEVEL = 4
 CASES_SHOWN = 50
@@ -158,8 +169,20 @@ def case_learning_section(user, case: Case) -> dict:
     )
     analysis = ClosingAnalysis.objects.filter(case=case).select_related("completed_by").first()
     similar = similar_precedents(case) if user.has_perm("learning.view_precedent") else []
+    links = (
+        list(
+            PrecedentLink.objects.filter(case=case, precedent__status=Precedent.Status.PUBLISHED)
+            .select_related("precedent", "linked_by")
+            .order_by("-created_at", "-id")
+        )
+        if user.has_perm("learning.view_precedent")
+        else []
+    )
+    linked = {link.precedent_id for link in links}
     return {
-        "similar_precedents": similar,
+        "similar_precedents": [p for p in similar if p.pk not in linked],
+        "precedent_links": links,
+        "may_link_precedents": bool(similar) and may_link_precedents(user, case),
         "learning_section_template": "learning/_case_section.html",
         "bottlenecks": bottlenecks,
         "case_learning_points": points,
@@ -167,6 +190,29 @@ def case_learning_section(user, case: Case) -> dict:
         "analysis_due": analysis is None
         and Case.objects.filter(pk=case.pk).filter(analysis_due_q()).exists(),
     }
+
+
+def follow_up_round(year: int) -> QuerySet[LearningPoint]:
+    """The learning points asked "what did you do with it?" in the yearly follow-up
+    round of ``year`` (the ``LearningNotice`` rows ``jobs.yearly_follow_up`` wrote),
+    each annotated with ``asked_at`` and ``answered``: whether the addressee answered
+    (acknowledged, in progress, implemented, rejected) after it was asked. Their
+    ``status`` is the answer as it stands. This is what the report's follow-up counts
+    aggregate; not scoped, because it is read for counts only (the report's
+    disclosure control applies), never shown as rows."""
+    asked = LearningNotice.objects.filter(
+        learning_point=OuterRef("pk"), kind=LearningNotice.Kind.FOLLOW_UP, key=str(year)
+    )
+    answers = LearningStep.objects.filter(
+        learning_point=OuterRef("pk"),
+        status__in=ANSWER_STATUSES,
+        created_at__gte=OuterRef("asked_at"),
+    )
+    return (
+        LearningPoint.objects.annotate(asked_at=Subquery(asked.values("created_at")[:1]))
+        .filter(asked_at__isnull=False)
+        .annotate(answered=Exists(answers))
+    )
 
 
 def regulation_suggestions(prefix: str = "", limit: int = 20) -> list[str]:
@@ -279,23 +325,63 @@ def _matching(
             [match],
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s "
+    # The best-ranked matches among ``base`` (published, the facets chosen): ranking
+    # over the whole FTS table and filtering afterwards would leave pages short.
+    # ``base_sql`` is Django's own compiled SQL, its values bound parameters.
+    base_sql, base_params = base.values("pk").query.sql_with_params()
+    ranking = " ".join(
+        [
+            "SELECT rowid FROM learning_precedent_fts WHERE learning_precedent_fts MATCH %s",
+            # "+rowid": not offered to FTS5 as a constraint, so it matches first and
+            # checks the ids after (as "rowid IN" it looked every id up in turn).
+            f"AND +rowid IN ({base_sql})",
             "ORDER BY bm25(learning_precedent_fts, 10.0, 4.0, 1.0) LIMIT %s",
-            [match, RANKED_CANDIDATES],
-        )
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranking, [match, *base_params, RANKED_CANDIDATES])
         ranked = [row[0] for row in cursor.fetchall()]
     return matched, ranked
 
 
 def _facets(matched: QuerySet[Precedent]) -> dict:
+    """The facet counts over every match, in three queries whatever their number: the
+    life domains and the organisations (each a GROUP BY over its link table), and the
+    rule, exception ground and outcome together (one GROUP BY over the three columns,
+    summed per facet here: at most rules × grounds × outcomes rows)."""
     ids = matched.values("pk")
     through_domains = Precedent.life_domains.through.objects.filter(precedent_id__in=ids)
     through_orgs = Precedent.organisations.through.objects.filter(precedent_id__in=ids)
-    plain = Precedent.objects.filter(pk__in=ids)
     outcomes = dict(Case.Outcome.choices)
-    facets = {
+    combined = (
+        Precedent.objects.filter(pk__in=ids)
+        .values("regulation_id", "legal_ground_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    regulation, ground, outcome = Counter(), Counter(), Counter()
+    for row in combined:
+        if row["regulation_id"]:
+            regulation[row["regulation_id"]] += row["n"]
+        if row["legal_ground_id"]:
+            ground[row["legal_ground_id"]] += row["n"]
+        outcome[row["outcome"]] += row["n"]
+    names = (
+        dict(Regulation.objects.filter(pk__in=list(regulation)).values_list("pk", "name"))
+        if regulation
+        else {}
+    )
+    titles = (
+        dict(LegalGround.objects.filter(pk__in=list(ground)).values_list("pk", "title"))
+        if ground
+        else {}
+    )
+
+    def best(counter, labels, limit=20):
+        rows = [(value, str(labels.get(value, value)), n) for value, n in counter.items()]
+        return sorted(rows, key=lambda row: (-row[2], row[1]))[:limit]
+
+    return {
         "domain": [
             (row["lifedomain__code"], row["lifedomain__name_nl"], row["n"])
             for row in through_domains.values("lifedomain__code", "lifedomain__name_nl")
@@ -308,26 +394,13 @@ def _facets(matched: QuerySet[Precedent]) -> dict:
             .annotate(n=Count("precedent", distinct=True))
             .order_by("-n", "organisation__name")[:20]
         ],
-        "regulation": [
-            (row["regulation_id"], row["regulation__name"], row["n"])
-            for row in plain.exclude(regulation=None)
-            .values("regulation_id", "regulation__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "regulation__name")[:20]
-        ],
-        "ground": [
-            (row["legal_ground_id"], row["legal_ground__title"], row["n"])
-            for row in plain.exclude(legal_ground=None)
-            .values("legal_ground_id", "legal_ground__title")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "legal_ground__title")[:20]
-        ],
-        "outcome": [
-            (row["outcome"], str(outcomes.get(row["outcome"], row["outcome"])), row["n"])
-            for row in plain.values("outcome").annotate(n=Count("pk")).order_by("-n", "outcome")
-        ],
+        "regulation": best(regulation, names),
+        "ground": best(ground, titles),
+        "outcome": sorted(
+            ((value, str(outcomes.get(value, value)), n) for value, n in outcome.items()),
+            key=lambda row: (-row[2], row[0]),
+        ),
     }
-    return facets
 
 
 def search_precedents(user, query: str = "", *, filters: dict | None = None, page: int = 1):
@@ -384,15 +457,28 @@ def search_precedents(user, query: str = "", *, filters: dict | None = None, pag
     )
 
 
-def similar_precedents(case: Case, *, limit: int = 5, reason: str = "") -> list[Precedent]:
+def similar_precedents(
+    case: Case, *, limit: int = 5, req: Request | None = None, reason: str = ""
+) -> list[Precedent]:
     """The published precedents that best match a case: its life domains, the
-    organisations and rules of its requests, a refusal reason and the words of what is
-    needed, ranked like a search (the domains and the rule weigh most)."""
-    requests = list(Request.objects.filter(case=case).select_related("organisation", "regulation"))
+    organisations and rules of its requests (of ``req`` only, when given: the refused
+    request) and the words of what is needed, ranked like a search (the domains and the
+    rule weigh most). ``reason``: only precedents that met that refusal on the way.
+
+    Starts from ``Precedent.objects`` on purpose: published precedents are readable by
+    every role that has ``learning.view_precedent`` (the callers check it), and the
+    case comes from the caller's policy (``case_for``)."""
+    requests = (
+        [req]
+        if req is not None
+        else list(Request.objects.filter(case=case).select_related("organisation", "regulation"))
+    )
     words = [domain.name_nl for domain in case.life_domains.all()]
-    words += [req.organisation.name for req in requests]
-    words += [req.regulation.name for req in requests if req.regulation_id]
-    words += [req.rule_text for req in requests if req.rule_text]
+    words += [r.organisation.name for r in requests]
+    words += [r.regulation.name for r in requests if r.regulation_id]
+    words += [r.rule_text for r in requests if r.rule_text]
+    if req is not None:
+        words.append(req.subject)
     words.append(case.needed[:500])
     terms = query_terms(" ".join(words))
     base = Precedent.objects.filter(status=Precedent.Status.PUBLISHED).exclude(source_case=case)
@@ -405,7 +491,75 @@ def similar_precedents(case: Case, *, limit: int = 5, reason: str = "") -> list[
     if not terms:
         return []
     matched, ranked = _matching(base, terms)
+    matched = matched.select_related("regulation", "legal_ground")
     if ranked is None:
-        return list(matched.order_by("-rank", "-published_at")[:limit])
+        return list(matched.order_by("-rank", "-published_at", "-id")[:limit])
     position = {pk: i for i, pk in enumerate(ranked)}
-    return sorted(matched.filter(pk__in=ranked[: limit * 4]), key=lambda p: position[p.pk])[:limit]
+    return sorted(matched.filter(pk__in=ranked[:limit]), key=lambda p: position[p.pk])
+
+
+def refusal_precedents(user, req: Request, event, *, limit: int = 5) -> list[Precedent]:
+    """Next to a refusal: first the similar precedents that met the same refusal on
+    the way (and were solved anyway), then other similar ones, at most ``limit``."""
+    if not user.has_perm("learning.view_precedent"):
+        return []
+    case = req.case
+    found = (
+        similar_precedents(case, req=req, reason=event.reason, limit=limit) if event.reason else []
+    )
+    for precedent in found:
+        precedent.same_refusal = True
+    if len(found) < limit:
+        seen = {p.pk for p in found}
+        more = similar_precedents(case, req=req, limit=limit + len(found))
+        found += [p for p in more if p.pk not in seen][: limit - len(found)]
+    return found
+
+
+def refusal_section(user, req: Request, event) -> dict | None:
+    """The request page's section next to a refusal (journeys.extensions): the
+    similar precedents, each a link, and whether the user may link one to the case."""
+    if not user.has_perm("learning.view_precedent"):
+        return None
+    precedents = refusal_precedents(user, req, event)
+    linked = set(
+        PrecedentLink.objects.filter(case=req.case_id).values_list("precedent_id", flat=True)
+    )
+    return {
+        "template": "learning/_refusal_precedents.html",
+        "precedents": precedents,
+        "linked": linked,
+        "case": req.case,
+        "may_link": bool(precedents) and may_link_precedents(user, req.case),
+        "reason": event.get_reason_display() if event.reason else "",
+    }
+
+
+def may_link_precedents(user, case: Case) -> bool:
+    return (
+        case.status != Case.Status.CLOSED
+        and user.has_perm("learning.add_precedentlink")
+        and user.has_perm("learning.view_precedent")
+        and workable_cases(user).filter(pk=case.pk).exists()
+    )
+
+
+def linkable_cases(user, precedent: Precedent, *, limit: int = 50) -> QuerySet[Case]:
+    """The open cases a user may link ``precedent`` to, from the precedent's page: the
+    ones the user works on that it is not linked to yet, at most ``limit``."""
+    if not user.has_perm("learning.add_precedentlink"):
+        return Case.objects.none()
+    ids = list(
+        workable_cases(user)
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(precedent_links__precedent=precedent)
+        .exclude(pk=precedent.source_case_id or 0)
+        .order_by("household__pseudonym", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # Unsliced, so that a form can validate a choice against it.
+    return (
+        Case.objects.filter(pk__in=ids)
+        .select_related("household")
+        .order_by("household__pseudonym", "id")
+    )

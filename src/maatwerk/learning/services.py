@@ -35,6 +35,7 @@ from .models import (
     LearningStatus,
     LearningStep,
     Precedent,
+    PrecedentLink,
 )
 from .selectors import analysis_due_q, may_answer, may_follow_up
 
@@ -407,13 +408,7 @@ def precedent_screen(precedent: Precedent) -> dict:
 
 def _index(precedent: Precedent) -> None:
     """Store the stems of the precedent by weight, and (SQLite) its FTS5 row."""
-    domains = [d.name_nl + " " + d.name_en for d in precedent.life_domains.all()]
-    organisations = [o.name for o in precedent.organisations.all()]
-    rule = precedent.regulation.name if precedent.regulation_id else ""
-    ground = precedent.legal_ground.title if precedent.legal_ground_id else ""
-    a = stem_text(rule, precedent.regulation_text, *domains)
-    b = stem_text(precedent.title, ground, *organisations)
-    d = stem_text(precedent.situation, precedent.asked, precedent.what_worked)
+    a, b, d = precedent_stems(precedent)
     Precedent.objects.filter(pk=precedent.pk).update(search_a=a, search_b=b, search_d=d)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -424,8 +419,103 @@ def _index(precedent: Precedent) -> None:
             )
 
 
+def precedent_stems(precedent: Precedent) -> tuple[str, str, str]:
+    """The stems of the precedent's texts by weight (``stems_by_weight``)."""
+    return stems_by_weight(
+        rule=precedent.regulation.name if precedent.regulation_id else "",
+        regulation_text=precedent.regulation_text,
+        domains=[d.name_nl + " " + d.name_en for d in precedent.life_domains.all()],
+        title=precedent.title,
+        ground=precedent.legal_ground.title if precedent.legal_ground_id else "",
+        organisations=[o.name for o in precedent.organisations.all()],
+        body=(precedent.situation, precedent.asked, precedent.what_worked),
+    )
+
+
+def stems_by_weight(
+    *, rule, regulation_text, domains, title, ground, organisations, body
+) -> tuple[str, str, str]:
+    """A: the rule and the life domains; B: the title, the exception ground and the
+    organisations; D: the situation, what was asked and what worked (ADR 0008)."""
+    a = stem_text(rule, regulation_text, *domains)
+    b = stem_text(title, ground, *organisations)
+    d = stem_text(*body)
+    return a, b, d
+
+
+def precedents_reindex(*, batch_size: int = 500) -> int:
+    """Recompute the stems of every precedent and rebuild the SQLite FTS5 table (after
+    a change of the stemmer or the stop words, docs/adr/0008). PostgreSQL's GIN index
+    follows the stored stems by itself. Returns the number of precedents. Idempotent:
+    the result depends only on the precedents' texts."""
+    done = 0
+    last = 0
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM learning_precedent_fts")
+    while True:
+        batch = list(
+            Precedent.objects.filter(pk__gt=last)
+            .select_related("regulation", "legal_ground")
+            .prefetch_related("life_domains", "organisations")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            break
+        with transaction.atomic():
+            rows = []
+            for precedent in batch:
+                a, b, d = precedent_stems(precedent)
+                precedent.search_a, precedent.search_b, precedent.search_d = a, b, d
+                rows.append((precedent.pk, a, b, d))
+            Precedent.objects.bulk_update(batch, ["search_a", "search_b", "search_d"])
+            if sqlite:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO learning_precedent_fts (rowid, a, b, d) "
+                        "VALUES (%s, %s, %s, %s)",
+                        rows,
+                    )
+        done += len(batch)
+        last = batch[-1].pk
+    return done
+
+
 def _next_precedent_reference(today: date) -> str:
     return _yearly_reference(Precedent, "PR", "precedent", today)
+
+
+def precedent_write(*, request, user, life_domains=(), organisations=(), **fields) -> Precedent:
+    """A draft written without a case of this installation: from the national desk's
+    files, another municipality's story, or the demo. The same fields, the same screen
+    and the same four eyes as a draft from a case."""
+    if not user.has_perm("learning.add_precedent"):
+        raise ValidationError(_("You cannot write precedents."))
+    errors = {}
+    if not (fields.get("title") or "").strip():
+        errors["title"] = _("Give the precedent a title.")
+    if not (fields.get("situation") or "").strip():
+        errors["situation"] = _("Describe the situation.")
+    if fields.get("outcome") not in Case.Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        precedent = Precedent.objects.create(
+            reference=_next_precedent_reference(today),
+            drafted_by=user,
+            **{
+                name: (value.strip() if isinstance(value, str) else value)
+                for name, value in fields.items()
+            },
+        )
+        precedent.life_domains.set(life_domains)
+        precedent.organisations.set(organisations)
+        _index(precedent)
+        events.case_work(request, user=user, action=Action.CREATE, obj=precedent)
+    return precedent
 
 
 def precedent_draft_from_case(*, request, user, case: Case) -> Precedent:
@@ -544,3 +634,49 @@ def precedent_publish(*, request, user, precedent: Precedent) -> Precedent:
         events.case_work(request, user=user, action=Action.SHARE, obj=precedent, detail="published")
     precedent.refresh_from_db()
     return precedent
+
+
+def precedent_link(*, request, user, precedent: Precedent, case: Case) -> PrecedentLink:
+    """Link a published precedent to an open case the user works on ("this is how it
+    was solved before"). The case owner, and by preference the team, get a notice
+    (kind ``precedent``), once, in this transaction; not the one who linked it."""
+    if not user.has_perm("learning.add_precedentlink") or not user.has_perm(
+        "learning.view_precedent"
+    ):
+        raise ValidationError(_("You cannot link precedents to cases."))
+    if not workable_cases(user).filter(pk=case.pk).exists():
+        raise ValidationError(_("You can only link a precedent to a case you work on."))
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("This case is closed: a precedent helps an open case."))
+    if precedent.status != Precedent.Status.PUBLISHED:
+        raise ValidationError(_("Only a published precedent can be linked to a case."))
+    if precedent.source_case_id == case.pk:
+        raise ValidationError(_("This precedent was written from this case."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        link, created = PrecedentLink.objects.get_or_create(
+            precedent=precedent, case=case, defaults={"linked_by": user}
+        )
+        if not created:
+            raise ValidationError(_("This precedent is linked to the case already."))
+        events.case_work(
+            request,
+            user=user,
+            action=Action.CREATE,
+            obj=link,
+            household=case.household.pseudonym,
+            detail=precedent.reference,
+        )
+        notify(
+            kind=Kind.PRECEDENT,
+            recipients=owner_and_team(case),
+            case=case,
+            subject="cases.case",
+            object_id=case.pk,
+            key=f"precedent:{precedent.pk}:{case.pk}",
+            facts={"household": case.household.pseudonym, "date": today},
+            url_name="learning:precedent_detail",
+            url_args=[precedent.pk],
+            actor=user,
+        )
+    return link

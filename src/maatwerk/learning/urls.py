@@ -13,4 +13,5 @@ urlpatterns = [
     path("precedents/<int:pk>/", views.precedent_detail, name="precedent_detail"),
     path("cases/<int:case_pk>/precedent/", views.precedent_create, name="precedent_create"),
     path("cases/<int:case_pk>/analysis/", views.analysis, name="analysis"),
+    path("cases/<int:case_pk>/precedents/link/", views.precedent_link, name="precedent_link"),
 ]

@@ -18,7 +18,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from maatwerk.audit import events
@@ -28,6 +30,7 @@ from maatwerk.audit.services import log_access
 from maatwerk.cases.models import Case
 from maatwerk.cases.selectors import case_for, hidden_case
 from maatwerk.core.errors import ConflictError
+from maatwerk.core.numbers import parse_id
 from maatwerk.core.personal_data import highlight_spans
 from maatwerk.web.forms import add_service_errors
 
@@ -36,6 +39,7 @@ from .forms import (
     BottleneckForm,
     CompleteAnalysisForm,
     LearningPointForm,
+    LinkToCaseForm,
     PrecedentForm,
     StepForm,
 )
@@ -48,6 +52,7 @@ from .selectors import (
     learning_point_for,
     learning_point_page,
     learning_point_rows,
+    linkable_cases,
     may_answer,
     may_follow_up,
     precedent_for,
@@ -415,6 +420,12 @@ def precedent_detail(request, pk):
         and precedent.drafted_by_id != request.user.pk
     )
     form = None
+    link_form = None
+    if precedent.status == Precedent.Status.PUBLISHED and request.user.has_perm(
+        "learning.add_precedentlink"
+    ):
+        cases = linkable_cases(request.user, precedent)
+        link_form = LinkToCaseForm(cases=cases)
     if may_edit:
         initial = {name: getattr(precedent, name) for name in PRECEDENT_FIELDS}
         initial["life_domains"] = list(precedent.life_domains.all())
@@ -434,6 +445,19 @@ def precedent_detail(request, pk):
                         **form.cleaned_data,
                     )
                     messages.success(request, _("Saved."))
+                    return redirect("learning:precedent_detail", pk=precedent.pk)
+            elif action == "link" and link_form is not None:
+                link_form = LinkToCaseForm(request.POST, cases=link_form.fields["case"].queryset)
+                if link_form.is_valid():
+                    case = link_form.cleaned_data["case"]
+                    services.precedent_link(
+                        request=request, user=request.user, precedent=precedent, case=case
+                    )
+                    messages.success(
+                        request,
+                        _("Linked to the case of %(household)s.")
+                        % {"household": case.household.pseudonym},
+                    )
                     return redirect("learning:precedent_detail", pk=precedent.pk)
             elif action == "publish" and may_publish:
                 services.precedent_publish(request=request, user=request.user, precedent=precedent)
@@ -476,5 +500,41 @@ def precedent_detail(request, pk):
             "form": form,
             "may_publish": may_publish,
             "screened": screened,
+            # Only offered when there is a case to choose (the list is bounded).
+            "link_form": link_form
+            if link_form is not None and (link_form.is_bound or link_form.fields["case"].queryset)
+            else None,
         },
     )
+
+
+@permission_required("learning.add_precedentlink", hide=hidden_case("case_pk"))
+def precedent_link(request, case_pk):
+    """Link a published precedent to the case (from the case page or the refusal on a
+    request); back to where the button was."""
+    case = case_for(request.user, case_pk, for_change=True)
+    back = request.POST.get("next") or ""
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()})):
+        back = reverse("cases:case_detail", args=[case.pk])
+    if request.method != "POST":
+        return redirect(back)
+    pk = parse_id(request.POST.get("precedent"))
+    precedent = (
+        visible_precedents(request.user).filter(pk=pk, status=Precedent.Status.PUBLISHED).first()
+        if pk is not None
+        else None
+    )
+    if precedent is None:
+        messages.error(request, _("That precedent cannot be found (any more)."))
+        return redirect(back)
+    try:
+        services.precedent_link(request=request, user=request.user, precedent=precedent, case=case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(reference)s is linked to the case; the case owner hears of it.")
+        % {"reference": precedent.reference},
+    )
+    return redirect(back)

@@ -92,6 +92,7 @@ START_LINKS = {
             "register:organisation_list",
             "register.view_organisation",
         ),
+        NavItem(_("Search the precedents"), "learning:precedent_search", "learning.view_precedent"),
     ],
     "privacy_officer": [
         NavItem(_("Search the access log"), "audit:log_search", "audit.view_accesslogentry"),

@@ -26,6 +26,7 @@ from maatwerk.core.numbers import parse_id
 from maatwerk.web.forms import add_service_errors
 
 from .. import services
+from ..extensions import refusal_sections
 from ..forms.work import (
     AGREES_VALUES,
     AttachmentForm,
@@ -43,7 +44,6 @@ from ..selectors import (
     attachment_for,
     counter_arguments,
     due_basis,
-    earlier_approvals,
     hidden_attachment,
     hidden_request,
     journey_lanes,
@@ -499,7 +499,9 @@ def request_detail(request, pk):
             refusal = {
                 "event": last,
                 "arguments": counter_arguments(last.reason) if last.reason else [],
-                "approvals": earlier_approvals(req),
+                # What the apps above know that helps (learning: similar precedents,
+                # each a link), through journeys.extensions.
+                "sections": refusal_sections(request.user, req, last),
             }
         forwarded_from = None
         if req.forwarded_from_id:

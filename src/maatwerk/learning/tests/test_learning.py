@@ -365,6 +365,23 @@ def test_the_yearly_round_asks_every_open_learning_point_once_a_year(
     assert LearningNotice.objects.filter(kind="follow_up").count() == 2
 
 
+def test_the_yearly_round_and_its_answers_are_queryable_for_the_report(
+    make_user, professional, case, uwv, settings
+):
+    from maatwerk.learning.selectors import follow_up_round
+
+    settings.LEARNING_FOLLOW_UP_DATE = (15, 1)
+    answered = sent_point(make_user, professional, case, uwv, on=TODAY())
+    silent = sent_point(make_user, professional, case, uwv, on=TODAY())
+    year = TODAY().year + 1
+    jobs.yearly_follow_up(today=date(year, 1, 15))
+    assert follow_up_round(year - 1).count() == 0
+    decider = make_user("decision_maker", organisation=uwv)
+    step(decider, answered, "in_progress", answer="We passen de werkinstructie aan.")
+    rows = {p.pk: (p.answered, p.status) for p in follow_up_round(year)}
+    assert rows == {answered.pk: (True, "in_progress"), silent.pk: (False, "sent")}
+
+
 def test_the_case_owner_hears_of_a_learning_point_on_the_case(make_user, professional, case, uwv):
     coordinator = make_user("coordinator")
     coordinator.teams.add(case.team)

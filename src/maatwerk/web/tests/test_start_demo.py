@@ -16,7 +16,9 @@ EXPECTED = {
     "professional": ["attention-case", "start-deadline"],
     "professional2": ["start-deadline"],
     "decision_maker": ["start-overdue-request"],
-    "coordinator": ["start-escalated-request", "start-meeting"],
+    "coordinator": ["start-escalated-request", "start-meeting", "start-analysis-case"],
+    # The second pair of eyes for precedents: the same national work.
+    "coordinator2": ["start-escalated-request", "start-analysis-case"],
     "budget_holder": ["start-awaiting-spend"],
     "budget_holder2": ["start-awaiting-spend"],
     "privacy_officer": ["emergency-access-[0-9]+"],
