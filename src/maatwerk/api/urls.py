@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from maatwerk.cases.api import CaseViewSet
+from maatwerk.journeys.api import InboxViewSet
 from maatwerk.register.api import OrganisationViewSet
 
 app_name = "api"
@@ -16,6 +17,7 @@ app_name = "api"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("cases", CaseViewSet, basename="case")
+router.register("inbox", InboxViewSet, basename="inbox")
 router.register("register/organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
