@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from maatwerk.cases.api import CaseViewSet
-from maatwerk.journeys.api import InboxViewSet
+from maatwerk.journeys.api import InboxViewSet, RequestViewSet
 from maatwerk.register.api import OrganisationViewSet
 
 app_name = "api"
@@ -18,6 +18,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("cases", CaseViewSet, basename="case")
 router.register("inbox", InboxViewSet, basename="inbox")
+router.register("requests", RequestViewSet, basename="request")
 router.register("register/organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [

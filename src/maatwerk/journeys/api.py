@@ -22,10 +22,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from maatwerk.audit.api import AuditedReadOnlyViewSet
+from maatwerk.cases.selectors import may_work_on, visible_cases
 
 from .forms.decide import DECISION_FORMS
-from .models import EventType, JourneyEvent, RedirectReason, RefusalReason, Request
-from .selectors import inbox_requests, shared_view
+from .forms.work import EventForm
+from .models import SYSTEM_EVENTS, EventType, JourneyEvent, RefusalReason, Request
+from .selectors import inbox_requests, share_digest, shared_view, visible_requests
 from .services import record_event
 from .workflow import overdue_q
 
@@ -273,4 +275,189 @@ class InboxViewSet(AuditedReadOnlyViewSet):
         )
 
 
-__all__ = ["EventType", "InboxViewSet", "RedirectReason"]
+__all__ = ["InboxViewSet"]
+
+
+# --- The case team's requests ------------------------------------------------------
+
+
+class CaseRequestSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id", read_only=True, help_text=_("The case."))
+    pseudonym = serializers.CharField(
+        source="case.household.pseudonym",
+        read_only=True,
+        help_text=_("The household's pseudonym: never a name or a number."),
+    )
+    organisation = serializers.CharField(
+        source="organisation.name", read_only=True, help_text=_("The organisation asked.")
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "id",
+            "reference",
+            "case",
+            "pseudonym",
+            "organisation",
+            "kind",
+            "subject",
+            "state",
+            "first_submitted_on",
+            "due_on",
+            "overdue",
+            "escalation_level",
+        ]
+        extra_kwargs = {
+            **InboxRequestSerializer.Meta.extra_kwargs,
+            "overdue": {"help_text": _("Whether the answer is past its due date.")},
+        }
+
+
+class CaseRequestDetailSerializer(CaseRequestSerializer):
+    events = serializers.SerializerMethodField(help_text=_("The journey so far, in date order."))
+    share_digest = serializers.SerializerMethodField(
+        help_text=_(
+            "With a safety concern: the digest of what sending would share, to confirm "
+            "with share_confirmed (null without a safety concern)."
+        )
+    )
+
+    class Meta(CaseRequestSerializer.Meta):
+        fields = [*CaseRequestSerializer.Meta.fields, "events", "share_digest"]
+
+    def get_events(self, req) -> list[dict]:
+        return EventSerializer(req.events.order_by("on", "id"), many=True).data
+
+    def get_share_digest(self, req) -> str | None:
+        return share_digest(req) if req.case.safety_concern else None
+
+
+class StepSerializer(serializers.Serializer):
+    """One step of the journey, as the request page logs it."""
+
+    type = serializers.ChoiceField(
+        choices=[(e.value, e.label) for e in EventType if e not in SYSTEM_EVENTS],
+        help_text=_("What happened (the exchange format's event types)."),
+    )
+    on = serializers.DateField(required=False, help_text=_("The day it happened (default today)."))
+    on_behalf_of = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("For an answer recorded for an organisation that does not use Maatwerk."),
+    )
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=_("The condition, the question, what was approved, or a note."),
+    )
+    reason = serializers.ChoiceField(
+        choices=RefusalReason.choices,
+        required=False,
+        help_text=_("The reason of a refusal or a redirect."),
+    )
+    level = serializers.IntegerField(
+        required=False, min_value=1, max_value=4, help_text=_("The escalation level (1–4).")
+    )
+    redirected_to = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text=_("With redirected: the desk or organisation outside the register."),
+    )
+    household_agrees = serializers.ChoiceField(
+        choices=[("", "–"), ("yes", "yes"), ("no", "no")],
+        required=False,
+        help_text=_("With a condition: whether the household agrees (empty: not asked)."),
+    )
+    share_confirmed = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        help_text=_(
+            "With a safety concern, sending needs the share_digest of what will be shared "
+            "(read it from the request first)."
+        ),
+    )
+
+
+class RequestViewSet(AuditedReadOnlyViewSet):
+    """The requests of the cases the caller may see, with their whole journey."""
+
+    serializer_class = CaseRequestSerializer
+    filterset_class = InboxFilter
+    required_scopes = {"GET": "requests:read", "POST": "requests:write"}
+    required_perms = ("journeys.view_request",)
+    audit_object_type = Request._meta.label_lower
+    ordering = ("-id",)
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            visible_requests(user)
+            .filter(case__in=visible_cases(user).values("pk"))
+            .select_related("case__household", "organisation")
+        )
+
+    def audit_household(self, obj) -> str:
+        return obj.case.household.pseudonym
+
+    @extend_schema(responses=CaseRequestDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """One request with its whole journey."""
+        req = self.get_object()
+        data = CaseRequestDetailSerializer(req).data
+        self.audit_read(req, household=self.audit_household(req), detail="request")
+        return Response(data, headers={"ETag": etag_of(req)})
+
+    @extend_schema(request=StepSerializer, responses={201: EventSerializer})
+    @action(detail=True, methods=["post"], serializer_class=StepSerializer)
+    def events(self, request, pk=None):
+        """Append a step to the journey (a new event; events are never changed)."""
+        req = self.get_object()
+        if not (
+            request.user.has_perm("journeys.add_journeyevent")
+            and may_work_on(request.user, req.case)
+        ):
+            raise exceptions.PermissionDenied(_("You may not log steps of this request."))
+        body = StepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        confirmed = data.pop("share_confirmed", "")
+        form_data = {name: str(value) for name, value in data.items()}
+        form_data.setdefault("on", timezone.localdate().isoformat())
+        steps = list(req.organisation.escalation_steps.select_related("contact"))
+        form = EventForm(form_data, req=req, steps=steps)
+        if not form.is_valid():
+            raise exceptions.ValidationError(dict(form.errors.items()))
+        with transaction.atomic():
+            wanted = request.headers.get("If-Match")
+            if wanted and wanted != etag_of(req):
+                raise PreconditionFailed()
+            try:
+                event = record_event(
+                    request=request._request,
+                    user=request.user,
+                    req=req,
+                    type=form.cleaned_data["type"],
+                    on=form.cleaned_data["on"],
+                    on_behalf_of=form.cleaned_data["on_behalf_of"].strip(),
+                    share_confirmed=confirmed,
+                    **form.event_fields(),
+                )
+            except DjangoValidationError as error:
+                raise exceptions.ValidationError(
+                    error.message_dict if hasattr(error, "error_dict") else error.messages
+                ) from None
+            self.audited()
+        req.refresh_from_db()
+        return Response(
+            EventSerializer(event).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag_of(req)},
+        )
+
+
+__all__ += ["RequestViewSet"]
