@@ -68,6 +68,8 @@ OIDC = "OpenID Connect (mozilla-django-oidc): off in the tests, a 404 unless ena
 EXEMPT = {
     "admin": "Django's admin (/beheer/): its forms get the input rules through "
     "audit.admin_mixins.InputRulesAdminMixin, checked in core/tests/test_forms.py",
+    "api": "the REST API: fuzzed against its own OpenAPI schema in "
+    "src/maatwerk/api/tests/test_schema_fuzz.py",
     "oidc_authentication_callback": OIDC,
     "oidc_authentication_init": OIDC,
 }

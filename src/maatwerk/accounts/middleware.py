@@ -17,6 +17,9 @@ SESSION_LAST_SEEN = "maatwerk_last_seen"
 
 # Paths a half-logged-in user (password given, second factor not yet) may use.
 OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/oidc/")
+# The API's session login does not redirect: ``api.authentication.SessionAuthentication``
+# refuses a user who still owes a second factor, with a 401/403 the client can read.
+API_PREFIX = "/api/"
 
 
 def url_with_next(url_name: str, target: str) -> str:
@@ -50,6 +53,9 @@ class SessionTimeoutMiddleware:
                 reason = _("You have been logged out after a period without activity.")
             if reason:
                 logout(request)
+                if request.path.startswith(API_PREFIX):
+                    # The API answers 401 itself (problem+json), no login page.
+                    return self.get_response(request)
                 messages.info(request, reason)
                 return redirect(url_with_next(settings.LOGIN_URL, request.get_full_path()))
             if SESSION_LAST_SEEN not in request.session or (
@@ -70,6 +76,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
+            and not request.path.startswith(API_PREFIX)
             and not user.is_verified()
             and two_factor_needed(user)
         ):

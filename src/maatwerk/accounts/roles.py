@@ -203,6 +203,13 @@ ROLES: list[RoleDefinition] = [
             "accounts.view_role",
             "accounts.change_role",
             "auth.view_group",
+            # The API's system clients and their tokens (docs/api.md, "Tokens").
+            "api.view_systemclient",
+            "api.add_systemclient",
+            "api.change_systemclient",
+            "api.view_apitoken",
+            "api.add_apitoken",
+            "api.change_apitoken",
         ],
         requires_two_factor=True,
     ),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "maatwerk.budgets",
     "maatwerk.learning",
     "maatwerk.reports",
+    "maatwerk.api",
     "maatwerk.web",
     "maatwerk.scheduler",
     "maatwerk.demo",
@@ -115,6 +116,11 @@ INSTALLED_APPS = [
     # (docs/adr/0009-task-mechanism.md, docs/scheduler.md).
     "django_tasks",
     "django_tasks_db",
+    # The REST API (/api/v1/, docs/api.md, docs/adr/0010-rest-api.md).
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -544,3 +550,49 @@ APPROVAL_REMINDER_DAYS = env_int("MAATWERK_APPROVAL_REMINDER_DAYS", 2)
 BREAK_GLASS_MINUTES = env_int("MAATWERK_BREAK_GLASS_MINUTES", 60)
 if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
     raise ImproperlyConfigured("MAATWERK_BREAK_GLASS_MINUTES must be between 1 and 1440")
+
+
+# --- The REST API (docs/api.md, docs/adr/0010-rest-api.md) -----------------------------
+# MAATWERK_API_RATE: requests per token (or per logged-in user) per minute.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "maatwerk.api.authentication.TokenAuthentication",
+        "maatwerk.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["maatwerk.api.permissions.HasScope"],
+    "DEFAULT_PAGINATION_CLASS": "maatwerk.api.pagination.CursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["maatwerk.api.throttling.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": f"{env_int('MAATWERK_API_RATE', 600)}/min"},
+    "EXCEPTION_HANDLER": "maatwerk.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maatwerk API",
+    "DESCRIPTION": (
+        "The REST API of Maatwerk (eenvoudig maatwerk in het sociaal domein). "
+        "The same access rules as the pages; every call is logged in the access log. "
+        "See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs' JavaScript and CSS come from our own static files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "maatwerk.api.authentication.TokenAuthentication",
+        "maatwerk.api.authentication.SessionAuthentication",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("learning/", include("maatwerk.learning.urls")),
     path("reports/", include("maatwerk.reports.urls")),
     path("audit/", include("maatwerk.audit.urls")),
+    path("api/", include("maatwerk.api.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),
 ]

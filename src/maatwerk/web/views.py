@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,13 +62,26 @@ def admin_has_permission(request):
     return user.is_active and user.is_authenticated and user.has_perm("accounts.use_admin_site")
 
 
+def _api_problem(request, status: int, title: str):
+    """Outside an endpoint (an unknown address under /api/, a server error), the API
+    still answers as ``application/problem+json`` (RFC 9457; docs/api.md)."""
+    if not request.path.startswith("/api/"):
+        return None
+    body = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
 def permission_denied(request, exception=None):
-    return render(request, "web/no_access.html", status=403)
+    return _api_problem(request, 403, "Forbidden") or render(
+        request, "web/no_access.html", status=403
+    )
 
 
 def page_not_found(request, exception=None):
-    return render(request, "web/404.html", status=404)
+    return _api_problem(request, 404, "Not found") or render(request, "web/404.html", status=404)
 
 
 def server_error(request):
-    return render(request, "web/500.html", status=500)
+    return _api_problem(request, 500, "Internal server error") or render(
+        request, "web/500.html", status=500
+    )
