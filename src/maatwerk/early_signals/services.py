@@ -1,0 +1,376 @@
+"""Writes of the early signals. Every write runs in one transaction with its access-log
+row (processing activity ``early_signals``).
+
+``intake_signals`` is the one way in for signals (the upload now, the API of issue 15
+later): it deduplicates (the same creditor and reference updates the signal, and keeps
+its earlier figures), bundles (signals for one address within the window form one
+bundle), computes each bundle's deadline and places it in a tray by the current rules,
+set-based: a constant number of queries per chunk of ``CHUNK`` rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maatwerk.audit.models import Action, ProcessingActivity
+from maatwerk.audit.services import log_access
+
+from . import deadlines, weighing
+from .models import (
+    Bundle,
+    BundleStatus,
+    Creditor,
+    Intake,
+    Signal,
+    SignalChange,
+)
+from .rows import SignalRow
+
+CHUNK = 2000
+# The advisory lock that serialises intakes on PostgreSQL (two deliveries at once must
+# not open two bundles for one address); SQLite serialises every write transaction.
+INTAKE_LOCK = 0x5349474E  # "SIGN"
+
+# The personal details a new delivery of a known signal replaces.
+DETAIL_FIELDS = (
+    "surname",
+    "tussenvoegsel",
+    "first_names",
+    "date_of_birth",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+)
+FIGURE_FIELDS = ("type", "amount", "months_in_arrears", "signal_date")
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    intake: Intake
+    created: int
+    updated: int
+    bundles_created: int
+
+
+def _lock_intake() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTAKE_LOCK])
+
+
+def _chunks(items: Sequence, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _figures_of(bundle_ids) -> dict[int, weighing.Figures]:
+    """The figures of these bundles from all their signals (one query per chunk; the
+    columns read are not encrypted)."""
+    figures: dict[int, weighing.Figures] = defaultdict(weighing.Figures)
+    ids = list(bundle_ids)
+    for chunk in _chunks(ids):
+        rows = Signal.objects.filter(bundle_id__in=chunk).values_list(
+            "bundle_id",
+            "type",
+            "creditor_id",
+            "amount",
+            "months_in_arrears",
+            "contact_due_on",
+            "signal_date",
+            "received_on",
+        )
+        for bundle_id, kind, creditor_id, amount, months, due, signal_date, received in rows:
+            figures[bundle_id].add(
+                type=kind,
+                creditor_id=creditor_id,
+                amount=amount,
+                months=months,
+                due_on=due,
+                signal_date=signal_date,
+                received_on=received,
+            )
+    return figures
+
+
+PLACED_FIELDS = [
+    "signal_count",
+    "creditor_count",
+    "total_amount",
+    "max_months",
+    "threatening",
+    "contact_due_on",
+    "last_signal_on",
+    "first_signal_on",
+    "tray",
+    "priority",
+    "rule",
+    "rule_version",
+]
+
+
+def refresh_bundles(bundle_ids, *, rules=None) -> int:
+    """Recompute the cached figures of these bundles from their signals, and place
+    each by the current rules (or ``rules``: ``(version, [rule])``). Returns how many
+    bundles changed."""
+    version, rule_list = rules if rules is not None else weighing.current_rules()
+    figures = _figures_of(bundle_ids)
+    changed = []
+    for chunk in _chunks(list(bundle_ids)):
+        for bundle in Bundle.objects.filter(pk__in=chunk):
+            figure = figures.get(bundle.pk)
+            if figure is None:
+                continue
+            values = {
+                **figure.bundle_values(),
+                "first_signal_on": figure.first_signal_on,
+                **weighing.place(figure, version, rule_list),
+            }
+            if any(getattr(bundle, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(bundle, name, value)
+                changed.append(bundle)
+    Bundle.objects.bulk_update(changed, PLACED_FIELDS, batch_size=500)
+    return len(changed)
+
+
+def _row_values(row: SignalRow) -> dict:
+    return {
+        "type": row.type,
+        "amount": row.amount,
+        "months_in_arrears": row.months_in_arrears,
+        "signal_date": row.signal_date,
+        "address_key": row.address_key,
+        "person_key": row.person_key,
+        **{name: getattr(row, name) for name in DETAIL_FIELDS},
+    }
+
+
+def _duplicate_references(rows: Sequence[SignalRow]) -> dict[int, str]:
+    seen: dict[str, int] = {}
+    problems = {}
+    for index, row in enumerate(rows):
+        if row.creditor_reference in seen:
+            problems[index] = _("The reference %(reference)s is also in row %(row)s.") % {
+                "reference": row.creditor_reference,
+                "row": seen[row.creditor_reference] + 1,
+            }
+        else:
+            seen[row.creditor_reference] = index
+    return problems
+
+
+def intake_signals(
+    rows: Sequence[SignalRow],
+    *,
+    creditor: Creditor,
+    team,
+    user=None,
+    request=None,
+    source: str = Intake.Source.UPLOAD,
+    file_name: str = "",
+    today: date | None = None,
+) -> IntakeResult:
+    """Store validated signals of one creditor for ``team`` (the team that handles the
+    municipality's signals). One transaction: all rows or none.
+
+    - A row whose reference the creditor sent before updates that signal: its figures
+      and details are replaced, the earlier figures kept as a ``SignalChange``; it
+      stays in its bundle unless its address changed.
+    - A new row joins the open bundle of the same team with the same address key whose
+      first signal is at most ``SIGNAL_BUNDLE_DAYS`` before the row's signal date (and
+      not after it by more than that); otherwise it opens a new bundle.
+    - Each touched bundle gets its figures, its deadline and its tray refreshed.
+
+    Raises ValidationError when a reference occurs twice in ``rows`` (``referentie``,
+    naming the rows) or the creditor is inactive.
+    """
+    if not creditor.active:
+        raise ValidationError(_("This creditor no longer sends signals."))
+    duplicates = _duplicate_references(rows)
+    if duplicates:
+        raise ValidationError({"referentie": list(duplicates.values())})
+    today = today or timezone.localdate()
+    window = timedelta(days=settings.SIGNAL_BUNDLE_DAYS)
+    due_normal = deadlines.contact_due_on("rent", today)
+    due_threat = deadlines.contact_due_on("eviction_announced", today)
+
+    def due_for(kind: str) -> date:
+        return due_threat if kind in deadlines.THREATENING else due_normal
+
+    with transaction.atomic():
+        _lock_intake()
+        intake = Intake.objects.create(
+            creditor=creditor,
+            team=team,
+            source=source,
+            received_by=user if user is not None and user.is_authenticated else None,
+            file_name=file_name[:200],
+        )
+        rules = weighing.current_rules()
+        touched: set[int] = set()
+        created = updated = bundles_created = 0
+        for chunk in _chunks(list(rows)):
+            existing = {
+                signal.creditor_reference: signal
+                for signal in Signal.objects.filter(
+                    creditor=creditor,
+                    creditor_reference__in=[row.creditor_reference for row in chunk],
+                )
+            }
+            # Which rows need a bundle: the new ones, and the updates that moved.
+            needs_bundle = [
+                row
+                for row in chunk
+                if row.creditor_reference not in existing
+                or existing[row.creditor_reference].address_key != row.address_key
+            ]
+            open_bundles: dict[str, list[Bundle]] = defaultdict(list)
+            keys = {row.address_key for row in needs_bundle}
+            if keys:
+                earliest = min(row.signal_date for row in needs_bundle) - window
+                for bundle in Bundle.objects.filter(
+                    team=team,
+                    address_key__in=keys,
+                    outcome="",
+                    first_signal_on__gte=earliest,
+                ).order_by("-first_signal_on", "-pk"):
+                    open_bundles[bundle.address_key].append(bundle)
+
+            def bundle_for(row: SignalRow, open_bundles=open_bundles) -> Bundle | None:
+                for bundle in open_bundles.get(row.address_key, ()):
+                    start = bundle.first_signal_on
+                    if start - window <= row.signal_date <= start + window:
+                        return bundle
+                return None
+
+            # New bundles for the addresses without an open one (one per address).
+            new_bundles: dict[str, Bundle] = {}
+            new_figures: dict[str, weighing.Figures] = defaultdict(weighing.Figures)
+            for row in needs_bundle:
+                if row.address_key in new_bundles or bundle_for(row) is not None:
+                    continue
+                new_bundles[row.address_key] = Bundle(
+                    team=team,
+                    address_key=row.address_key,
+                    first_signal_on=row.signal_date,
+                    received_on=today,
+                    status=BundleStatus.OPEN,
+                )
+            # A new bundle's figures come from its rows here (no refresh needed).
+            for row in chunk:
+                if (
+                    row.creditor_reference not in existing
+                    and row.address_key in new_bundles
+                    and bundle_for(row) is None
+                ):
+                    new_figures[row.address_key].add(
+                        type=row.type,
+                        creditor_id=creditor.pk,
+                        amount=row.amount,
+                        months=row.months_in_arrears,
+                        due_on=due_for(row.type),
+                        signal_date=row.signal_date,
+                        received_on=today,
+                    )
+            for key, bundle in new_bundles.items():
+                figure = new_figures.get(key)
+                if figure is None:  # only moved updates go there: refreshed below
+                    continue
+                bundle.first_signal_on = figure.first_signal_on
+                for name, value in figure.bundle_values().items():
+                    setattr(bundle, name, value)
+                for name, value in weighing.place(figure, *rules).items():
+                    setattr(bundle, name, value)
+            Bundle.objects.bulk_create(list(new_bundles.values()), batch_size=1000)
+            bundles_created += len(new_bundles)
+            touched.update(
+                bundle.pk for key, bundle in new_bundles.items() if key not in new_figures
+            )
+
+            to_create, to_update, history = [], [], []
+            for row in chunk:
+                signal = existing.get(row.creditor_reference)
+                if signal is None:
+                    bundle = bundle_for(row)
+                    if bundle is None:
+                        bundle = new_bundles[row.address_key]  # figures already set
+                    else:
+                        touched.add(bundle.pk)
+                    to_create.append(
+                        Signal(
+                            bundle=bundle,
+                            creditor=creditor,
+                            creditor_reference=row.creditor_reference,
+                            received_on=today,
+                            contact_due_on=due_for(row.type),
+                            **_row_values(row),
+                        )
+                    )
+                    continue
+                history.append(
+                    SignalChange(
+                        signal=signal,
+                        version=signal.version,
+                        replaced_on=today,
+                        **{name: getattr(signal, name) for name in FIGURE_FIELDS},
+                    )
+                )
+                touched.add(signal.bundle_id)
+                if signal.address_key != row.address_key:
+                    signal.bundle = bundle_for(row) or new_bundles[row.address_key]
+                    touched.add(signal.bundle_id)
+                for name, value in _row_values(row).items():
+                    setattr(signal, name, value)
+                signal.received_on = today
+                signal.contact_due_on = min(signal.contact_due_on, due_for(row.type))
+                signal.version += 1
+                signal.updated_at = timezone.now()
+                to_update.append(signal)
+            Signal.objects.bulk_create(to_create, batch_size=1000)
+            if to_update:
+                Signal.objects.bulk_update(
+                    to_update,
+                    [
+                        *_row_values(rows[0]).keys(),
+                        "bundle",
+                        "received_on",
+                        "contact_due_on",
+                        "version",
+                        "updated_at",
+                    ],
+                    batch_size=500,
+                )
+                SignalChange.objects.bulk_create(history, batch_size=1000)
+            created += len(to_create)
+            updated += len(to_update)
+
+        refresh_bundles(touched, rules=rules)
+        intake.created, intake.updated = created, updated
+        intake.save(update_fields=["created", "updated"])
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.EARLY_SIGNALS,
+            request=request,
+            actor=user,
+            obj=intake,
+            detail=(
+                f"signals received from {creditor.organisation.name}: {created} new, "
+                f"{updated} updated, {bundles_created} new bundles"
+            )[:500],
+        )
+    return IntakeResult(
+        intake=intake, created=created, updated=updated, bundles_created=bundles_created
+    )
