@@ -48,6 +48,22 @@ LEARNING = [
     "learning.view_precedent",
 ]
 
+# Early signals (docs/early-signals.md): the professional follows the bundles of their
+# team up; the coordinator takes signals in, assigns and keeps the trays and rules; the
+# team lead (budget holder) assigns and receives the escalation of overdue bundles.
+EARLY_SIGNALS_WORK = ["early_signals.view_bundle", "early_signals.view_rule"]
+EARLY_SIGNALS_COORDINATE = [
+    *EARLY_SIGNALS_WORK,
+    "early_signals.intake_signal",
+    "early_signals.assign_bundle",
+    "early_signals.manage_trays",
+]
+EARLY_SIGNALS_LEAD = [
+    *EARLY_SIGNALS_WORK,
+    "early_signals.assign_bundle",
+    "early_signals.lead_signals",
+]
+
 
 @dataclass(frozen=True)
 class RoleDefinition:
@@ -81,6 +97,7 @@ ROLES: list[RoleDefinition] = [
             *LEARNING,
             "budgets.view_budget",
             "budgets.add_spend",
+            *EARLY_SIGNALS_WORK,
         ],
     ),
     RoleDefinition(
@@ -127,6 +144,7 @@ ROLES: list[RoleDefinition] = [
             "budgets.view_budget",
             "budgets.view_all_budgets",
             "budgets.settle_spend",
+            *EARLY_SIGNALS_COORDINATE,
         ],
     ),
     RoleDefinition(
@@ -144,6 +162,7 @@ ROLES: list[RoleDefinition] = [
             "budgets.override_balance",
             "budgets.reverse_spend",
             "budgets.settle_spend",
+            *EARLY_SIGNALS_LEAD,
         ],
     ),
     RoleDefinition(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", include("maatwerk.meetings.urls")),
     path("budget/", include("maatwerk.budgets.urls")),
     path("learning/", include("maatwerk.learning.urls")),
+    path("signals/", include("maatwerk.early_signals.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("beheer/", admin.site.urls),
     path("oidc/", include("maatwerk.accounts.oidc_urls")),

@@ -391,3 +391,55 @@ class BundleEscalation(models.Model):
 
     def __str__(self):
         return f"{self.bundle_id} → {self.recipient_id} ({self.due_on})"
+
+
+def _upload_storage():
+    from maatwerk.core.storage import PrivateStorage
+
+    return PrivateStorage("signal-uploads", "early_signals:upload_detail")
+
+
+class Upload(models.Model):
+    """An uploaded file of signals, checked and taken in by a background task
+    (``tasks.process_upload``). The file is deleted once it has been processed; what
+    stays is who uploaded what, when, the problems found (row, column, message: no
+    personal data) and the intake it led to."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be processed")
+        REJECTED = "rejected", _("not taken in: the file has problems")
+        DONE = "done", _("taken in")
+        FAILED = "failed", _("failed")
+
+    creditor = models.ForeignKey(
+        Creditor, verbose_name=_("creditor"), on_delete=models.PROTECT, related_name="uploads"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(storage=_upload_storage, upload_to="%Y/%m", blank=True)
+    file_name = models.CharField(_("file"), max_length=200)
+    valid_only = models.BooleanField(_("take in the valid rows only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    intake = models.OneToOneField(
+        Intake, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("upload of signals")
+        verbose_name_plural = _("uploads of signals")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.file_name

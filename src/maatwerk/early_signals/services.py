@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
+from maatwerk.core.money import euro
 
 from . import deadlines, weighing
 from .models import (
@@ -30,6 +31,10 @@ from .models import (
     BundleStatus,
     Creditor,
     Intake,
+    Outcome,
+    OutreachAttempt,
+    Rule,
+    RuleVersion,
     Signal,
     SignalChange,
 )
@@ -374,3 +379,242 @@ def intake_signals(
     return IntakeResult(
         intake=intake, created=created, updated=updated, bundles_created=bundles_created
     )
+
+
+# --- The weighing: a new version of the rules ----------------------------------------
+
+
+def _log(request, user, action, bundle=None, *, obj=None, detail: str = "") -> None:
+    log_access(
+        action=action,
+        processing_activity=ProcessingActivity.EARLY_SIGNALS,
+        request=request,
+        actor=user,
+        obj=obj if obj is not None else bundle,
+        household=bundle.reference if bundle is not None else "",
+        detail=detail[:500],
+    )
+
+
+def rules_save(*, request, user, note: str, rules: list[dict]) -> RuleVersion:
+    """A new version of the weighing with these rules, in this order (each dict: name,
+    tray, priority, signal_types, min_amount, min_months, min_creditors, threatening).
+    The earlier versions stay as they were. The open bundles are placed again by the
+    new version in the background (``tasks.place_open_bundles``)."""
+    from . import tasks  # the task module imports these services
+
+    if not note.strip():
+        raise ValidationError({"note": _("Say what changed, and why.")})
+    with transaction.atomic():
+        last = RuleVersion.objects.select_for_update().order_by("-number").first()
+        version = RuleVersion.objects.create(
+            number=(last.number + 1) if last else 1, created_by=user, note=note.strip()
+        )
+        Rule.objects.bulk_create(
+            [
+                Rule(
+                    version=version,
+                    position=position,
+                    name=rule["name"],
+                    tray=rule["tray"],
+                    priority=rule["priority"],
+                    signal_types=sorted(rule.get("signal_types") or []),
+                    min_amount=rule.get("min_amount"),
+                    min_months=rule.get("min_months"),
+                    min_creditors=rule.get("min_creditors"),
+                    threatening=bool(rule.get("threatening")),
+                )
+                for position, rule in enumerate(rules, start=1)
+            ]
+        )
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.EARLY_SIGNALS,
+            request=request,
+            actor=user,
+            obj=version,
+            detail=f"rules version {version.number}: {len(rules)} rules; {note}"[:500],
+        )
+        transaction.on_commit(lambda: tasks.place_open_bundles.enqueue(version.pk))
+    return version
+
+
+def place_open_bundles() -> int:
+    """Place every bundle without an outcome again by the current rules."""
+    ids = list(Bundle.objects.filter(outcome="").values_list("pk", flat=True))
+    changed = 0
+    for chunk in _chunks(ids, 5000):
+        with transaction.atomic():
+            changed += refresh_bundles(chunk)
+    return changed
+
+
+# --- Triage: assignment, outreach, outcome ------------------------------------------
+
+
+def _locked(bundle: Bundle) -> Bundle:
+    return Bundle.objects.select_for_update().get(pk=bundle.pk)
+
+
+def bundle_assign(*, request, user, bundle: Bundle, assignee) -> Bundle:
+    """Assign the bundle to a professional of its team (``assignable``)."""
+    from .selectors import assignable
+
+    if not assignable(bundle).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assigned_to": _("Choose a professional of the bundle's team.")})
+    with transaction.atomic():
+        locked = _locked(bundle)
+        locked.assigned_to = assignee
+        locked.save(update_fields=["assigned_to"])
+        _log(request, user, Action.UPDATE, locked, detail=f"assigned to {assignee.username}")
+    return locked
+
+
+def attempt_record(
+    *, request, user, bundle: Bundle, kind: str, on: date, result: str, note: str = ""
+) -> OutreachAttempt:
+    """Record one attempt to reach the household. The first one that reached it is
+    the first contact (what the deadline asks for)."""
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if on < bundle.received_on:
+        raise ValidationError({"on": _("The date cannot be before the signal was received.")})
+    if kind == OutreachAttempt.Kind.LETTER and result == OutreachAttempt.Result.REACHED:
+        raise ValidationError({"result": _("A letter is sent; record a reply as a call or visit.")})
+    if kind != OutreachAttempt.Kind.LETTER and result == OutreachAttempt.Result.SENT:
+        raise ValidationError({"result": _("Only a letter is sent.")})
+    with transaction.atomic():
+        locked = _locked(bundle)
+        if locked.status == BundleStatus.CLOSED:
+            raise ValidationError(_("This bundle has been closed."))
+        attempt = OutreachAttempt.objects.create(
+            bundle=locked, kind=kind, on=on, result=result, note=note, recorded_by=user
+        )
+        if result == OutreachAttempt.Result.REACHED and (
+            locked.first_contact_on is None or on < locked.first_contact_on
+        ):
+            locked.first_contact_on = on
+            locked.status = BundleStatus.CONTACTED
+            locked.save(update_fields=["first_contact_on", "status"])
+        _log(
+            request, user, Action.CREATE, locked, obj=attempt, detail=f"outreach: {kind}, {result}"
+        )
+    return attempt
+
+
+def _facts(bundle: Bundle) -> str:
+    """What the signals say, for a new case's "what is needed": types, creditors,
+    amounts and months; no name, no address, no reference of the creditor."""
+    lines = [_("Early signals (%(reference)s):") % {"reference": bundle.reference}]
+    for signal in bundle.signals.select_related("creditor__organisation").order_by("pk"):
+        lines.append(
+            _("- %(type)s at %(creditor)s: %(amount)s, %(months)s months in arrears")
+            % {
+                "type": signal.get_type_display(),
+                "creditor": signal.creditor.organisation.name,
+                "amount": euro(signal.amount),
+                "months": signal.months_in_arrears,
+            }
+        )
+    return "\n".join(lines)
+
+
+def bundle_close(*, request, user, bundle: Bundle, outcome: str, on: date, case=None) -> Bundle:
+    """The outcome of the outreach. Help accepted needs a case (``case_open_for`` or an
+    existing case the user works on); already in help may name one."""
+    from maatwerk.cases.selectors import workable_cases
+
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if on < bundle.received_on:
+        raise ValidationError({"on": _("The date cannot be before the signal was received.")})
+    if outcome == Outcome.HELP_ACCEPTED and case is None:
+        raise ValidationError({"case": _("Help accepted: open a case or choose one.")})
+    if case is not None and not workable_cases(user).filter(pk=case.pk).exists():
+        raise ValidationError({"case": _("Choose a case you work on.")})
+    with transaction.atomic():
+        locked = _locked(bundle)
+        if locked.status == BundleStatus.CLOSED:
+            raise ValidationError(_("This bundle has been closed."))
+        locked.outcome, locked.outcome_on, locked.status = outcome, on, BundleStatus.CLOSED
+        if case is not None:
+            locked.case = case
+        locked.save(update_fields=["outcome", "outcome_on", "status", "case"])
+        _log(
+            request,
+            user,
+            Action.UPDATE,
+            locked,
+            detail=f"outcome {outcome}" + (f", case {case.reference}" if case else ""),
+        )
+    return locked
+
+
+def case_open_for(
+    *,
+    request,
+    user,
+    bundle: Bundle,
+    team,
+    perspective: str,
+    composition: str,
+    adults: int,
+    children: int,
+    copy_identity: bool,
+):
+    """Help accepted: open a case for the household, with the signals' facts as what is
+    needed (types, creditors, amounts; no identifiers), finances (and housing, for
+    rent or an eviction) as its life domains, and, with ``copy_identity``, the name and
+    address of the first signal as the household's details (encrypted, the team only):
+    what the case needs to reach the household; no date of birth, phone or e-mail."""
+    from maatwerk.cases.models import HouseholdIdentity
+    from maatwerk.cases.services import case_open
+    from maatwerk.register.models import LifeDomain
+
+    codes = ["finances"]
+    types = set(bundle.signals.values_list("type", flat=True))
+    if types & {"rent", "eviction_announced"}:
+        codes.append("housing")
+    domains = list(LifeDomain.objects.filter(code__in=codes))
+    primary = next((domain for domain in domains if domain.code == "finances"), None)
+    if primary is None:
+        raise ValidationError(_("The life domain finances is missing from the register."))
+    with transaction.atomic():
+        case = case_open(
+            request=request,
+            user=user,
+            team=team,
+            perspective=perspective,
+            needed=_facts(bundle),
+            life_domains=domains,
+            primary_domain=primary,
+            composition=composition,
+            adults=adults,
+            children=children,
+            safety_concern=False,
+        )
+        if copy_identity:
+            first = bundle.signals.order_by("pk").first()
+            names = " ".join(
+                part for part in (first.first_names, first.tussenvoegsel, first.surname) if part
+            )
+            HouseholdIdentity.objects.create(
+                household=case.household,
+                names=names[:300],
+                street=first.street,
+                house_number=first.house_number,
+                house_number_addition=first.house_number_addition,
+                postcode=first.postcode,
+                city=first.city,
+            )
+        bundle_close(
+            request=request,
+            user=user,
+            bundle=bundle,
+            outcome=Outcome.HELP_ACCEPTED,
+            on=timezone.localdate(),
+            case=case,
+        )
+    return case
