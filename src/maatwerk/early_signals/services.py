@@ -81,6 +81,45 @@ def _chunks(items: Sequence, size: int = CHUNK):
         yield items[start : start + size]
 
 
+def update_rows(model, objs, field_names, *, batch_size: int = 1000) -> None:
+    """Write ``field_names`` of ``objs`` in one statement per batch: ``WITH v(...) AS
+    (VALUES ...) UPDATE ... FROM v``, on PostgreSQL and SQLite (3.33+). What
+    ``bulk_update`` does with a CASE per field and row, which grows with rows × fields
+    (seconds per thousand rows here). The values go through each field's
+    ``get_db_prep_save``, so encrypted fields are encrypted as on save."""
+    if not objs:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    pk = meta.pk
+    quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+
+    def cell(field):
+        return f"CAST(%s AS {field.cast_db_type(connection)})" if postgres else "%s"
+
+    columns = [pk, *fields]
+    row_sql = "(" + ", ".join(cell(field) for field in columns) + ")"
+    names = ", ".join(quote(f"v_{field.column}") for field in columns)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(f'v_{field.column}')}" for field in fields
+    )
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        for batch in _chunks(list(objs), batch_size):
+            params = []
+            for obj in batch:
+                params.append(pk.get_db_prep_save(obj.pk, connection))
+                for field in fields:
+                    params.append(field.get_db_prep_save(field.pre_save(obj, False), connection))
+            sql = (
+                f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
+                f"UPDATE {table} SET {assignments} FROM v "
+                f"WHERE {table}.{quote(pk.column)} = v.{quote(f'v_{pk.column}')}"
+            )
+            cursor.execute(sql, params)
+
+
 def _figures_of(bundle_ids) -> dict[int, weighing.Figures]:
     """The figures of these bundles from all their signals (one query per chunk; the
     columns read are not encrypted)."""
@@ -147,7 +186,7 @@ def refresh_bundles(bundle_ids, *, rules=None) -> int:
                 for name, value in values.items():
                     setattr(bundle, name, value)
                 changed.append(bundle)
-    Bundle.objects.bulk_update(changed, PLACED_FIELDS, batch_size=500)
+    update_rows(Bundle, changed, PLACED_FIELDS)
     return len(changed)
 
 
@@ -344,9 +383,10 @@ def intake_signals(
                 signal.version += 1
                 signal.updated_at = timezone.now()
                 to_update.append(signal)
-            Signal.objects.bulk_create(to_create, batch_size=1000)
+            Signal.objects.bulk_create(to_create, batch_size=2000)
             if to_update:
-                Signal.objects.bulk_update(
+                update_rows(
+                    Signal,
                     to_update,
                     [
                         *_row_values(rows[0]).keys(),
