@@ -112,8 +112,10 @@ def update_rows(model, objs, field_names, *, batch_size: int = 1000) -> None:
                 params.append(pk.get_db_prep_save(obj.pk, connection))
                 for field in fields:
                     params.append(field.get_db_prep_save(field.pre_save(obj, False), connection))
+            # Only quoted names from the model's metadata in the text; the values are
+            # parameters.
             sql = (
-                f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(batch))}) "
+                f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(batch))}) "  # noqa: S608
                 f"UPDATE {table} SET {assignments} FROM v "
                 f"WHERE {table}.{quote(pk.column)} = v.{quote(f'v_{pk.column}')}"
             )
