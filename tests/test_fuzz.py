@@ -33,6 +33,8 @@ from maatwerk.cases.models import Case, EmergencyAccess, Plan, PlanAction
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.cases.services import emergency_access_open
 from maatwerk.demo.load import create_demo_data
+from maatwerk.early_signals.models import Upload
+from maatwerk.early_signals.selectors import visible_bundles
 from maatwerk.journeys.models import AttachmentKind, Request
 from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.services import attachment_add
@@ -195,6 +197,16 @@ def _world():
         drafted_by=users["coordinator"],
     )
     notice = Notice.objects.filter(recipient=professional).order_by("pk").first()
+    bundle = visible_bundles(professional).order_by("pk").first()
+    upload = Upload.objects.create(
+        creditor=bundle.signals.first().creditor,
+        team=bundle.team,
+        uploaded_by=users["coordinator"],
+        file_name="signalen.csv",
+        status=Upload.Status.REJECTED,
+        problems=[{"row": 2, "column": "postcode", "message": "Vul een postcode in."}],
+        problem_count=1,
+    )
     action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
@@ -214,6 +226,8 @@ def _world():
         "learning_point": point.pk,
         "precedent": precedent.pk,
         "notice": notice.pk if notice else 1,
+        "signal_bundle": bundle.pk,
+        "signal_upload": upload.pk,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
     }
 
@@ -302,6 +316,15 @@ ROUTES = {
     "learning:precedent_search": (_none, PROFESSIONAL),
     "learning:precedent_detail": (lambda w: {"pk": w["precedent"]}, ("coordinator",)),
     "learning:precedent_create": (lambda w: {"case_pk": w["case"]}, ("coordinator",)),
+    "early_signals:queue": (_none, ("professional", "coordinator", "budget_holder")),
+    "early_signals:bundle_detail": (
+        lambda w: {"pk": w["signal_bundle"]},
+        ("professional", "coordinator"),
+    ),
+    "early_signals:upload": (_none, ("coordinator",)),
+    "early_signals:upload_detail": (lambda w: {"pk": w["signal_upload"]}, ("coordinator",)),
+    "early_signals:template": (lambda w: {"kind": "csv"}, ("coordinator",)),
+    "early_signals:rules": (_none, ("coordinator", "professional")),
 }
 
 

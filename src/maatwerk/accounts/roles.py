@@ -194,6 +194,10 @@ ROLES: list[RoleDefinition] = [
             *REGISTER_VIEW,
             *REGISTER_MANAGE,
             "accounts.use_admin_site",
+            # The creditors that send early signals: reference data, no signal.
+            "early_signals.view_creditor",
+            "early_signals.add_creditor",
+            "early_signals.change_creditor",
             # No case content: a case only through an emergency access (break-the-glass,
             # read-only, logged, reviewed); view_case and view_request are the pages.
             "cases.view_case",
