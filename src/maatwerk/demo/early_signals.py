@@ -2,12 +2,13 @@
 creditors, the weighing's first version with three trays, and a handful of signals for
 four households (fictional names and addresses): one with rent and energy arrears (one
 bundle of two), one with an eviction announced (threatening: three working days), one
-with health-insurance arrears, one with a stopped benefit. One bundle is assigned to the
-professional. Safe to run twice: nothing is added when the signals team has bundles."""
+with rent arrears of three months, one with health-insurance arrears. Two bundles are
+assigned to the professional. Safe to run twice: nothing is added when the signals team has bundles."""
 
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from maatwerk.accounts.models import Team, User
 from maatwerk.early_signals import services
@@ -21,7 +22,9 @@ CREDITORS = [
     ("Energie Noord (demo)", "energy_company", "energy"),
     ("Zorgverzekeraar Zuid (demo)", "health_insurer", "health_insurer"),
 ]
-MEMBERS = ["coordinator", "professional", "budget_holder"]
+# The signals team: the coordinator who takes the signals in and the team lead. The
+# professional (of the wijkteam) works on the bundles assigned to them.
+MEMBERS = ["coordinator", "budget_holder"]
 
 
 def _row(reference, kind, surname, number, postcode, amount, months, days_ago, **more):
@@ -144,5 +147,8 @@ def create_demo_early_signals() -> int:
     )
     professional = User.objects.filter(username="professional").first()
     if professional is not None:
-        Bundle.objects.filter(team=team, threatening=True).update(assigned_to=professional)
+        assigned = Bundle.objects.filter(team=team).order_by("-threatening", "pk")[:2]
+        Bundle.objects.filter(pk__in=[bundle.pk for bundle in assigned]).update(
+            assigned_to=professional
+        )
     return Bundle.objects.filter(team=team).count()
