@@ -63,7 +63,7 @@ def create_demo_early_signals() -> int:
         organisation, _ = Organisation.objects.get_or_create(
             name=name,
             defaults={
-                "slug": name.lower().replace(" ", "-").strip("()"),
+                "slug": slugify(name),
                 "type": organisation_type,
             },
         )
