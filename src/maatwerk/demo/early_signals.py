@@ -3,7 +3,8 @@ creditors, the weighing's first version with three trays, and a handful of signa
 four households (fictional names and addresses): one with rent and energy arrears (one
 bundle of two), one with an eviction announced (threatening: three working days), one
 with rent arrears of three months, one with health-insurance arrears. Two bundles are
-assigned to the professional. Safe to run twice: nothing is added when the signals team has bundles."""
+assigned to the professional. Safe to run twice: nothing is added when the signals
+team has bundles."""
 
 from datetime import timedelta
 
