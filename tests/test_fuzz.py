@@ -228,6 +228,7 @@ def _world():
         "notice": notice.pk if notice else 1,
         "signal_bundle": bundle.pk,
         "signal_upload": upload.pk,
+        "signal_creditor": upload.creditor_id,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
     }
 
@@ -325,6 +326,7 @@ ROUTES = {
     "early_signals:upload_detail": (lambda w: {"pk": w["signal_upload"]}, ("coordinator",)),
     "early_signals:template": (lambda w: {"kind": "csv"}, ("coordinator",)),
     "early_signals:rules": (_none, ("coordinator", "professional")),
+    "early_signals:feedback": (lambda w: {"pk": w["signal_creditor"]}, ("coordinator",)),
 }
 
 

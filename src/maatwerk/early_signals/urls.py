@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import rules, triage, uploads
+from .views import feedback, rules, triage, uploads
 
 app_name = "early_signals"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("uploads/<int:pk>/", uploads.upload_detail, name="upload_detail"),
     path("template.<str:kind>", uploads.template_download, name="template"),
     path("rules/", rules.rules, name="rules"),
+    path("feedback/<int:pk>.csv", feedback.feedback_export, name="feedback"),
 ]

@@ -185,3 +185,31 @@ def test_bad_triage_input_gives_field_errors_and_stores_nothing(client, login, w
     assert response.status_code == 200
     assert response.context["attempt_form"].errors
     assert not bundle.attempts.exists()
+
+
+def test_the_creditor_feedback_shows_only_its_own_signals_and_their_status(
+    client, login, world, energy
+):
+    users, bundle, _other = world
+    services.intake_signals(
+        [row(referentie="E-1", type="gas")],
+        creditor=energy,
+        team=bundle.team,
+        today=timezone.localdate(),
+    )
+    Bundle.objects.filter(pk=bundle.pk).update(
+        status="closed", outcome="declined", outcome_on=timezone.localdate()
+    )
+    login(users["coordinator"])
+    response = client.get(f"/signals/feedback/{bundle.signals.first().creditor_id}.csv")
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "referentie;signaaldatum;status;sinds"
+    assert [line.split(";")[:3] for line in lines[1:]] == [
+        ["R-1", "2027-02-20", "afgesloten"],
+        ["R-2", "2027-02-20", "afgesloten"],
+    ]
+    content = response.content.decode()
+    assert "E-1" not in content and "declined" not in content and "Berg" not in content
+    assert AccessLogEntry.objects.filter(actor=users["coordinator"], action="share").exists()
+    login(users["professional"])
+    assert client.get(f"/signals/feedback/{energy.pk}.csv").status_code == 403
