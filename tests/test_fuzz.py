@@ -383,6 +383,13 @@ def _page(client, url):
 # Routes that take no input of their own (their pages have no form and no link with
 # parameters to them); they are still fuzzed with random parameters.
 NO_INPUT = {
+    # the early signals: two downloads (the template, a creditor's feedback), an
+    # upload's outcome page, and the rules as a professional sees them (no form; the
+    # coordinator's forms on the same page are fuzzed)
+    "early_signals:template",
+    "early_signals:feedback",
+    "early_signals:upload_detail",
+    "early_signals:rules",
     # pages that only show (their forms post elsewhere; the other routes fuzz those)
     "web:home",
     "cases:case_detail",
