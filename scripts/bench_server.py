@@ -81,13 +81,19 @@ def secrets_file() -> dict:
     database needs the same field keys)."""
     path = VAR / "keys.json"
     if path.exists():
-        return json.loads(path.read_text())
+        keys = json.loads(path.read_text())
+        # A key added since the keys were made (the early signals' match key).
+        if "MAATWERK_SIGNAL_MATCH_KEY" not in keys:
+            keys["MAATWERK_SIGNAL_MATCH_KEY"] = secrets.token_urlsafe(32)
+            path.write_text(json.dumps(keys))
+        return keys
     from cryptography.fernet import Fernet
 
     keys = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "MAATWERK_FIELD_KEYS": Fernet.generate_key().decode(),
         "MAATWERK_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),
+        "MAATWERK_SIGNAL_MATCH_KEY": secrets.token_urlsafe(32),
     }
     VAR.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(keys))
@@ -731,6 +737,13 @@ def write_report(run: dict, out: Path) -> None:
     for key in runs:
         parts += [render_run(runs[key]), ""]
     parts += ["## The starting point (issue 17)", "", STARTING_TABLE, ""]
+    parts += [
+        "## Early signals intake",
+        "",
+        "Measured by `scripts/bench_signals.py`, not by `make bench`: see "
+        "[benchmarks-early-signals](benchmarks-early-signals.md).",
+        "",
+    ]
     # What other scripts wrote below the marker (scripts/bench_precedents.py) is kept.
     md = out.with_suffix(".md")
     old = md.read_text() if md.exists() else ""

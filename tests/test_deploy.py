@@ -40,6 +40,7 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": Fernet.generate_key().decode() * 2,  # long and random
         "MAATWERK_FIELD_KEYS": Fernet.generate_key().decode(),
         "MAATWERK_AUDIT_CHECKPOINT_KEY": Fernet.generate_key().decode(),  # 44 characters
+        "MAATWERK_SIGNAL_MATCH_KEY": Fernet.generate_key().decode(),  # 44 characters
         "DATABASE_URL": f"sqlite:///{tmp_path / 'maatwerk.sqlite3'}",
         "EMAIL_HOST": "smtp.example.org",
     }

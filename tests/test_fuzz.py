@@ -34,6 +34,8 @@ from maatwerk.cases.models import Case, EmergencyAccess, Plan, PlanAction
 from maatwerk.cases.selectors import visible_cases, workable_cases
 from maatwerk.cases.services import emergency_access_open
 from maatwerk.demo.load import create_demo_data
+from maatwerk.early_signals.models import Upload
+from maatwerk.early_signals.selectors import visible_bundles
 from maatwerk.journeys.models import AttachmentKind, Request
 from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.services import attachment_add
@@ -255,6 +257,16 @@ def _world():
                           "message": "The line is not valid JSON.", "params": {}}],
         },
     )  # fmt: skip
+    bundle = visible_bundles(professional).order_by("pk").first()
+    upload = Upload.objects.create(
+        creditor=bundle.signals.first().creditor,
+        team=bundle.team,
+        uploaded_by=users["coordinator"],
+        file_name="signalen.csv",
+        status=Upload.Status.REJECTED,
+        problems=[{"row": 2, "column": "postcode", "message": "Vul een postcode in."}],
+        problem_count=1,
+    )
     action = PlanAction.objects.filter(version__plan__case=case).order_by("pk").first()
     return {
         "users": users,
@@ -277,6 +289,9 @@ def _world():
         "precedent": precedent.pk,
         "report_job": report_job.pk,
         "notice": notice.pk if notice else 1,
+        "signal_bundle": bundle.pk,
+        "signal_upload": upload.pk,
+        "signal_creditor": upload.creditor_id,
         "action": (action.version.plan_id, action.pk) if action else (1, 1),
         "import_job": import_job.pk,
     }
@@ -383,6 +398,16 @@ ROUTES = {
     "reports:exchange_job": (lambda w: {"pk": w["import_job"]}, ("coordinator",)),
     "reports:exchange_export": (_none, ("coordinator",)),
     "learning:precedent_link": (lambda w: {"case_pk": w["case"]}, PROFESSIONAL),
+    "early_signals:queue": (_none, ("professional", "coordinator", "budget_holder")),
+    "early_signals:bundle_detail": (
+        lambda w: {"pk": w["signal_bundle"]},
+        ("professional", "coordinator"),
+    ),
+    "early_signals:upload": (_none, ("coordinator",)),
+    "early_signals:upload_detail": (lambda w: {"pk": w["signal_upload"]}, ("coordinator",)),
+    "early_signals:template": (lambda w: {"kind": "csv"}, ("coordinator",)),
+    "early_signals:rules": (_none, ("coordinator", "professional")),
+    "early_signals:feedback": (lambda w: {"pk": w["signal_creditor"]}, ("coordinator",)),
 }
 
 
@@ -439,6 +464,13 @@ def _page(client, url):
 # Routes that take no input of their own (their pages have no form and no link with
 # parameters to them); they are still fuzzed with random parameters.
 NO_INPUT = {
+    # the early signals: two downloads (the template, a creditor's feedback), an
+    # upload's outcome page, and the rules as a professional sees them (no form; the
+    # coordinator's forms on the same page are fuzzed)
+    "early_signals:template",
+    "early_signals:feedback",
+    "early_signals:upload_detail",
+    "early_signals:rules",
     # pages that only show (their forms post elsewhere; the other routes fuzz those)
     "web:home",
     "cases:case_detail",

@@ -53,6 +53,21 @@ LEARNING = [
 # The system learning report (docs/report-page.md). ``reports.lower_threshold`` is
 # granted to no role: functional management gives it to a user by hand.
 REPORTS = ["reports.view_report", "reports.view_all_teams"]
+# Early signals (docs/early-signals.md): the professional follows the bundles of their
+# team up; the coordinator takes signals in, assigns and keeps the trays and rules; the
+# team lead (budget holder) assigns and receives the escalation of overdue bundles.
+EARLY_SIGNALS_WORK = ["early_signals.view_bundle", "early_signals.view_rule"]
+EARLY_SIGNALS_COORDINATE = [
+    *EARLY_SIGNALS_WORK,
+    "early_signals.intake_signal",
+    "early_signals.assign_bundle",
+    "early_signals.manage_trays",
+]
+EARLY_SIGNALS_LEAD = [
+    *EARLY_SIGNALS_WORK,
+    "early_signals.assign_bundle",
+    "early_signals.lead_signals",
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,7 @@ ROLES: list[RoleDefinition] = [
             *LEARNING,
             "budgets.view_budget",
             "budgets.add_spend",
+            *EARLY_SIGNALS_WORK,
         ],
     ),
     RoleDefinition(
@@ -138,6 +154,7 @@ ROLES: list[RoleDefinition] = [
             "budgets.settle_spend",
             # maatwerk-case/1 import and export for their own teams (docs/exchange.md).
             "reports.exchange_cases",
+            *EARLY_SIGNALS_COORDINATE,
         ],
     ),
     RoleDefinition(
@@ -155,6 +172,7 @@ ROLES: list[RoleDefinition] = [
             "budgets.override_balance",
             "budgets.reverse_spend",
             "budgets.settle_spend",
+            *EARLY_SIGNALS_LEAD,
         ],
     ),
     RoleDefinition(
@@ -186,6 +204,10 @@ ROLES: list[RoleDefinition] = [
             *REGISTER_VIEW,
             *REGISTER_MANAGE,
             "accounts.use_admin_site",
+            # The creditors that send early signals: reference data, no signal.
+            "early_signals.view_creditor",
+            "early_signals.add_creditor",
+            "early_signals.change_creditor",
             # No case content: a case only through an emergency access (break-the-glass,
             # read-only, logged, reviewed); view_case and view_request are the pages.
             "cases.view_case",

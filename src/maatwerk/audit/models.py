@@ -48,6 +48,7 @@ class ProcessingActivity(models.TextChoices):
     AUDIT_SUPERVISION = "audit_supervision", _("supervising access to personal data")
     CASE_WORK = "case_work", _("maatwerk case work")
     BUDGET = "budget", _("maatwerk budget administration")
+    EARLY_SIGNALS = "early_signals", _("early signals of payment arrears (Wgs)")
 
 
 GENESIS_HASH = "0" * 64

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "maatwerk.meetings",
     "maatwerk.budgets",
     "maatwerk.learning",
+    "maatwerk.early_signals",
     "maatwerk.reports",
     "maatwerk.api",
     "maatwerk.web",
@@ -116,7 +117,7 @@ INSTALLED_APPS = [
     # (docs/adr/0009-task-mechanism.md, docs/scheduler.md).
     "django_tasks",
     "django_tasks_db",
-    # The REST API (/api/v1/, docs/api.md, docs/adr/0010-rest-api.md).
+    # The REST API (/api/v1/, docs/api.md, docs/adr/0011-rest-api.md).
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -552,7 +553,7 @@ if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
     raise ImproperlyConfigured("MAATWERK_BREAK_GLASS_MINUTES must be between 1 and 1440")
 
 
-# --- The REST API (docs/api.md, docs/adr/0010-rest-api.md) -----------------------------
+# --- The REST API (docs/api.md, docs/adr/0011-rest-api.md) -----------------------------
 # MAATWERK_API_RATE: requests per token (or per logged-in user) per minute.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -596,3 +597,42 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {},
 }
+
+# --- Early signals (vroegsignalering, docs/early-signals.md) ---------------------------
+# MAATWERK_SIGNAL_MATCH_KEY: the HMAC-SHA256 key of the match keys of signals (the
+# hashed, normalised address and person that bundling and deduplication look up), so
+# that the indexed column is not the address (docs/adr/0010-signal-match-keys.md).
+# Required when DEBUG is off (system check maatwerk.early_signals.E001); in development
+# and under the test settings derived from SECRET_KEY. Changing it makes existing
+# signals unmatchable by new ones until `maatwerk signals-rekey` has run.
+SIGNAL_MATCH_KEY = env("MAATWERK_SIGNAL_MATCH_KEY", "") or ""
+if not SIGNAL_MATCH_KEY and (
+    DEBUG or os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("test_settings")
+):
+    SIGNAL_MATCH_KEY = hmac.new(
+        SECRET_KEY.encode(), b"maatwerk signal match key", hashlib.sha256
+    ).hexdigest()
+# MAATWERK_SIGNAL_BUNDLE_DAYS: signals for the same address whose signal dates lie at
+# most this many days after the bundle's first signal join that bundle (while it is
+# open). Default 60.
+SIGNAL_BUNDLE_DAYS = env_int("MAATWERK_SIGNAL_BUNDLE_DAYS", 60)
+# MAATWERK_SIGNAL_CONTACT_DAYS: first contact within this many calendar days of
+# receiving a signal (4 weeks); a deadline on a weekend or holiday moves to the next
+# working day (Algemene termijnenwet). Default 28.
+SIGNAL_CONTACT_DAYS = env_int("MAATWERK_SIGNAL_CONTACT_DAYS", 28)
+# MAATWERK_SIGNAL_THREAT_WORKING_DAYS: first contact within this many working days when
+# the situation is threatening (an eviction or a disconnection announced). Default 3.
+SIGNAL_THREAT_WORKING_DAYS = env_int("MAATWERK_SIGNAL_THREAT_WORKING_DAYS", 3)
+# MAATWERK_SIGNAL_RETENTION_DAYS: the signal data of a bundle that did not lead to help
+# (declined, unreachable, already in help, or never followed up) is deleted this many
+# days after the bundle was closed or its last signal received. Default 365 (see
+# docs/early-signals.md, "Retention", for the legal source).
+SIGNAL_RETENTION_DAYS = env_int("MAATWERK_SIGNAL_RETENTION_DAYS", 365)
+for _name, _value in (
+    ("MAATWERK_SIGNAL_BUNDLE_DAYS", SIGNAL_BUNDLE_DAYS),
+    ("MAATWERK_SIGNAL_CONTACT_DAYS", SIGNAL_CONTACT_DAYS),
+    ("MAATWERK_SIGNAL_THREAT_WORKING_DAYS", SIGNAL_THREAT_WORKING_DAYS),
+    ("MAATWERK_SIGNAL_RETENTION_DAYS", SIGNAL_RETENTION_DAYS),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")

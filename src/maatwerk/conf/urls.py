@@ -20,6 +20,7 @@ urlpatterns = [
     path("budget/", include("maatwerk.budgets.urls")),
     path("learning/", include("maatwerk.learning.urls")),
     path("reports/", include("maatwerk.reports.urls")),
+    path("signals/", include("maatwerk.early_signals.urls")),
     path("audit/", include("maatwerk.audit.urls")),
     path("api/", include("maatwerk.api.urls")),
     path("beheer/", admin.site.urls),

@@ -8,6 +8,7 @@ from maatwerk.register.seed import seed_register
 
 from .budgets import create_demo_budgets
 from .cases import create_demo_cases
+from .early_signals import create_demo_early_signals
 from .emergency import create_demo_emergency_access
 from .journeys import create_demo_journeys
 from .meetings import create_demo_meetings
@@ -28,6 +29,7 @@ def create_demo_data() -> list[DemoLogin]:
     create_demo_meetings()
     create_demo_emergency_access()
     create_demo_precedents()
+    create_demo_early_signals()
     # Some demo rows are written with their history's dates, not through the services:
     # the stored "needs attention" of every case, computed once at the end.
     refresh_attention()

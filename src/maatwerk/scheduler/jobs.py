@@ -23,6 +23,7 @@ from maatwerk.audit.checkpoints import Refusal, write_checkpoint
 from maatwerk.budgets import jobs as budget_jobs
 from maatwerk.cases import attention
 from maatwerk.cases import jobs as case_jobs
+from maatwerk.early_signals import jobs as signal_jobs
 from maatwerk.journeys import jobs as journey_jobs
 from maatwerk.learning import jobs as learning_jobs
 from maatwerk.meetings import jobs as meeting_jobs
@@ -65,6 +66,14 @@ def _learning_follow_up_round(today: date) -> dict:
     return learning_jobs.yearly_follow_up(today=today)
 
 
+def _signal_escalations(today: date) -> dict:
+    return signal_jobs.escalate_overdue(today=today)
+
+
+def _signal_retention(today: date) -> dict:
+    return signal_jobs.delete_expired(today=today)
+
+
 def _notice_mails(today: date) -> dict:
     return notice_jobs.mail_notices()
 
@@ -96,6 +105,8 @@ DUE_JOBS: list[tuple[str, Callable[[date], dict]]] = [
     ("emergency access notices", _emergency_access_notices),
     ("learning point reminders", _learning_point_reminders),
     ("learning point follow-up round", _learning_follow_up_round),
+    ("overdue early signals to the team lead", _signal_escalations),
+    ("retention of early signals", _signal_retention),
     ("notifications by e-mail", _notice_mails),
     ("daily digest of notifications", _notice_digests),
     ("meeting invitations", _meeting_invitations),

@@ -18,6 +18,7 @@ NAV_ITEMS = [
     NavItem(_("Cases"), "cases:case_list", "cases.view_case"),
     NavItem(_("Work queue"), "journeys:queue", "journeys.add_journeyevent"),
     NavItem(_("Inbox"), "journeys:inbox", "journeys.decide_request"),
+    NavItem(_("Early signals"), "early_signals:queue", "early_signals.view_bundle"),
     NavItem(_("Budget"), "budgets:overview", "budgets.view_budget"),
     NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
     NavItem(_("Learning points"), "learning:point_list", "learning.view_learningpoint"),

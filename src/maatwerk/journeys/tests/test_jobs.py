@@ -207,6 +207,8 @@ def test_the_job_notifies_once(world, clock):
         "emergency_access_notices": 0,
         "learning_point_reminders": 0,
         "learning_point_follow_ups": 0,
+        "signal_escalations": 0,
+        "signal_bundles_deleted": 0,
         "invitations": 0,
         "invitation_emails": 0,
         "invitations_refused": 0,

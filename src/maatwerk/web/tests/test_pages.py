@@ -65,6 +65,7 @@ def test_navigation_follows_permissions(client, make_user, login):
         "/",
         "/cases/",
         "/journeys/queue/",
+        "/signals/",
         "/budget/",
         "/meetings/",
         "/learning/",
