@@ -1,5 +1,7 @@
 """Fixtures shared by every test (unit tests under src/, browser tests under tests/)."""
 
+import os
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,6 +13,17 @@ from maatwerk.testing.factories import (
     TeamFactory,
     UserFactory,
 )
+
+# `make test` runs the suite in worker processes (pytest-xdist, ``-n auto``): one per
+# core, but no more than this — each worker migrates a test database of its own, and
+# beyond a handful of workers that costs more than it gains.
+MAX_AUTO_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_AUTO_WORKERS, cores or 1))
 
 
 @pytest.fixture

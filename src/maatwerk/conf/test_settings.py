@@ -5,9 +5,14 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only-" + "x" * 24)
 os.environ.setdefault("MAATWERK_VAR_DIR", tempfile.mkdtemp(prefix="maatwerk-test-"))
+# Under pytest-xdist every worker process gets a folder of its own (its media files,
+# keys and static root), also when MAATWERK_VAR_DIR was given from outside.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.path.basename(os.environ["MAATWERK_VAR_DIR"]) != _worker:
+    os.environ["MAATWERK_VAR_DIR"] = os.path.join(os.environ["MAATWERK_VAR_DIR"], _worker)
 
-from .settings import *  # noqa: F403
-from .settings import STORAGES
+from .settings import *  # noqa: E402, F403
+from .settings import STORAGES  # noqa: E402
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
