@@ -22,7 +22,7 @@ from maatwerk.cases.search import BATCH as SEARCH_BATCH
 from maatwerk.cases.search import refresh as refresh_search
 from maatwerk.register.seed import seed_register
 
-from . import audit, budgets, cases, journeys, meetings
+from . import audit, budgets, cases, journeys, learning, meetings
 from . import tables as T
 from .cases import PSEUDONYM_PREFIX
 from .context import Context
@@ -176,6 +176,7 @@ class _Batches:
             s: str(Case.Status(s).label) for s in ("plan", "journey", "executing", "closed")
         }
         self.texts = journeys.Texts()
+        self.learning = learning.Learning(ctx)
         self.requests_per_org: dict[int, int] = {}
 
     def run(self, batch: int, transaction_per_batch):
@@ -193,8 +194,11 @@ class _Batches:
         labels, texts, per_org = self.labels, self.texts, self.requests_per_org
         approved = summary.approved
         ctx.ids.refresh()
-        rng = random.Random(f"{ctx.seed}:{ctx.ids.peek(T.CASE)}")  # noqa: S311 (seeded on purpose)
+        batch_seed = f"{ctx.seed}:{ctx.ids.peek(T.CASE)}"
+        rng = random.Random(batch_seed)  # noqa: S311 (seeded on purpose)
         ctx.new_batch()
+        system = self.learning
+        system.new_batch(batch_seed)
         candidates: list = []
         for _ in range(size):
             d = cases.open_case(ctx, rng)
@@ -202,6 +206,7 @@ class _Batches:
             journeys.make_requests(ctx, rng, d, texts, money.solving)
             money.other_spends(rng, d)
             cases.close_case(ctx, rng, d, labels)
+            system.case(d)
             meetings.note_escalations(ctx, rng, d, candidates)
             for result in d.requests:
                 per_org[result.org.id] = per_org.get(result.org.id, 0) + 1
@@ -214,6 +219,7 @@ class _Batches:
             rows = ctx.rows[t.name]
             writer.write(t, rows)
             _count(summary, t, len(rows))
+        system.end_batch()
         _count(summary, T.ACCESS_LOG, audit.chain(ctx.log_rows, writer))
         T.reset_sequences([*T.CASE_TABLES, T.ACCESS_LOG])
         ctx.new_batch()  # let the rows go

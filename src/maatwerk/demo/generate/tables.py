@@ -46,7 +46,14 @@ from maatwerk.cases.models import (
     PlanActionDone,
     PlanVersion,
 )
-from maatwerk.journeys.models import JourneyEvent, Request
+from maatwerk.journeys.models import CaseIntervention, JourneyEvent, Request
+from maatwerk.learning.models import (
+    Bottleneck,
+    ClosingAnalysis,
+    LearningPoint,
+    LearningStep,
+    Precedent,
+)
 from maatwerk.meetings.models import AgendaItem, Attendee, Meeting, Minutes
 from maatwerk.notices.models import Notice
 from maatwerk.register.models import Contact, EscalationStep, Organisation
@@ -144,6 +151,37 @@ NOTIFICATION = table(
     "read_at delivery mail_state mailed_at",
 )
 
+CASE_INTERVENTION = table(
+    CaseIntervention, "id case_id intervention recorded_on recorded_by_id created_at"
+)
+
+# --- learning ------------------------------------------------------------------------
+BOTTLENECK = table(Bottleneck, "id case_id category text regulation recorded_by_id created_at")
+BOTTLENECK_ORGS = table(Bottleneck.organisations.through, "id bottleneck_id organisation_id")
+CLOSING_ANALYSIS = table(
+    ClosingAnalysis, "id case_id no_bottlenecks note completed_by_id completed_at"
+)
+LEARNING_POINT = table(
+    LearningPoint,
+    "id reference order text addressee_id addressee_name status status_on created_by_id "
+    "created_at version",
+)
+LEARNING_POINT_CASES = table(LearningPoint.cases.through, "id learningpoint_id case_id")
+LEARNING_POINT_BOTTLENECKS = table(
+    LearningPoint.bottlenecks.through, "id learningpoint_id bottleneck_id"
+)
+LEARNING_STEP = table(
+    LearningStep, "id learning_point_id status on answer entered_by_id on_behalf_of created_at"
+)
+PRECEDENT = table(
+    Precedent,
+    "id reference status title situation asked what_worked outcome lead_time_days "
+    "regulation_id regulation_text legal_ground_id refusal_reasons source_case_id "
+    "drafted_by_id published_by_id published_at search_a search_b search_d created_at version",
+)
+PRECEDENT_DOMAINS = table(Precedent.life_domains.through, "id precedent_id lifedomain_id")
+PRECEDENT_ORGS = table(Precedent.organisations.through, "id precedent_id organisation_id")
+
 # --- budgets -------------------------------------------------------------------------
 BUDGET = table(
     Budget,
@@ -222,6 +260,17 @@ CASE_TABLES = [
     AGENDA_ITEM,
     ATTENDEE,
     MINUTES,
+    CASE_INTERVENTION,
+    BOTTLENECK,
+    BOTTLENECK_ORGS,
+    CLOSING_ANALYSIS,
+    LEARNING_POINT,
+    LEARNING_POINT_CASES,
+    LEARNING_POINT_BOTTLENECKS,
+    LEARNING_STEP,
+    PRECEDENT,
+    PRECEDENT_DOMAINS,
+    PRECEDENT_ORGS,
 ]
 ALL_TABLES = [*WORLD_TABLES, *CASE_TABLES, ACCESS_LOG]
 
