@@ -356,12 +356,21 @@ class Learning:
                     "published")  # fmt: skip
 
 
-@lru_cache(maxsize=65536)
 def _stems(rule, rule_text, domains, title, ground, orgs, situation, asked, what_worked):
-    """``learning.services._index``: the stems by weight (the texts come from small word
-    lists, so the same ones come back again and again)."""
+    """``learning.services._index``: the stems by weight. ``stem_text(*texts)`` is the
+    stems of each text in turn, so each text is stemmed once and remembered (they come
+    from small word lists, again and again; Snowball in Python is slow)."""
     return (
-        stem_text(rule, rule_text, *domains),
-        stem_text(title, ground, *orgs),
-        stem_text(situation, asked, what_worked),
+        _joined(rule, rule_text, *domains),
+        _joined(title, ground, *orgs),
+        _joined(situation, *asked.split("\n"), what_worked),
     )
+
+
+def _joined(*texts: str) -> str:
+    return " ".join(found for found in map(_stem, texts) if found)
+
+
+@lru_cache(maxsize=65536)
+def _stem(text: str) -> str:
+    return stem_text(text)

@@ -37,6 +37,7 @@ from maatwerk.cases.models import (
     Agreement,
     Case,
     CaseEvent,
+    CaseSearchText,
     CostLine,
     Goal,
     Household,
@@ -130,6 +131,9 @@ PLAN_ACTION = table(
 PLAN_ACTION_DONE = table(PlanActionDone, "id action_id done_on done_by_id created_at")
 COST_LINE = table(CostLine, "id version_id kind order description reference_cost_id amount")
 AGREEMENT = table(Agreement, "id version_id agreed_on how words recorded_by_id created_at")
+CASE_SEARCH_TEXT = table(
+    CaseSearchText, "case_id perspective plan requests organisations document updated_at"
+)
 
 # --- journeys ------------------------------------------------------------------------
 REQUEST = table(
@@ -247,6 +251,7 @@ CASE_TABLES = [
     COST_LINE,
     AGREEMENT,
     REQUEST,
+    CASE_SEARCH_TEXT,
     JOURNEY_EVENT,
     NOTIFICATION,
     BUDGET,

@@ -338,6 +338,14 @@ def test_the_learning_rows_keep_the_rules(generated):
         assert point.cases.exists() and point.bottlenecks.exists()
         assert point.reference.startswith(f"LP-{point.created_at.year}-")
     published = Precedent.objects.filter(status="published")
+    # The search stems (and SQLite's FTS row) are what the services would store.
+    from maatwerk.learning.services import _index
+
+    for precedent in Precedent.objects.all():
+        stored = (precedent.search_a, precedent.search_b, precedent.search_d)
+        _index(precedent)
+        precedent.refresh_from_db()
+        assert (precedent.search_a, precedent.search_b, precedent.search_d) == stored
     analyst = users_of(generated, "analyst")[0]
     for precedent in published[:3]:
         word = precedent.title.split()[-1].strip(".")
@@ -353,6 +361,32 @@ def test_the_learning_rows_keep_the_rules(generated):
         year = point.reference.split("-")[1]
         counter = ReferenceCounter.objects.get(scope=f"learning-point:{year}").value
         assert int(point.reference.split("-")[2]) <= counter
+
+
+def test_the_search_rows_are_what_the_search_index_would_write(generated):
+    """The generator writes the case search's rows itself (no reading back): the same
+    texts, and on PostgreSQL the same tsvector, as ``cases.search.refresh`` writes."""
+    from maatwerk.cases.models import CaseSearchText
+    from maatwerk.cases.search import refresh
+
+    def rows():
+        found = CaseSearchText.objects.order_by("case_id").values_list(
+            "case_id", "perspective", "plan", "requests", "organisations"
+        )
+        documents = []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT case_id, document::text FROM cases_casesearchtext ORDER BY case_id"
+                )
+                documents = cursor.fetchall()
+        return list(found), documents
+
+    generated_rows = rows()
+    assert len(generated_rows[0]) == Case.objects.count()
+    assert all(row[1] and row[4] for row in generated_rows[0])  # words and organisations
+    refresh(Case.objects.values_list("pk", flat=True))
+    assert rows() == generated_rows
 
 
 def test_a_stopped_run_can_be_run_again(monkeypatch):
