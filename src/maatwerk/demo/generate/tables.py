@@ -66,6 +66,9 @@ class Table:
     columns: tuple[str, ...]
     name: str = ""
     fields: list = field(default_factory=list)
+    # Columns left out of COPY (NULL in every generated row, filled in afterwards: the
+    # case search's tsvector, which has no binary format in psycopg).
+    not_copied: tuple[str, ...] = ()
 
     def __post_init__(self):
         expected = tuple(f.attname for f in self.model._meta.concrete_fields)
@@ -134,6 +137,7 @@ AGREEMENT = table(Agreement, "id version_id agreed_on how words recorded_by_id c
 CASE_SEARCH_TEXT = table(
     CaseSearchText, "case_id perspective plan requests organisations document updated_at"
 )
+CASE_SEARCH_TEXT.not_copied = ("document",)
 
 # --- journeys ------------------------------------------------------------------------
 REQUEST = table(
@@ -393,17 +397,22 @@ class CopyWriter:
                 [t.name],
             )
             oids = dict(cursor.fetchall())
-            columns = [f.column for f in t.fields]
-            self.types[t.name] = [oids[c] for c in columns]
+            fields = _copied(t)
+            self.types[t.name] = [oids[f.column] for f in fields]
             self.inet[t.name] = [
-                i for i, f in enumerate(t.fields) if isinstance(f, models.GenericIPAddressField)
+                i for i, f in enumerate(fields) if isinstance(f, models.GenericIPAddressField)
             ]
         return self.types[t.name]
 
     def write(self, t: Table, rows: list[tuple]) -> None:
         if not rows:
             return
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in t.fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in _copied(t))
+        if t.not_copied:
+            keep = [i for i, f in enumerate(t.fields) if f.attname not in t.not_copied]
+            if any(row[i] is not None for row in rows for i in range(len(row)) if i not in keep):
+                raise ValueError(f"{t.name}: {t.not_copied} must be None in generated rows")
+            rows = [tuple(row[i] for i in keep) for row in rows]
         with connection.cursor() as cursor:
             types = self._types(cursor, t)
             inet = self.inet[t.name]
@@ -424,6 +433,10 @@ class CopyWriter:
                 else:
                     for row in rows:
                         write(row)
+
+
+def _copied(t: Table) -> list:
+    return [f for f in t.fields if f.attname not in t.not_copied]
 
 
 def writer(use_copy: bool | None):
