@@ -26,6 +26,30 @@ def pytest_xdist_auto_num_workers(config):
     return max(1, min(MAX_AUTO_WORKERS, cores or 1))
 
 
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup, django_db_blocker):
+    """The demo data (``maatwerk demo``: its logins), loaded once for all the tests of a
+    module instead of once per test (it takes seconds). The module's tests run inside
+    one transaction that is rolled back after the last of them; each test is a
+    savepoint in it, as usual (``django_db``), so what one test changes the next does
+    not see. Only for modules whose tests all use the plain ``db`` (not
+    ``transactional_db`` or a live server: those commit). Ask for model objects in a
+    function-scoped fixture, not here: instances shared between tests would carry one
+    test's changes in memory into the next."""
+    from django.db import transaction
+
+    from maatwerk.demo.load import create_demo_data
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield create_demo_data()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("coordinator") → a user with that role (or none: make_user())."""

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from maatwerk.accounts.models import User
-from maatwerk.demo.load import create_demo_data
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo is loaded once (conftest: module_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo:start_demo")]
 
 # What each demo login must find on the start page: section test ids with at least one
 # row in them.
@@ -26,8 +26,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def demo():
-    return {login.username: login for login in create_demo_data()}
+def demo(module_demo, db):
+    return {login.username: login for login in module_demo}
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
@@ -38,3 +38,13 @@ def test_every_demo_login_has_real_work_on_the_start_page(client, login, demo, u
     assert "straks" not in content
     for testid in EXPECTED[username]:
         assert re.search(f'data-testid="{testid}"', content), (username, testid)
+
+
+def test_what_one_test_changes_in_the_shared_demo_1(module_demo, db):
+    User.objects.filter(username="admin").update(first_name="Veranderd")
+    assert User.objects.get(username="admin").first_name == "Veranderd"
+
+
+def test_what_one_test_changes_in_the_shared_demo_2_the_next_does_not_see(module_demo, db):
+    """(conftest's module_demo: every test is a savepoint, rolled back after it)"""
+    assert User.objects.get(username="admin").first_name != "Veranderd"
