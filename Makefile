@@ -37,12 +37,20 @@ run: demo
 	trap 'kill $$SCHED $$WORKER 2>/dev/null; wait $$SCHED $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/maatwerk runserver $(HOST):$(PORT)
 
+# The suite runs in parallel worker processes (pytest-xdist; docs/performance.md, "The test suite"): one per
+# core, at most four (PYTEST_WORKERS=auto), or as many as you say; PYTEST_WORKERS=0 runs
+# it in this one process, as a plain `pytest` does. Each worker has its own test
+# database (test_<name>_gw0, …) and its own MAATWERK_VAR_DIR; tests marked
+# xdist_group(name) run one after another on one worker (--dist loadgroup).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: setup
 	./scripts/ensure-chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 # lint-imports checks the layer contract in pyproject.toml ([tool.importlinter]; see
 # docs/architecture.md, "The layer contract").

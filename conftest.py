@@ -1,5 +1,7 @@
 """Fixtures shared by every test (unit tests under src/, browser tests under tests/)."""
 
+import os
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,6 +13,41 @@ from maatwerk.testing.factories import (
     TeamFactory,
     UserFactory,
 )
+
+# `make test` runs the suite in worker processes (pytest-xdist, ``-n auto``): one per
+# core, but no more than this — each worker migrates a test database of its own, and
+# beyond a handful of workers that costs more than it gains.
+MAX_AUTO_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_AUTO_WORKERS, cores or 1))
+
+
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup, django_db_blocker):
+    """The demo data (``maatwerk demo``: its logins), loaded once for all the tests of a
+    module instead of once per test (it takes seconds). The module's tests run inside
+    one transaction that is rolled back after the last of them; each test is a
+    savepoint in it, as usual (``django_db``), so what one test changes the next does
+    not see. Only for modules whose tests all use the plain ``db`` (not
+    ``transactional_db`` or a live server: those commit). Ask for model objects in a
+    function-scoped fixture, not here: instances shared between tests would carry one
+    test's changes in memory into the next."""
+    from django.db import transaction
+
+    from maatwerk.demo.load import create_demo_data
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield create_demo_data()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 No browser is ever downloaded: the tests use the system Chromium at /usr/bin/chromium
 (override with MAATWERK_CHROMIUM). Every test in this folder is marked ``browser``, so
-``pytest -m "not browser"`` skips them all.
+``pytest -m "not browser"`` skips them all, and ``xdist_group("browser")``, so that
+``make test`` runs them on one worker.
 """
 
 import os
@@ -30,10 +31,16 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            # Under `make test` (pytest-xdist, --dist loadgroup) the browser tests run
+            # one after another on one worker: one Chromium, and a live server that
+            # does not compete with a second browser for the two cores (Playwright's
+            # timeouts are 10 s).
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,12 @@ from maatwerk.core.http import client_address
 from .models import GENESIS_HASH, AccessLogEntry, Action, ProcessingActivity, Result
 
 # An arbitrary, fixed key for the PostgreSQL advisory lock that serialises appends
-# to the hash chain (the chain needs a total order of rows).
+# to the hash chain (the chain needs a total order of rows). Advisory locks belong to
+# the whole server, not to one database: the key is mixed with the database's name, so
+# that two databases on one server (two installations, the bench and the tests, the
+# test databases of parallel test workers) never wait for each other's chain.
 _CHAIN_LOCK_KEY = 7_513_000_001
+_CHAIN_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(current_database(), %s))"
 
 
 # The head of the chain and the new row's hash, computed by the database in the
@@ -74,7 +78,7 @@ def lock_chain() -> None:
     """Serialise with every append to the chain, until the end of the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+            cursor.execute(_CHAIN_LOCK_SQL, [_CHAIN_LOCK_KEY])
     # SQLite: transactions start IMMEDIATE (settings), so the write lock is held.
 
 

@@ -138,9 +138,12 @@ def _plans(case_ids) -> dict[int, str]:
 def _deciding(case_ids) -> dict[int, str]:
     through = Case.deciding_organisations.through
     names: dict[int, list[str]] = {}
-    for case_id, name in through.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "organisation__name"
-    ):
+    rows = (
+        through.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "id")  # as they were added: the same text on every database
+        .values_list("case_id", "organisation__name")
+    )
+    for case_id, name in rows:
         names.setdefault(case_id, []).append(name)
     return {case_id: "\n".join(parts) for case_id, parts in names.items()}
 

@@ -96,3 +96,25 @@ def test_only_the_indexes_a_query_needs():
         names = {name for (name,) in cursor.fetchall()}
     assert not [name for name in names if name.endswith("_like")]
     assert len(names) == 7, names  # pk, occurred_at, actor_id, 2×UPPER, action, prev_hash
+
+
+@pytest.mark.postgres
+def test_the_chain_lock_is_per_database():
+    """An advisory lock belongs to the whole server: the chain lock of one database must
+    not hold up appends in another (another installation, the bench, or a parallel test
+    worker's database), but must hold up another connection to the same database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    import psycopg
+
+    from maatwerk.audit.services import _CHAIN_LOCK_KEY, lock_chain
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    try_lock = "SELECT pg_try_advisory_xact_lock(hashtextextended(current_database(), %s))"
+    with transaction.atomic():
+        lock_chain()  # held until this (the test's) transaction ends
+        for dbname, free in ((params["dbname"], False), ("postgres", True)):
+            with psycopg.connect(**{**params, "dbname": dbname}, autocommit=False) as other:
+                assert other.execute(try_lock, [_CHAIN_LOCK_KEY]).fetchone()[0] is free, dbname

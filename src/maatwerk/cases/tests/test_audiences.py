@@ -51,9 +51,9 @@ from maatwerk.cases.plans import (
 )
 from maatwerk.cases.services import perspective_record
 from maatwerk.demo.cases import debt_and_violence as story
-from maatwerk.demo.load import create_demo_data
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo is loaded once (conftest: module_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo:cases_audiences")]
 
 PARTNER = story.PARTNER
 HER_WORDS = "Ik wil niet dat hij weet waar wij wonen als het weer misgaat"
@@ -93,22 +93,29 @@ def html_text(printed) -> str:
     return flat(re.sub(r"<[^>]+>", " ", html))
 
 
+@pytest.fixture(scope="module")
+def demo_story(module_demo, django_db_blocker):
+    """The demo (once per module: conftest's module_demo) with the identities of the
+    story's household and partner."""
+    with django_db_blocker.unblock():
+        case = Case.objects.get(plans__title=DEBTS_PLAN)
+        HouseholdIdentity.objects.create(
+            household=case.household, names="Jan Bakker", street="Dorpsstraat", house_number="3"
+        )
+        MemberIdentity.objects.create(
+            household=case.household,
+            member=PARTNER,
+            names="Samira Bakker",
+            street="Zonnebloemstraat",
+            house_number="7",
+            postcode="3512 AB",
+            city="Utrecht",
+        )
+
+
 @pytest.fixture
-def demo():
-    create_demo_data()
+def demo(demo_story, db):
     case = Case.objects.get(plans__title=DEBTS_PLAN)
-    HouseholdIdentity.objects.create(
-        household=case.household, names="Jan Bakker", street="Dorpsstraat", house_number="3"
-    )
-    MemberIdentity.objects.create(
-        household=case.household,
-        member=PARTNER,
-        names="Samira Bakker",
-        street="Zonnebloemstraat",
-        house_number="7",
-        postcode="3512 AB",
-        city="Utrecht",
-    )
     return {
         "case": case,
         "professional": User.objects.get(username="professional2"),  # Buurtteam Overvecht

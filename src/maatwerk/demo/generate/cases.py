@@ -94,6 +94,7 @@ class Draft:
         "outcome",
         "owner",
         "plan_on",
+        "plan_texts",
         "primary",
         "requests",
         "safety",
@@ -114,6 +115,7 @@ class Draft:
         self.closed_on = None
         self.version = 1
         self.agreed = False
+        self.plan_texts: list[list[str]] = []  # per plan, the newest version's words
 
 
 def _domains(random_, safety: bool) -> list[str]:
@@ -366,16 +368,20 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
         perspective_id, _pday, said = _voice_at(voices, vday)
         vat = clock.at(vday)
         vid = version_id()
-        add_version(
-            (vid, plan_id, number, perspective_id, pick(random_, W.INTENDED_EFFECT),
-             pick(random_, W.IMPACT), pick(random_, W.PURPOSE_OF_LAW), pick(random_, W.ETHICS),
-             pick(random_, W.LEGAL_CHECK), pick(random_, W.LEGALITY),
-             pick(random_, W.SAFETY) if d.safety else "", _audience(member), "professionals",
-             owner.id, vat),
+        row = (
+            vid, plan_id, number, perspective_id, pick(random_, W.INTENDED_EFFECT),
+            pick(random_, W.IMPACT), pick(random_, W.PURPOSE_OF_LAW), pick(random_, W.ETHICS),
+            pick(random_, W.LEGAL_CHECK), pick(random_, W.LEGALITY),
+            pick(random_, W.SAFETY) if d.safety else "", _audience(member), "professionals",
+            owner.id, vat,
         )  # fmt: skip
+        add_version(row)
+        searched = [title, *row[4:10]]  # what cases.search finds in the version
         if grounds and random_() < 0.7:
             add_ground((ground_id(), vid, pick(random_, grounds)))
         goals = rng.sample(goal_pool, 2) if len(goal_pool) > 2 and random_() < 0.6 else goal_pool
+        searched += goals
+        whats = []
         for order, text in enumerate(goals):
             add_goal(
                 (goal_id(), vid, order, text, pick(random_, said) if random_() < 0.85 else "",
@@ -385,8 +391,10 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
             org = pick(random_, deciding) if random_() < 0.6 else d.municipality
             due = vday + timedelta(days=7 + int(random_() * 53))
             aid = action_id()
+            what = pick(random_, W.ACTIONS)
+            whats.append(what)
             add_action(
-                (aid, vid, order, pick(random_, W.ACTIONS), org.id, pick(random_, W.PERSONS),
+                (aid, vid, order, what, org.id, pick(random_, W.PERSONS),
                  due, owner.id if random_() < ACTION_OWNED else None, _audience(member)),
             )  # fmt: skip
             # Most actions are done by their date or a little later (the rest is late).
@@ -397,6 +405,7 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
                     add_done((done_id(), aid, done_on, owner.id, dat))
                     ctx.log(dat, owner, "update", CASE_WORK, "cases.planaction", aid,
                             d.household)  # fmt: skip
+        newest = [text for text in (*searched, *whats) if text]
         current = pick(random_, W.COST_CURRENT)
         lines = [("current", *current), ("plan", *pick(random_, W.COST_PLAN))]
         if random_() < 0.4:
@@ -432,6 +441,26 @@ def _plan(ctx, rng, d: Draft, member: str, voices: list, day: date, labels: dict
                 d.last_day = agree_on
         if vday > d.last_day:
             d.last_day = vday
+    d.plan_texts.append(newest)
+
+
+def search_row(ctx: Context, d: Draft, at) -> None:
+    """The case's row of the case search (``cases.search.refresh`` would write the same
+    texts: the newest words of every voice, the newest version of every plan, what the
+    requests ask and of which rule, the organisations that must decide and that were
+    asked), so that the run need not read everything back to index it."""
+    perspective = "\n".join(" ".join(d.voices[member][-1][2]) for member in sorted(d.voices))
+    plan = "\n".join(text for texts in d.plan_texts for text in texts)
+    requests = "\n".join(t for r in d.requests for t in (r.subject, r.rule) if t)
+    organisations = "\n".join(
+        t
+        for t in (
+            "\n".join(org.name for org in d.deciding),
+            "\n".join(r.org.name for r in d.requests),
+        )
+        if t
+    )
+    ctx.add(T.CASE_SEARCH_TEXT, (d.id, perspective, plan, requests, organisations, None, at))
 
 
 NO_REFERENCE = (None, Decimal("800.00"))

@@ -60,22 +60,35 @@ class Result:
 
     __slots__ = (
         "approved_after",
+        "approved_on",
         "escalations",
         "finished",
         "first_submitted",
+        "ground",
         "id",
+        "intervention",
+        "kind",
         "org",
+        "reasons",
         "reference",
+        "regulation",
+        "rule",
         "state",
+        "subject",
     )
 
-    def __init__(self, rid, reference, org):
-        self.id, self.reference, self.org = rid, reference, org
+    def __init__(self, rid, reference, org, kind="exception"):
+        self.id, self.reference, self.org, self.kind = rid, reference, org, kind
         self.state = "draft"
         self.first_submitted = None
         self.finished = None
         self.approved_after = None  # days from the first submission to the approval
+        self.approved_on = None  # the day of the first approval
         self.escalations: list[tuple[date, int]] = []
+        self.reasons: list[str] = []  # the reasons of its refusals
+        self.intervention = ""  # of its solved step
+        self.subject = self.rule = ""
+        self.regulation = self.ground = None
 
 
 class Texts:
@@ -220,9 +233,10 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
     clock_at = d.clock.at
     log = ctx.log
     rid = ctx.take(T.REQUEST)
-    result = Result(rid, reference, org)
+    result = Result(rid, reference, org, kind)
     d.requests.append(result)
     subject, rule = pick(random_, W.SUBJECTS.get(org.type) or W.SUBJECTS["other"])
+    result.subject, result.rule = subject, rule
     regulation = pick(random_, org.regulations) if org.regulations and random_() < 0.8 else None
     ground = None
     if kind == "exception" and random_() < 0.6:
@@ -230,6 +244,7 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
             world.grounds.get(world.regulation_codes.get(regulation, ""), ()) or world.all_grounds
         )
         ground = pick(random_, pool) if pool else None
+    result.regulation, result.ground = regulation, ground
     extra = random_() < 0.05
     created_at = clock_at(created)
     log(created_at, owner, "create", CASE_WORK, "journeys.request", rid, household)
@@ -275,6 +290,11 @@ def _request(ctx, rng, d, org, kind, reference, created, texts: Texts, spend_for
                 if booked is None:
                     break
                 text, intervention, by = booked
+                result.intervention = intervention
+            elif type_ == "refused" and reason:
+                result.reasons.append(reason)
+            elif type_ == "approved" and result.approved_on is None:
+                result.approved_on = day
             at = clock_at(day)
             eid = event_id()
             add_event(

@@ -12,20 +12,26 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from maatwerk.accounts.roles import sync_roles
 from maatwerk.cases.attention import refresh_attention
-from maatwerk.cases.models import Case, CaseAttention, Household
+from maatwerk.cases.extensions import search_text_parts
+from maatwerk.cases.models import Case, CaseAttention, CaseSearchText, Household
 from maatwerk.cases.search import BATCH as SEARCH_BATCH
+from maatwerk.cases.search import CONFIG as SEARCH_CONFIG
+from maatwerk.cases.search import TEXT_FIELDS as SEARCH_FIELDS
+from maatwerk.cases.search import WEIGHTS as SEARCH_WEIGHTS
 from maatwerk.cases.search import refresh as refresh_search
+from maatwerk.journeys.selectors import search_text as journeys_search_text
 from maatwerk.register.seed import seed_register
 
-from . import audit, budgets, cases, journeys, meetings
+from . import audit, budgets, cases, journeys, learning, meetings
 from . import tables as T
 from .cases import PSEUDONYM_PREFIX
-from .context import Context
+from .context import Clock, Context
 from .world import build_world
 
 BATCH = 2000
@@ -145,15 +151,16 @@ def generate(
             with connection.cursor() as cursor:  # and of the rows just written
                 cursor.execute(f"ANALYZE {CaseAttention._meta.db_table}")
         summary.rows[CaseAttention._meta.db_table] = refreshed
-    # The rows were written directly, not through the services: index them for the case
-    # search now (cases.search; batch by batch, as ``maatwerk search-index`` does).
-    report(cases_count, "search index")
-    new_cases = Case.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
-    last = before
-    while chunk := list(new_cases.filter(pk__gt=last)[:SEARCH_BATCH]):
-        with transaction.atomic():
-            refresh_search(chunk)
-        last = chunk[-1]
+    if not batches.search_rows:
+        # The case search has parts the generator does not know (an app registered
+        # one): index the new cases as ``maatwerk search-index`` does, batch by batch.
+        report(cases_count, "search index")
+        new_cases = Case.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
+        last = before
+        while chunk := list(new_cases.filter(pk__gt=last)[:SEARCH_BATCH]):
+            with transaction.atomic():
+                refresh_search(chunk)
+            last = chunk[-1]
     summary.users = _logins(world, batches.requests_per_org)
     summary.seconds = time.monotonic() - started
     report(cases_count, "done")
@@ -176,6 +183,10 @@ class _Batches:
             s: str(Case.Status(s).label) for s in ("plan", "journey", "executing", "closed")
         }
         self.texts = journeys.Texts()
+        self.learning = learning.Learning(ctx)
+        # The case search's rows are written with the cases when its texts are the ones
+        # the generator knows (cases.search and journeys' part): no reading back.
+        self.search_rows = search_text_parts() == [journeys_search_text]
         self.requests_per_org: dict[int, int] = {}
 
     def run(self, batch: int, transaction_per_batch):
@@ -193,8 +204,14 @@ class _Batches:
         labels, texts, per_org = self.labels, self.texts, self.requests_per_org
         approved = summary.approved
         ctx.ids.refresh()
-        rng = random.Random(f"{ctx.seed}:{ctx.ids.peek(T.CASE)}")  # noqa: S311 (seeded on purpose)
+        batch_seed = f"{ctx.seed}:{ctx.ids.peek(T.CASE)}"
+        rng = random.Random(batch_seed)  # noqa: S311 (seeded on purpose)
         ctx.new_batch()
+        system = self.learning
+        system.new_batch(batch_seed)
+        search_rows = self.search_rows
+        searched_at = Clock.midnight(ctx.today)
+        first_case = ctx.ids.peek(T.CASE)
         candidates: list = []
         for _ in range(size):
             d = cases.open_case(ctx, rng)
@@ -202,6 +219,9 @@ class _Batches:
             journeys.make_requests(ctx, rng, d, texts, money.solving)
             money.other_spends(rng, d)
             cases.close_case(ctx, rng, d, labels)
+            system.case(d)
+            if search_rows:
+                cases.search_row(ctx, d, searched_at)
             meetings.note_escalations(ctx, rng, d, candidates)
             for result in d.requests:
                 per_org[result.org.id] = per_org.get(result.org.id, 0) + 1
@@ -214,6 +234,14 @@ class _Batches:
             rows = ctx.rows[t.name]
             writer.write(t, rows)
             _count(summary, t, len(rows))
+        system.end_batch()
+        if search_rows and connection.vendor == "postgresql":
+            # The Dutch tsvector, as cases.search.refresh computes it, for this batch.
+            vector = None
+            for name in SEARCH_FIELDS:
+                part = SearchVector(name, config=SEARCH_CONFIG, weight=SEARCH_WEIGHTS[name])
+                vector = part if vector is None else vector + part
+            CaseSearchText.objects.filter(case_id__gte=first_case).update(document=vector)
         _count(summary, T.ACCESS_LOG, audit.chain(ctx.log_rows, writer))
         T.reset_sequences([*T.CASE_TABLES, T.ACCESS_LOG])
         ctx.new_batch()  # let the rows go

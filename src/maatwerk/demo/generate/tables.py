@@ -37,6 +37,7 @@ from maatwerk.cases.models import (
     Agreement,
     Case,
     CaseEvent,
+    CaseSearchText,
     CostLine,
     Goal,
     Household,
@@ -46,7 +47,14 @@ from maatwerk.cases.models import (
     PlanActionDone,
     PlanVersion,
 )
-from maatwerk.journeys.models import JourneyEvent, Request
+from maatwerk.journeys.models import CaseIntervention, JourneyEvent, Request
+from maatwerk.learning.models import (
+    Bottleneck,
+    ClosingAnalysis,
+    LearningPoint,
+    LearningStep,
+    Precedent,
+)
 from maatwerk.meetings.models import AgendaItem, Attendee, Meeting, Minutes
 from maatwerk.notices.models import Notice
 from maatwerk.register.models import Contact, EscalationStep, Organisation
@@ -58,6 +66,9 @@ class Table:
     columns: tuple[str, ...]
     name: str = ""
     fields: list = field(default_factory=list)
+    # Columns left out of COPY (NULL in every generated row, filled in afterwards: the
+    # case search's tsvector, which has no binary format in psycopg).
+    not_copied: tuple[str, ...] = ()
 
     def __post_init__(self):
         expected = tuple(f.attname for f in self.model._meta.concrete_fields)
@@ -123,6 +134,10 @@ PLAN_ACTION = table(
 PLAN_ACTION_DONE = table(PlanActionDone, "id action_id done_on done_by_id created_at")
 COST_LINE = table(CostLine, "id version_id kind order description reference_cost_id amount")
 AGREEMENT = table(Agreement, "id version_id agreed_on how words recorded_by_id created_at")
+CASE_SEARCH_TEXT = table(
+    CaseSearchText, "case_id perspective plan requests organisations document updated_at"
+)
+CASE_SEARCH_TEXT.not_copied = ("document",)
 
 # --- journeys ------------------------------------------------------------------------
 REQUEST = table(
@@ -143,6 +158,37 @@ NOTIFICATION = table(
     "id recipient_id case_id kind key subject object_id facts url_name url_args created_at "
     "read_at delivery mail_state mailed_at",
 )
+
+CASE_INTERVENTION = table(
+    CaseIntervention, "id case_id intervention recorded_on recorded_by_id created_at"
+)
+
+# --- learning ------------------------------------------------------------------------
+BOTTLENECK = table(Bottleneck, "id case_id category text regulation recorded_by_id created_at")
+BOTTLENECK_ORGS = table(Bottleneck.organisations.through, "id bottleneck_id organisation_id")
+CLOSING_ANALYSIS = table(
+    ClosingAnalysis, "id case_id no_bottlenecks note completed_by_id completed_at"
+)
+LEARNING_POINT = table(
+    LearningPoint,
+    "id reference order text addressee_id addressee_name status status_on created_by_id "
+    "created_at version",
+)
+LEARNING_POINT_CASES = table(LearningPoint.cases.through, "id learningpoint_id case_id")
+LEARNING_POINT_BOTTLENECKS = table(
+    LearningPoint.bottlenecks.through, "id learningpoint_id bottleneck_id"
+)
+LEARNING_STEP = table(
+    LearningStep, "id learning_point_id status on answer entered_by_id on_behalf_of created_at"
+)
+PRECEDENT = table(
+    Precedent,
+    "id reference status title situation asked what_worked outcome lead_time_days "
+    "regulation_id regulation_text legal_ground_id refusal_reasons source_case_id "
+    "drafted_by_id published_by_id published_at search_a search_b search_d created_at version",
+)
+PRECEDENT_DOMAINS = table(Precedent.life_domains.through, "id precedent_id lifedomain_id")
+PRECEDENT_ORGS = table(Precedent.organisations.through, "id precedent_id organisation_id")
 
 # --- budgets -------------------------------------------------------------------------
 BUDGET = table(
@@ -209,6 +255,7 @@ CASE_TABLES = [
     COST_LINE,
     AGREEMENT,
     REQUEST,
+    CASE_SEARCH_TEXT,
     JOURNEY_EVENT,
     NOTIFICATION,
     BUDGET,
@@ -222,6 +269,17 @@ CASE_TABLES = [
     AGENDA_ITEM,
     ATTENDEE,
     MINUTES,
+    CASE_INTERVENTION,
+    BOTTLENECK,
+    BOTTLENECK_ORGS,
+    CLOSING_ANALYSIS,
+    LEARNING_POINT,
+    LEARNING_POINT_CASES,
+    LEARNING_POINT_BOTTLENECKS,
+    LEARNING_STEP,
+    PRECEDENT,
+    PRECEDENT_DOMAINS,
+    PRECEDENT_ORGS,
 ]
 ALL_TABLES = [*WORLD_TABLES, *CASE_TABLES, ACCESS_LOG]
 
@@ -339,17 +397,22 @@ class CopyWriter:
                 [t.name],
             )
             oids = dict(cursor.fetchall())
-            columns = [f.column for f in t.fields]
-            self.types[t.name] = [oids[c] for c in columns]
+            fields = _copied(t)
+            self.types[t.name] = [oids[f.column] for f in fields]
             self.inet[t.name] = [
-                i for i, f in enumerate(t.fields) if isinstance(f, models.GenericIPAddressField)
+                i for i, f in enumerate(fields) if isinstance(f, models.GenericIPAddressField)
             ]
         return self.types[t.name]
 
     def write(self, t: Table, rows: list[tuple]) -> None:
         if not rows:
             return
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in t.fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in _copied(t))
+        if t.not_copied:
+            keep = [i for i, f in enumerate(t.fields) if f.attname not in t.not_copied]
+            if any(row[i] is not None for row in rows for i in range(len(row)) if i not in keep):
+                raise ValueError(f"{t.name}: {t.not_copied} must be None in generated rows")
+            rows = [tuple(row[i] for i in keep) for row in rows]
         with connection.cursor() as cursor:
             types = self._types(cursor, t)
             inet = self.inet[t.name]
@@ -370,6 +433,10 @@ class CopyWriter:
                 else:
                     for row in rows:
                         write(row)
+
+
+def _copied(t: Table) -> list:
+    return [f for f in t.fields if f.attname not in t.not_copied]
 
 
 def writer(use_copy: bool | None):

@@ -331,3 +331,68 @@ MINUTES = [
     "Knelpunt benoemd in de regelgeving; de regievoerder legt het voor.",
     "Het huishouden is gehoord via de casusregisseur; vervolgafspraak over twee weken.",
 ]
+
+
+# --- system learning (demo/generate/learning.py) -------------------------------------
+BOTTLENECKS = {
+    "collaboration": [
+        "Niemand voelde zich eigenaar van de vraag.",
+        "Gemeente en zorgverzekeraar wezen naar elkaar voor de kosten.",
+        "De afdelingen schuldhulp en inkomen werkten langs elkaar heen.",
+        "De woningcorporatie wachtte op de gemeente, de gemeente op de corporatie.",
+    ],
+    "laws_regulations": [
+        "De kostendelersnorm verlaagde de uitkering toen de zoon weer thuis kwam wonen.",
+        "Een fraudeschuld blokkeerde de schuldregeling.",
+        "De regel liet geen ruimte voor een uitzondering, ook niet in deze situatie.",
+        "Terugvordering met terugwerkende kracht bracht het gezin in de problemen.",
+    ],
+    "communication": [
+        "De brieven waren voor het huishouden niet te begrijpen.",
+        "Het antwoord kwam pas na herhaald bellen.",
+        "De organisatie stuurde het verzoek rond zonder iets te laten weten.",
+    ],
+    "knowledge_skills": [
+        "De medewerker wist niet dat een uitzondering mogelijk was.",
+        "Niemand kende de contactpersoon bij de uitvoeringsorganisatie.",
+        "Het team kende de hardheidsclausule niet.",
+    ],
+    "ict_systems": [
+        "Het systeem kon de afwijkende betaling niet verwerken.",
+        "De gegevens van de toeslagen en de uitkering sloten niet op elkaar aan.",
+        "Een automatische incasso liep door terwijl de regeling al was afgesproken.",
+    ],
+}
+BOTTLENECK_RULES = [
+    "kostendelersnorm",
+    "fraudeschuld",
+    "beslagvrije voet",
+    "terugvordering toeslagen",
+    "wachttijd schuldhulpverlening",
+]
+LEARNING_POINTS = {
+    1: [
+        "Los de achterstand van dit huishouden in één keer op en stop de incasso.",
+        "Wijs één contactpersoon aan die het verzoek afhandelt.",
+    ],
+    2: [
+        "Verhuurder meldt dreigende ontruiming eerder aan het wijkteam.",
+        "Geef wijkteams een vaste contactpersoon voor uitzonderingen.",
+        "Stop de automatische incasso zodra een schuldregeling is aangevraagd.",
+        "Leg de ruimte voor maatwerk vast in de werkinstructie.",
+    ],
+    3: [
+        "Pas de kostendelersnorm niet toe op jongvolwassenen die tijdelijk thuis wonen.",
+        "Laat een fraudeschuld een schuldregeling niet langer blokkeren.",
+        "Maak een hardheidsclausule mogelijk in de regeling.",
+    ],
+}
+INTERVENTION_WORDS = {
+    "budget_payment": "een betaling uit het maatwerkbudget",
+    "bridging_procedure": "een overbrugging uit het maatwerkbudget, later verrekend",
+}
+WHAT_WORKED = [
+    "De beslisser direct bellen en samen de situatie doorlopen.",
+    "Een gezamenlijk overleg met alle organisaties aan één tafel.",
+    "Het plan van het huishouden als onderbouwing meesturen.",
+]

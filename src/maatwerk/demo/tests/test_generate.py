@@ -1,6 +1,7 @@
 """``maatwerk generate-data``: synthetic data at national scale, small here (tens of
 cases), on whichever database the suite runs on (SQLite, and PostgreSQL in CI)."""
 
+import itertools
 import json
 from collections import Counter
 from datetime import date
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import Q
 
 from maatwerk.accounts.models import Team, User
 from maatwerk.accounts.roles import sync_roles
@@ -29,11 +31,21 @@ from maatwerk.cases.models import (
 from maatwerk.cases.selectors import visible_cases
 from maatwerk.demo.generate import tables as T
 from maatwerk.demo.generate.digest import digest
+from maatwerk.demo.generate.journeys import REASONS
 from maatwerk.demo.generate.run import AlreadyGenerated, generate
 from maatwerk.journeys.calendar import add_working_days, overdue_from
-from maatwerk.journeys.models import JourneyEvent, Request
+from maatwerk.journeys.models import CaseIntervention, JourneyEvent, Request
 from maatwerk.journeys.selectors import visible_requests
 from maatwerk.journeys.workflow import RESTARTS_CLOCK, TRANSITIONS
+from maatwerk.learning.models import (
+    NEXT_STATUSES,
+    Bottleneck,
+    BottleneckCategory,
+    ClosingAnalysis,
+    LearningPoint,
+    Precedent,
+)
+from maatwerk.learning.selectors import analysis_due_q, search_precedents
 from maatwerk.meetings.models import AgendaItem, Meeting
 from maatwerk.notices.models import Notice
 from maatwerk.register.models import Organisation
@@ -257,6 +269,124 @@ def test_distributions_follow_the_research():
     figures = summary.lead_time_figures()
     assert 150 < figures["mean_days"] < 210  # about six months until approval
     assert 0.1 < figures["within_60_days"] < 0.35  # a minority within two months
+
+
+def test_system_learning_and_the_report_figures_are_all_there():
+    """Every figure of the report (the exchange format's report keys) has data to count:
+    bottlenecks of every category, interventions of every kind, learning points of every
+    order with their follow-up, published precedents; cases whose every request was
+    approved, refusals with every reason, conditions the household disagrees with,
+    spends with bridging."""
+    generate(cases_count=400, seed=11, today=TODAY)
+    assert set(Bottleneck.objects.values_list("category", flat=True)) == set(
+        BottleneckCategory.values
+    )
+    assert Bottleneck.objects.exclude(regulation="").exists()
+    assert Bottleneck.organisations.through.objects.exists()
+    interventions = set(
+        JourneyEvent.objects.exclude(intervention="").values_list("intervention", flat=True)
+    )
+    interventions |= set(CaseIntervention.objects.values_list("intervention", flat=True))
+    assert interventions == {
+        "information_request", "mediation", "register_contact", "escalation_team",
+        "bridging_procedure", "budget_payment",
+    }  # fmt: skip
+    assert set(LearningPoint.objects.values_list("order", flat=True)) == {1, 2, 3}
+    assert {"sent", "implemented", "rejected"} <= set(
+        LearningPoint.objects.values_list("status", flat=True)
+    )
+    assert LearningPoint.objects.filter(cases__isnull=False).count() > LearningPoint.objects.count()
+    assert Precedent.objects.filter(status="published").count() >= 3
+    refusals = set(JourneyEvent.objects.filter(type="refused").values_list("reason", flat=True))
+    assert refusals == set(REASONS)
+    assert JourneyEvent.objects.filter(type="condition_added", household_agrees=False).exists()
+    all_approved = [
+        case
+        for case in Case.objects.filter(requests__isnull=False)
+        .distinct()
+        .prefetch_related("requests")
+        if all(r.state == "approved" for r in case.requests.all())
+    ]
+    assert len(all_approved) > 20
+    assert (
+        Spend.objects.filter(bridging=True).exists()
+        and Spend.objects.filter(bridging=False).exists()
+    )
+
+
+def test_the_learning_rows_keep_the_rules(generated):
+    """Closing analyses only for cases that need one (closed, or at the national level),
+    with bottlenecks or "nothing blocked"; learning points follow NEXT_STATUSES step by
+    step, dated in order; precedents are found by the search; the reference counters
+    go on after the generated references."""
+    analysed = ClosingAnalysis.objects.values_list("case_id", flat=True)
+    assert analysed.exists()
+    due = Case.objects.filter(Q(status="closed") | Q(requests__escalation_level__gte=4))
+    assert set(analysed) <= set(due.values_list("pk", flat=True))
+    # …and until it is done, the case is on the list (analysis_due_q).
+    assert Case.objects.filter(analysis_due_q()).count() == due.distinct().count() - len(analysed)
+    for analysis in ClosingAnalysis.objects.all():
+        assert analysis.no_bottlenecks != Bottleneck.objects.filter(case=analysis.case_id).exists()
+    for point in LearningPoint.objects.prefetch_related("steps"):
+        steps = list(point.steps.order_by("on", "id"))
+        assert steps[0].status == "proposed"
+        for before, after in itertools.pairwise(steps):
+            assert after.status in NEXT_STATUSES[before.status] and before.on <= after.on
+            if after.status in ("implemented", "rejected"):
+                assert after.answer
+        assert (point.status, point.status_on) == (steps[-1].status, steps[-1].on)
+        assert point.cases.exists() and point.bottlenecks.exists()
+        assert point.reference.startswith(f"LP-{point.created_at.year}-")
+    published = Precedent.objects.filter(status="published")
+    # The search stems (and SQLite's FTS row) are what the services would store.
+    from maatwerk.learning.services import _index
+
+    for precedent in Precedent.objects.all():
+        stored = (precedent.search_a, precedent.search_b, precedent.search_d)
+        _index(precedent)
+        precedent.refresh_from_db()
+        assert (precedent.search_a, precedent.search_b, precedent.search_d) == stored
+    analyst = users_of(generated, "analyst")[0]
+    for precedent in published[:3]:
+        word = precedent.title.split()[-1].strip(".")
+        found = search_precedents(analyst, word)
+        assert precedent in found.results or found.total > len(found.results), word
+    assert CaseIntervention.objects.filter(intervention="escalation_team").count() == (
+        Case.objects.filter(requests__escalation_level__gte=4).distinct().count()
+    )
+    # The app numbers on after the generated references.
+    from maatwerk.cases.models import ReferenceCounter
+
+    for point in LearningPoint.objects.all():
+        year = point.reference.split("-")[1]
+        counter = ReferenceCounter.objects.get(scope=f"learning-point:{year}").value
+        assert int(point.reference.split("-")[2]) <= counter
+
+
+def test_the_search_rows_are_what_the_search_index_would_write(generated):
+    """The generator writes the case search's rows itself (no reading back): the same
+    texts, and on PostgreSQL the same tsvector, as ``cases.search.refresh`` writes."""
+    from maatwerk.cases.models import CaseSearchText
+    from maatwerk.cases.search import refresh
+
+    def rows():
+        found = CaseSearchText.objects.order_by("case_id").values_list(
+            "case_id", "perspective", "plan", "requests", "organisations"
+        )
+        documents = []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT case_id, document::text FROM cases_casesearchtext ORDER BY case_id"
+                )
+                documents = cursor.fetchall()
+        return list(found), documents
+
+    generated_rows = rows()
+    assert len(generated_rows[0]) == Case.objects.count()
+    assert all(row[1] and row[4] for row in generated_rows[0])  # words and organisations
+    refresh(Case.objects.values_list("pk", flat=True))
+    assert rows() == generated_rows
 
 
 def test_a_stopped_run_can_be_run_again(monkeypatch):

@@ -20,7 +20,6 @@ from maatwerk.audit.models import AccessLogEntry, Action
 from maatwerk.cases.models import Audience, Case, MemberIdentity, Perspective
 from maatwerk.cases.services import perspective_record
 from maatwerk.demo.cases import debt_and_violence as story
-from maatwerk.demo.load import create_demo_data
 from maatwerk.journeys.models import Request
 from maatwerk.journeys.selectors import share_digest, shared_pieces, shared_view
 from maatwerk.journeys.services import record_event, request_create
@@ -29,7 +28,8 @@ from maatwerk.notices.selectors import rows
 from maatwerk.register.models import Organisation
 from maatwerk.scheduler.jobs import run_due_jobs
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo is loaded once (conftest: module_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo:journeys_audiences")]
 
 PARTNER = story.PARTNER
 HER_WORDS = "Ik wil niet dat hij weet waar wij wonen als het weer misgaat"
@@ -70,17 +70,23 @@ def assert_none_in(text: str, where: str) -> None:
         assert secret not in text, (where, secret)
 
 
+@pytest.fixture(scope="module")
+def demo_story(module_demo, django_db_blocker):
+    """The demo (once per module: conftest's module_demo) with the partner's identity."""
+    with django_db_blocker.unblock():
+        case = Case.objects.get(plans__title="Eerst praten over de schulden")
+        MemberIdentity.objects.create(
+            household=case.household,
+            member=PARTNER,
+            names="Samira Bakker",
+            street="Zonnebloemstraat",
+            postcode="3512 AB",
+        )
+
+
 @pytest.fixture
-def demo():
-    create_demo_data()
+def demo(demo_story, db):
     case = Case.objects.get(plans__title="Eerst praten over de schulden")
-    MemberIdentity.objects.create(
-        household=case.household,
-        member=PARTNER,
-        names="Samira Bakker",
-        street="Zonnebloemstraat",
-        postcode="3512 AB",
-    )
     return {
         "case": case,
         "professional": User.objects.get(username="professional2"),

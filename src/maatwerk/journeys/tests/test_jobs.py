@@ -432,8 +432,37 @@ def test_scheduler_job_is_configured_to_run_one_at_a_time():
     assert job.next_run_time is not None  # runs at the start too
 
 
+def in_a_process_of_its_own(body):
+    """Run ``body`` in a forked child, which has this one thread only, as the real
+    ``maatwerk scheduler`` process has. A signal sent to the process goes to any thread
+    that does not block it: under pytest-xdist (``make test``) the worker has threads of
+    its own that do not, and a SIGTERM there ends the whole worker. The child's exit
+    code says whether ``body`` passed (its traceback goes to stderr)."""
+    import multiprocessing
+    import traceback
+
+    def run():
+        try:
+            body()
+        except BaseException:  # reported through the exit code
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+
+    child = multiprocessing.get_context("fork").Process(target=run)
+    child.start()
+    child.join(60)
+    if child.is_alive():  # pragma: no cover - reported by the assert
+        child.kill()
+    assert child.exitcode == 0
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_scheduler_runs_at_start_and_stops_on_a_signal(monkeypatch, signum):
+    in_a_process_of_its_own(lambda: _runs_at_start_and_stops_on(monkeypatch, signum))
+
+
+def _runs_at_start_and_stops_on(monkeypatch, signum):
     ran = threading.Event()
 
     def fake_run():
@@ -461,6 +490,10 @@ def test_scheduler_runs_at_start_and_stops_on_a_signal(monkeypatch, signum):
 
 
 def test_scheduler_stops_when_the_signal_comes_before_it_started(monkeypatch):
+    in_a_process_of_its_own(lambda: _stops_when_the_signal_comes_first(monkeypatch))
+
+
+def _stops_when_the_signal_comes_first(monkeypatch):
     monkeypatch.setattr(SCHEDULER, "run_scheduled", dict)
     original = SCHEDULER.BlockingScheduler.start
 

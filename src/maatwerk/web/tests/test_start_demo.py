@@ -6,9 +6,9 @@ import re
 import pytest
 
 from maatwerk.accounts.models import User
-from maatwerk.demo.load import create_demo_data
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo is loaded once (conftest: module_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo:start_demo")]
 
 # What each demo login must find on the start page: section test ids with at least one
 # row in them.
@@ -28,8 +28,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def demo():
-    return {login.username: login for login in create_demo_data()}
+def demo(module_demo, db):
+    return {login.username: login for login in module_demo}
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
@@ -70,3 +70,13 @@ def test_the_admin_sees_the_accounts_to_look_at(
             make_user()
 
     assert_constant_queries(lambda: client.get("/"), grow=grow)
+
+
+def test_what_one_test_changes_in_the_shared_demo_1(module_demo, db):
+    User.objects.filter(username="admin").update(first_name="Veranderd")
+    assert User.objects.get(username="admin").first_name == "Veranderd"
+
+
+def test_what_one_test_changes_in_the_shared_demo_2_the_next_does_not_see(module_demo, db):
+    """(conftest's module_demo: every test is a savepoint, rolled back after it)"""
+    assert User.objects.get(username="admin").first_name != "Veranderd"
