@@ -229,7 +229,10 @@ def test_request_journey_with_two_logins(browser, site, demo, demo_password):
         pro.goto(site.url(req_url))
         counter = pro.locator("main section.maatwerk-counter")
         expect(counter).to_have_count(1)
-        expect(counter.locator("li")).to_have_count(len(arguments))
+        # the counter-arguments (the similar precedents follow in the same section)
+        expect(counter.get_by_test_id("counter-arguments").locator("li")).to_have_count(
+            len(arguments)
+        )
         for argument in arguments:
             expect(counter).to_contain_text(argument.text_nl)
         assert argument_grounds, "the counter-arguments for this reason name exception grounds"

@@ -192,6 +192,8 @@ class InboxViewSet(AuditedReadOnlyViewSet):
     ordering = ("id",)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema, drawn without a caller
+            return Request.objects.none()
         return (
             inbox_requests(self.request.user)
             .annotate(
@@ -394,6 +396,8 @@ class RequestViewSet(AuditedReadOnlyViewSet):
     ordering = ("-id",)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema, drawn without a caller
+            return Request.objects.none()
         user = self.request.user
         return (
             visible_requests(user)

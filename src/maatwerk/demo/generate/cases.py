@@ -17,6 +17,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from maatwerk.cases.search import stored as stored_search
+
 from . import tables as T
 from . import words as W
 from .context import Clock, Context, pick
@@ -452,15 +454,21 @@ def search_row(ctx: Context, d: Draft, at) -> None:
     perspective = "\n".join(" ".join(d.voices[member][-1][2]) for member in sorted(d.voices))
     plan = "\n".join(text for texts in d.plan_texts for text in texts)
     requests = "\n".join(t for r in d.requests for t in (r.subject, r.rule) if t)
-    organisations = "\n".join(
-        t
-        for t in (
-            "\n".join(org.name for org in d.deciding),
-            "\n".join(r.org.name for r in d.requests),
-        )
-        if t
+    deciding = "\n".join(org.name for org in d.deciding)
+    asked = "\n".join(r.org.name for r in d.requests)
+    # What the row keeps is the texts' Dutch stems (cases.search.stored), as refresh does.
+    ctx.add(
+        T.CASE_SEARCH_TEXT,
+        (
+            d.id,
+            stored_search(perspective),
+            stored_search(plan),
+            stored_search(*([requests] if requests else [])),
+            stored_search(deciding, *([asked] if asked else [])),
+            None,
+            at,
+        ),
     )
-    ctx.add(T.CASE_SEARCH_TEXT, (d.id, perspective, plan, requests, organisations, None, at))
 
 
 NO_REFERENCE = (None, Decimal("800.00"))
