@@ -9,6 +9,7 @@ case shown on it.
 """
 
 import csv
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -337,11 +338,23 @@ PRECEDENT_FIELDS = (
 )
 
 
+DOMAIN_CODE = re.compile(r"[a-z_]{1,40}")
+
+
+def _domain_code(value) -> str:
+    """A life domain's code from the address, or nothing."""
+    return value if value and DOMAIN_CODE.fullmatch(value) else ""
+
+
 @permission_required("learning.view_precedent")
 def precedent_search(request):
     query = (request.GET.get("q") or "")[:10000]
     filters = {
-        "domain": (request.GET.get("domain") or "")[:40],
+        # A life domain's code, or nothing (a NUL or any other character cannot reach
+        # the database: PostgreSQL refuses NUL in text).
+        "domain": domain
+        if DOMAIN_CODE.fullmatch(domain := request.GET.get("domain") or "")
+        else "",
         "organisation": _safe_int(request.GET.get("organisation")),
         "regulation": _safe_int(request.GET.get("regulation")),
         "ground": _safe_int(request.GET.get("ground")),

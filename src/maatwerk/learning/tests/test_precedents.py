@@ -141,6 +141,14 @@ def test_odd_queries_give_a_normal_page(client, login, coordinators, query):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("domain", ["fin\x00ances", "x" * 200, "²", "finances'--"])
+def test_an_odd_domain_filter_gives_a_normal_page(client, login, coordinators, domain):
+    publish(*coordinators, title="Iets", situation="schuld")
+    login(coordinators[0])
+    response = client.get(reverse("learning:precedent_search"), {"q": "schuld", "domain": domain})
+    assert response.status_code == 200
+
+
 def test_search_is_logged_with_the_number_of_hits_not_the_query(client, login, coordinators):
     publish(*coordinators, title="Iets", situation="schuld bij de verhuurder")
     login(coordinators[0])
