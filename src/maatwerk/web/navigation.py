@@ -70,6 +70,11 @@ START_LINKS = {
         NavItem(_("Breakthrough tables"), "meetings:meeting_list", "meetings.view_meeting"),
         NavItem(_("Budgets of all teams"), "budgets:overview", "budgets.view_all_budgets"),
         NavItem(_("System learning report"), "reports:report", "reports.view_report"),
+        NavItem(
+            _("Import and export cases (maatwerk-case/1)"),
+            "reports:exchange",
+            "reports.exchange_cases",
+        ),
         NavItem(_("Emergency access"), "cases:emergency_access", "cases.break_glass"),
         NavItem(
             _("Search the Maatwerkregister"),

@@ -80,3 +80,9 @@ def test_what_one_test_changes_in_the_shared_demo_1(module_demo, db):
 def test_what_one_test_changes_in_the_shared_demo_2_the_next_does_not_see(module_demo, db):
     """(conftest's module_demo: every test is a savepoint, rolled back after it)"""
     assert User.objects.get(username="admin").first_name != "Veranderd"
+
+
+def test_the_coordinator_finds_the_case_exchange(client, login, demo):
+    login(User.objects.get(username="coordinator"))
+    content = client.get("/").content.decode()
+    assert 'href="/reports/exchange/"' in content
