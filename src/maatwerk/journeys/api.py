@@ -172,6 +172,27 @@ def etag_of(req: Request) -> str:
     return f'W/"{req.pk}-{req.state}-{last}"'
 
 
+def append_event(view, request, req: Request, **step) -> Response:
+    """One journey event through ``record_event`` (which writes its access-log row,
+    moves the state and notifies), refused with 412 when ``If-Match`` names an older
+    state of the request, and with the service's field errors as a 400."""
+    with transaction.atomic():
+        wanted = request.headers.get("If-Match")
+        if wanted and wanted != etag_of(req):
+            raise PreconditionFailed()
+        try:
+            event = record_event(request=request._request, user=request.user, req=req, **step)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        view.audited()  # record_event wrote the update row
+    req.refresh_from_db()
+    return Response(
+        EventSerializer(event).data, status=status.HTTP_201_CREATED, headers={"ETag": etag_of(req)}
+    )
+
+
 class InboxFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=Request.State.choices, help_text=_("Only this state."))
 
@@ -251,29 +272,13 @@ class InboxViewSet(AuditedReadOnlyViewSet):
                     for name, errors in form.errors.items()
                 }
             )
-        with transaction.atomic():
-            wanted = request.headers.get("If-Match")
-            if wanted and wanted != etag_of(req):
-                raise PreconditionFailed()
-            try:
-                event = record_event(
-                    request=request._request,
-                    user=request.user,
-                    req=req,
-                    type=form_class.event_type,
-                    on=timezone.localdate(),
-                    **form.event_fields(),
-                )
-            except DjangoValidationError as error:
-                raise exceptions.ValidationError(
-                    error.message_dict if hasattr(error, "error_dict") else error.messages
-                ) from None
-            self.audited()  # record_event wrote the update row
-        req.refresh_from_db()
-        return Response(
-            EventSerializer(event).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": etag_of(req)},
+        return append_event(
+            self,
+            request,
+            req,
+            type=form_class.event_type,
+            on=timezone.localdate(),
+            **form.event_fields(),
         )
 
 
@@ -436,31 +441,15 @@ class RequestViewSet(AuditedReadOnlyViewSet):
         form = EventForm(form_data, req=req, steps=steps)
         if not form.is_valid():
             raise exceptions.ValidationError(dict(form.errors.items()))
-        with transaction.atomic():
-            wanted = request.headers.get("If-Match")
-            if wanted and wanted != etag_of(req):
-                raise PreconditionFailed()
-            try:
-                event = record_event(
-                    request=request._request,
-                    user=request.user,
-                    req=req,
-                    type=form.cleaned_data["type"],
-                    on=form.cleaned_data["on"],
-                    on_behalf_of=form.cleaned_data["on_behalf_of"].strip(),
-                    share_confirmed=confirmed,
-                    **form.event_fields(),
-                )
-            except DjangoValidationError as error:
-                raise exceptions.ValidationError(
-                    error.message_dict if hasattr(error, "error_dict") else error.messages
-                ) from None
-            self.audited()
-        req.refresh_from_db()
-        return Response(
-            EventSerializer(event).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": etag_of(req)},
+        return append_event(
+            self,
+            request,
+            req,
+            type=form.cleaned_data["type"],
+            on=form.cleaned_data["on"],
+            on_behalf_of=form.cleaned_data["on_behalf_of"].strip(),
+            share_confirmed=confirmed,
+            **form.event_fields(),
         )
 
 
