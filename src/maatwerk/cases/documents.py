@@ -12,6 +12,8 @@ shared_plan_documents``), because the requests are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import uuid4
 
@@ -29,6 +31,31 @@ from .models import AttachmentKind, Plan, PlanDocument, plan_document_files
 from .selectors import visible_cases
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def document_errors(upload, kind: str) -> dict:
+    """The field errors of an uploaded document (a plan's, or a request's attachment):
+    its file (type by content, size) and its kind."""
+    errors = {}
+    if problem := document_problem(upload):
+        errors["file"] = problem
+    if kind not in AttachmentKind.values:
+        errors["kind"] = _("Choose the kind of document.")
+    return errors
+
+
+@contextmanager
+def stored_document(storage, upload) -> Iterator[str]:
+    """Save ``upload`` in ``storage`` under a random name (its own name may name
+    someone), in a folder per month, and give that name; when the block fails (the
+    database refused the row), the file is removed again: nothing half-stored."""
+    extension = Path(upload.name).suffix.lower()
+    stored = storage.save(f"{timezone.localdate():%Y/%m}/{uuid4().hex}{extension}", upload)
+    try:
+        yield stored
+    except BaseException:
+        storage.delete(stored)
+        raise
 
 
 def _sharing_problems(plan: Plan, *, household_agreed: bool, confirmed: bool) -> dict:
@@ -80,11 +107,7 @@ def plan_document_add(
 ) -> PlanDocument:
     """Attach a document to a plan. Nothing is stored when anything is wrong: the file
     is removed again when the database refuses the row."""
-    errors = {}
-    if problem := document_problem(upload):
-        errors["file"] = problem
-    if kind not in AttachmentKind.values:
-        errors["kind"] = _("Choose the kind of document.")
+    errors = document_errors(upload, kind)
     if share:
         errors.update(
             _sharing_problems(plan, household_agreed=household_agreed, confirmed=confirmed)
@@ -93,35 +116,29 @@ def plan_document_add(
         raise ValidationError(errors)
     content_type = detect_type(upload)
     today = timezone.localdate()
-    extension = Path(upload.name).suffix.lower()
-    stored = plan_document_files.save(f"{today:%Y/%m}/{uuid4().hex}{extension}", upload)
-    try:
-        with transaction.atomic():
-            document = PlanDocument.objects.create(
-                plan=plan,
-                kind=kind,
-                description=description,
-                file=stored,
-                content_type=content_type,
-                size=upload.size,
-                shared_with_organisations=share,
-                shared_on=today if share else None,
-                uploaded_by=user,
-            )
-            log_access(
-                action=Action.CREATE,
-                processing_activity=ProcessingActivity.CASE_WORK,
-                request=request,
-                actor=user,
-                obj=document,
-                household=plan.case.household.pseudonym,
-                detail=f"plan {plan.pk}: document ({kind})",
-            )
-            if share:
-                _log_share(request, user, document, share=True)
-    except BaseException:
-        plan_document_files.delete(stored)
-        raise
+    with stored_document(plan_document_files, upload) as stored, transaction.atomic():
+        document = PlanDocument.objects.create(
+            plan=plan,
+            kind=kind,
+            description=description,
+            file=stored,
+            content_type=content_type,
+            size=upload.size,
+            shared_with_organisations=share,
+            shared_on=today if share else None,
+            uploaded_by=user,
+        )
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=document,
+            household=plan.case.household.pseudonym,
+            detail=f"plan {plan.pk}: document ({kind})",
+        )
+        if share:
+            _log_share(request, user, document, share=True)
     return document
 
 

@@ -1,9 +1,6 @@
 """Every write of requests and journey events (keyword-only, atomic, validating,
 logged in the same transaction)."""
 
-from pathlib import Path
-from uuid import uuid4
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -16,6 +13,7 @@ from maatwerk.audit.models import Action, ProcessingActivity
 from maatwerk.audit.services import log_access
 from maatwerk.cases import search
 from maatwerk.cases.attention import refresh_attention
+from maatwerk.cases.documents import document_errors, stored_document
 from maatwerk.cases.models import Case, CaseEvent
 from maatwerk.core.dates import date_problem
 from maatwerk.core.uploads import (
@@ -28,7 +26,6 @@ from maatwerk.core.uploads import (
 from .letters import Letter, letter_for, letter_pdf
 from .models import (
     Attachment,
-    AttachmentKind,
     EventType,
     JourneyEvent,
     RedirectReason,
@@ -361,11 +358,7 @@ def attachment_add(
     may name someone). With ``share`` the organisation's decision makers see it too:
     that needs the household's agreement, and for a case with a safety concern the
     professional's confirmation. Nothing is stored when anything is wrong."""
-    errors = {}
-    if problem := attachment_problem(upload):
-        errors["file"] = problem
-    if kind not in AttachmentKind.values:
-        errors["kind"] = _("Choose the kind of document.")
+    errors = document_errors(upload, kind)
     if share:
         errors.update(
             _sharing_problems(req, household_agreed=household_agreed, confirmed=confirmed)
@@ -374,36 +367,30 @@ def attachment_add(
         raise ValidationError(errors)
     kind_of_content = detect_type(upload)
     today = timezone.localdate()
-    extension = Path(upload.name).suffix.lower()
-    stored = attachment_files.save(f"{today:%Y/%m}/{uuid4().hex}{extension}", upload)
-    try:
-        with transaction.atomic():
-            attachment = Attachment.objects.create(
-                request=req,
-                kind=kind,
-                description=description,
-                file=stored,
-                content_type=kind_of_content,
-                size=upload.size,
-                shared_with_organisation=share,
-                shared_on=today if share else None,
-                uploaded_by=user,
-            )
-            household = req.case.household.pseudonym
-            log_access(
-                action=Action.CREATE,
-                processing_activity=ProcessingActivity.CASE_WORK,
-                request=request,
-                actor=user,
-                obj=attachment,
-                household=household,
-                detail=f"{req.reference}: attachment ({kind})",
-            )
-            if share:
-                _log_attachment_share(request, user, req, attachment)
-    except BaseException:
-        attachment_files.delete(stored)
-        raise
+    with stored_document(attachment_files, upload) as stored, transaction.atomic():
+        attachment = Attachment.objects.create(
+            request=req,
+            kind=kind,
+            description=description,
+            file=stored,
+            content_type=kind_of_content,
+            size=upload.size,
+            shared_with_organisation=share,
+            shared_on=today if share else None,
+            uploaded_by=user,
+        )
+        household = req.case.household.pseudonym
+        log_access(
+            action=Action.CREATE,
+            processing_activity=ProcessingActivity.CASE_WORK,
+            request=request,
+            actor=user,
+            obj=attachment,
+            household=household,
+            detail=f"{req.reference}: attachment ({kind})",
+        )
+        if share:
+            _log_attachment_share(request, user, req, attachment)
     return attachment
 
 
